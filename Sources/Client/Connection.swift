@@ -1,0 +1,63 @@
+public import Core
+public import GRPCCore
+public import GRPCNIOTransportHTTP2Posix
+import API
+
+/// How a client reaches a daemon.
+public struct ConnectionOptions: Sendable {
+    public var endpoint: Endpoint
+    /// Per-call deadline; nil waits as long as the call takes.
+    public var timeout: Duration?
+    /// How long to wait for the socket to accept connections; zero fails at once.
+    public var connectTimeout: Duration
+    /// What to tell the user when nothing listens on the socket.
+    public var unreachableHint: String
+
+    public init(endpoint: Endpoint, timeout: Duration? = nil, connectTimeout: Duration = .zero,
+                unreachableHint: String = "is \"ctr daemon\" running?") {
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.unreachableHint = unreachableHint
+    }
+}
+
+/// One open gRPC connection to a daemon's socket, with the error mapping applied to every call.
+public struct Connection: Sendable {
+    public let grpc: GRPCClient<HTTP2ClientTransport.Posix>
+    public let options: ConnectionOptions
+
+    /// Opens a connection, runs `body`, closes the connection. A daemon that is not listening
+    /// fails at once with the hint; errors from calls arrive as `CtrError`.
+    public static func with<T: Sendable>(
+        _ options: ConnectionOptions, _ body: (Connection) async throws -> T
+    ) async throws(CtrError) -> T {
+        let deadline = ContinuousClock.now + options.connectTimeout
+        while true {
+            do {
+                try options.endpoint.checkReachable(hint: options.unreachableHint)
+                break
+            } catch {
+                if ContinuousClock.now >= deadline { throw error }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        do {
+            let transport = try HTTP2ClientTransport.Posix(
+                target: .unixDomainSocket(path: options.endpoint.path),
+                transportSecurity: .plaintext)
+            return try await withGRPCClient(transport: transport) { grpc in
+                try await body(Connection(grpc: grpc, options: options))
+            }
+        } catch {
+            throw ErrorMapping.ctrError(error)
+        }
+    }
+
+    /// Call options carrying the deadline.
+    public var callOptions: CallOptions {
+        var call = CallOptions.defaults
+        call.timeout = options.timeout
+        return call
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Core
+import Daemon
+import Logging
+import TOML
+
+/// `ctr daemon`: runs the daemon in the foreground.
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the ctr daemon (containerd API and CRI on one socket) in the foreground.",
+        discussion: """
+            Without --config the embedded defaults are used (see `ctr daemon config default`). \
+            A containerd version-2 config file is accepted; keys ctr does not use are reported once.
+            """,
+        subcommands: [DaemonConfigCommand.self])
+
+    @OptionGroup var options: DaemonOptions
+
+    func run() async throws {
+        let registrations = Builtins.registrations
+        let config = try options.load(registrations: registrations)
+        let level = LogFmtHandler.level(config.logLevel)
+        LoggingSystem.bootstrap { label in LogFmtHandler(label: label, level: level) }
+        let logger = Logger(label: "ctr.daemon")
+        try await Daemon(config: config, registrations: registrations, logger: logger).run()
+    }
+}
+
+/// Options shared by `ctr daemon` and `ctr daemon config dump`.
+struct DaemonOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Path to the configuration file.", valueName: "file"),
+            completion: .file(extensions: ["toml"]))
+    var config: String?
+
+    @Option(name: [.short, .customLong("log-level")], help: ArgumentHelp(
+        "Log level: trace, debug, info, warn, error, fatal.", valueName: "level"))
+    var logLevel: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Socket to serve on (default /run/ctr/ctr.sock).",
+                                                      valueName: "socket"))
+    var address: String?
+
+    @Option(name: .long, help: ArgumentHelp("Root directory for persistent data (default /var/lib/ctr).",
+                                            valueName: "dir"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("State directory for runtime data (default /run/ctr).",
+                                            valueName: "dir"))
+    var state: String?
+
+    func load(registrations: [PluginRegistration]) throws -> DaemonConfig {
+        var loaded = if let config {
+            try DaemonConfig.load(path: config, registrations: registrations)
+        } else {
+            DaemonConfig(registrations: registrations)
+        }
+        try loaded.override(root: root, state: state, address: address, logLevel: logLevel)
+        return loaded
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `ctr plugins`: what the daemon loaded.
+struct Plugins: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins", abstract: "Provides information about daemon plugins.",
+        subcommands: [PluginsList.self], aliases: ["plugin"])
+}

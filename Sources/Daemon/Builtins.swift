@@ -1,0 +1,13 @@
+/// Every plugin compiled into `ctr daemon`, in registration order.
+public enum Builtins {
+    public static var registrations: [PluginRegistration] {
+        [
+            MetadataPlugin.registration,
+            VersionPlugin.registration,
+            NamespacesPlugin.registration,
+            IntrospectionPlugin.registration,
+            CRIPlugin.registration,
+            HealthPlugin.registration,
+        ]
+    }
+}

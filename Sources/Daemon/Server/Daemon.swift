@@ -1,0 +1,106 @@
+public import Core
+public import Logging
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import ServiceLifecycle
+import Glibc
+
+/// `ctr daemon`: loads the plugins, serves their gRPC services on one Unix socket, and on SIGTERM
+/// or SIGINT stops accepting, lets in-flight calls finish (bounded), closes the plugins in reverse
+/// order and removes the socket.
+public struct Daemon: Sendable {
+    public var config: DaemonConfig
+    public var registrations: [PluginRegistration]
+    public var logger: Logger
+    /// How long in-flight calls may run after a stop signal before they are cancelled.
+    public var drainTimeout: Duration = .seconds(10)
+
+    public init(config: DaemonConfig, registrations: [PluginRegistration], logger: Logger) {
+        self.config = config
+        self.registrations = registrations
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let started = ContinuousClock.now
+        if let source = config.source {
+            logger.info("config loaded", metadata: ["config.file": "\(source)"])
+        }
+        if !config.ignoredKeys.isEmpty {
+            logger.warning("config keys ignored: ctr does not use them",
+                           metadata: ["keys": "\(config.ignoredKeys.joined(separator: ","))"])
+        }
+        try makeDirectory(config.root, mode: 0o711)
+        try makeDirectory(config.state, mode: 0o711)
+        let socket = try SocketGuard(path: config.grpc.address)
+
+        let loaded: PluginLoader.Loaded
+        do {
+            loaded = try await PluginLoader(registrations: registrations, config: config, logger: logger).load()
+        } catch {
+            socket.release()
+            throw error
+        }
+        let services = loaded.instances.flatMap { $0.instance.rpcServices }
+        let grpcConfig = config.grpc
+        let transport = HTTP2ServerTransport.Posix(
+            address: .unixDomainSocket(path: grpcConfig.address),
+            transportSecurity: .plaintext,
+            config: .defaults { config in
+                config.rpc.maxRequestPayloadSize = grpcConfig.maxRecvMessageSize
+            }
+        )
+        let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
+        let logger = self.logger
+        let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,
+                                    logger: logger, started: started)
+        var groupConfig = ServiceGroupConfiguration(
+            services: [.init(service: serving)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = drainTimeout
+        groupConfig.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfig)
+        do {
+            try await group.run()
+        } catch {
+            logger.error("server failed", metadata: ["error": "\(error)"])
+            await loaded.close(logger: logger)
+            socket.release()
+            throw error
+        }
+        await loaded.close(logger: logger)
+        socket.release()
+        logger.info("daemon stopped")
+    }
+}
+
+/// The gRPC server as a lifecycle `Service`.
+struct ServerService: Service {
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let transport: HTTP2ServerTransport.Posix
+    let socket: SocketGuard
+    let grpc: DaemonConfig.GRPCSection
+    let logger: Logger
+    let started: ContinuousClock.Instant
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                group.addTask {
+                    _ = try await transport.listeningAddress
+                    try socket.secure(uid: grpc.uid, gid: grpc.gid)
+                    let elapsed = ContinuousClock.now - started
+                    logger.info("daemon ready", metadata: [
+                        "address": "\(grpc.address)",
+                        "startup.ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
+                }
+            }
+        } onGracefulShutdown: {
+            logger.info("stop requested: draining in-flight calls")
+            server.beginGracefulShutdown()
+        }
+    }
+}

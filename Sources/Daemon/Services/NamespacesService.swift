@@ -1,0 +1,56 @@
+import API
+import Core
+import GRPCCore
+import Store
+import SwiftProtobuf
+
+/// `containerd.services.namespaces.v1.Namespaces` over the metadata store.
+struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleServiceProtocol {
+    let store: MetadataStore
+
+    func get(request: Containerd_Services_Namespaces_V1_GetNamespaceRequest, context: ServerContext) async throws
+        -> Containerd_Services_Namespaces_V1_GetNamespaceResponse
+    {
+        let namespace = try store.namespace(request.name)
+        return .with { $0.namespace = .init(namespace) }
+    }
+
+    func list(request: Containerd_Services_Namespaces_V1_ListNamespacesRequest, context: ServerContext) async throws
+        -> Containerd_Services_Namespaces_V1_ListNamespacesResponse
+    {
+        let namespaces = try store.namespaces()
+        return .with { $0.namespaces = namespaces.map { .init($0) } }
+    }
+
+    func create(request: Containerd_Services_Namespaces_V1_CreateNamespaceRequest, context: ServerContext) async throws
+        -> Containerd_Services_Namespaces_V1_CreateNamespaceResponse
+    {
+        let namespace = Namespace(request.namespace)
+        try store.createNamespace(namespace)
+        return .with { $0.namespace = .init(namespace) }
+    }
+
+    func update(request: Containerd_Services_Namespaces_V1_UpdateNamespaceRequest, context: ServerContext) async throws
+        -> Containerd_Services_Namespaces_V1_UpdateNamespaceResponse
+    {
+        let updated = try store.updateNamespace(Namespace(request.namespace), paths: request.updateMask.paths)
+        return .with { $0.namespace = .init(updated) }
+    }
+
+    func delete(request: Containerd_Services_Namespaces_V1_DeleteNamespaceRequest, context: ServerContext) async throws
+        -> Google_Protobuf_Empty
+    {
+        try store.deleteNamespace(request.name)
+        return Google_Protobuf_Empty()
+    }
+}
+
+struct NamespacesPlugin: PluginInstance {
+    var serviceNames: [String] { [Containerd_Services_Namespaces_V1_Namespaces.descriptor.fullyQualifiedService] }
+    let store: MetadataStore
+    var rpcServices: [any RegistrableRPCService] { [NamespacesService(store: store)] }
+
+    static let registration = PluginRegistration(type: .grpc, id: "namespaces", requires: [.metadata]) { context in
+        NamespacesPlugin(store: try context.plugin(.metadata, as: MetadataPlugin.self).store)
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+@testable import Commands
+import Foundation
+import Testing
+
+/// Every command path of the tree, with each alias spelled out.
+private func commandPaths(_ command: any ParsableCommand.Type, prefix: [String] = []) -> [([String], any ParsableCommand.Type)] {
+    var result: [([String], any ParsableCommand.Type)] = []
+    for sub in command.configuration.subcommands {
+        for name in [sub._commandName] + sub.configuration.aliases {
+            let path = prefix + [name]
+            result.append((path, sub))
+            result.append(contentsOf: commandPaths(sub, prefix: path))
+        }
+    }
+    return result
+}
+
+@Suite("Command tree")
+struct CommandTreeTests {
+    @Test("every command and alias resolves and has help")
+    func everyCommandResolves() throws {
+        let paths = commandPaths(Ctr.self)
+        #expect(paths.count > 15)
+        for (path, type) in paths {
+            do {
+                _ = try Ctr.parseAsRoot(path + ["--help"])
+                Issue.record("\(path) --help should request help")
+            } catch {
+                #expect(Ctr.exitCode(for: error) == .success, "\(path.joined(separator: " ")) --help failed: \(error)")
+                let help = Ctr.fullMessage(for: error)
+                #expect(help.contains(type.configuration.abstract), "\(path) help lacks its abstract")
+            }
+        }
+    }
+
+    @Test("containerd's group aliases are there", arguments: [
+        ["plugin", "ls"], ["plugins", "list"], ["ns", "ls"], ["namespace", "list"], ["namespaces", "c", "x"],
+        ["ns", "rm", "x"], ["ns", "remove", "x"], ["ns", "label", "x", "a=b"], ["version"],
+        ["cri", "version"], ["cri", "info"], ["daemon", "config", "default"], ["daemon", "config", "dump"],
+    ])
+    func aliases(path: [String]) throws {
+        _ = try Ctr.parseAsRoot(path)
+    }
+
+    @Test("global options parse before or after the command words")
+    func globalOptionsAnywhere() throws {
+        let before = try Ctr.parseAsRoot(GlobalOptions.hoist(["-a", "/tmp/x.sock", "-n", "team", "ns", "ls", "-q"]))
+        let after = try Ctr.parseAsRoot(["ns", "ls", "-q", "--address", "/tmp/x.sock", "--namespace", "team"])
+        for command in [before, after] {
+            let list = try #require(command as? NamespacesList)
+            #expect(list.global.resolvedAddress == "/tmp/x.sock")
+            #expect(list.global.resolvedNamespace == "team")
+            #expect(list.quiet)
+        }
+    }
+
+    @Test("bad arguments are validation errors", arguments: [
+        ["ns", "create", "x", "novalue"], ["version", "--timeout", "soon"], ["plugins", "ls", "-o", "xml"],
+    ])
+    func badArguments(path: [String]) {
+        #expect(throws: (any Error).self) { _ = try Ctr.parseAsRoot(path) }
+    }
+
+    @Test("committed completions equal what the binary generates", arguments: [
+        (CompletionShell.bash, "ctr.bash"), (CompletionShell.zsh, "_ctr"), (CompletionShell.fish, "ctr.fish"),
+    ])
+    func completionsUpToDate(shell: CompletionShell, file: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let committed = try String(contentsOf: root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
+        let generated = Ctr.completionScript(for: shell)
+        #expect(committed == generated, "completions/\(file) is stale: run scripts/generate-completions.sh")
+    }
+}
