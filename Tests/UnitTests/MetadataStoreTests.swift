@@ -70,7 +70,7 @@ struct MetadataStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try open()
         try store.createNamespace(Namespace(name: "busy"))
-        try store.database.transaction { conn in
+        try store.database.transaction { (conn) throws(CtrError) in
             try conn.query("""
                 INSERT INTO images (namespace, name, media_type, digest, size, created_at, updated_at)
                 VALUES ('busy', 'docker.io/library/busybox:latest', 'application/vnd.oci.image.index.v1+json',

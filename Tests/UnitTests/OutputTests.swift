@@ -46,8 +46,8 @@ struct OutputTests {
                 a: b
 
             """)
-        #expect(YAML.render(.object([("v", .string("true")), ("n", .string("1.5")), ("c", .string("a: b"))]))
-                == "v: \"true\"\nn: \"1.5\"\nc: \"a: b\"\n")
+        #expect(YAML.render(.object([("v", .string("true")), ("num", .string("1.5")), ("c", .string("a: b"))]))
+                == "v: \"true\"\nnum: \"1.5\"\nc: \"a: b\"\n")
     }
 
     @Test("global options before the command words move after them", arguments: [

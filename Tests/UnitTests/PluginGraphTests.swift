@@ -62,3 +62,14 @@ struct PluginGraphTests {
         }
     }
 }
+
+extension PluginGraphTests {
+    @Test("disabled plugins are left out but still count as known types")
+    func disabledRequirement() throws {
+        let ordered = try PluginGraph.order([
+            registration("meta", "db"),
+            registration("grpc", "a", requires: ["meta"]),
+        ], disabled: ["meta.db"])
+        #expect(ordered.map(\.uri) == ["grpc.a"])
+    }
+}

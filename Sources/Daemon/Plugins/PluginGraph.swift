@@ -3,18 +3,23 @@ public import Core
 /// Orders registrations so every plugin comes after the plugins of the types it requires, keeping
 /// registration order otherwise (containerd's `plugin.Graph`).
 public enum PluginGraph {
-    public static func order(_ registrations: [PluginRegistration]) throws(CtrError) -> [PluginRegistration] {
-        let uris = registrations.map(\.uri)
+    /// Requirements are checked against every registration; the result holds only those not in
+    /// `disabled` (a plugin whose requirement is disabled is kept, and fails when it initializes).
+    public static func order(_ all: [PluginRegistration], disabled: Set<String> = []) throws(CtrError)
+        -> [PluginRegistration]
+    {
+        let uris = all.map(\.uri)
         if let duplicate = uris.firstDuplicate {
             throw .failedPrecondition("plugin graph: plugin \(duplicate) is registered twice")
         }
-        let types = Set(registrations.map(\.type))
-        for registration in registrations {
+        let types = Set(all.map(\.type))
+        for registration in all {
             for required in registration.requires where required != .all && !types.contains(required) {
                 throw .failedPrecondition(
                     "plugin graph: plugin \(registration.uri) requires unknown plugin type \(required)")
             }
         }
+        let registrations = all.filter { !disabled.contains($0.uri) }
         var ordered: [PluginRegistration] = []
         var added: Set<String> = []
         var visiting: [String] = []

@@ -80,7 +80,7 @@ public struct PluginLoader: Sendable {
             }
         }
         let required = Set(config.requiredPlugins)
-        let ordered = try PluginGraph.order(registrations.filter { !disabled.contains($0.uri) })
+        let ordered = try PluginGraph.order(registrations, disabled: disabled)
         let loaded = LoadedPlugins()
 
         for registration in ordered {

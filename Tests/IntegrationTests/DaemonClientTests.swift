@@ -1,0 +1,103 @@
+import Core
+import Foundation
+import Testing
+
+/// `ctr daemon` driven by our `ctr` and by Debian containerd's `ctr`, and our `ctr` against a real
+/// containerd: the containerd API is wire-compatible both ways.
+@Suite("Daemon and clients", .timeLimit(.minutes(3)))
+struct DaemonClientTests {
+    @Test("our ctr: version, plugins, namespaces, output formats")
+    func ourClient() throws {
+        let dir = try TemporaryDirectory("ctr-ours")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+
+        let version = try JSONValue.parse(try ctr(a + ["version", "-o", "json"]))
+        #expect(version["server"]?["version"] == .string(CtrVersion.version))
+        guard case .string(let uuid)? = version["server"]?["uuid"] else {
+            Issue.record("no server uuid"); return
+        }
+        #expect(uuid.count == 36)
+
+        let plugins = try ctr(a + ["plugins", "ls"])
+        #expect(plugins.hasPrefix("TYPE"))
+        for line in ["io.containerd.grpc.v1       cri", "io.containerd.metadata.v1   sqlite"] {
+            #expect(plugins.contains(line), "plugins ls lacks \(line):\n\(plugins)")
+        }
+        #expect(!plugins.contains("error"))
+        #expect(try ctr(a + ["plugins", "ls", "-q", "type==io.containerd.metadata.v1"]) == "sqlite\n")
+        let detailed = try ctr(a + ["plugin", "ls", "-d", "id==cri"])
+        #expect(detailed.contains("Requires:") && detailed.contains("io.containerd.metadata.v1"))
+
+        try ctr(a + ["namespaces", "create", "team-a", "owner=ops", "tier=1"])
+        try ctr(["-a", daemon.socket, "ns", "label", "team-a", "tier=", "env=prod"])
+        let listed = try ctr(a + ["ns", "ls"])
+        #expect(listed.contains("team-a    env=prod,owner=ops"), "\(listed)")
+        #expect(try ctr(a + ["ns", "ls", "-q"]).split(separator: "\n") == ["default", "k8s.io", "team-a"])
+        let json = try JSONValue.parse(try ctr(a + ["ns", "ls", "-o", "json"]))
+        guard case .array(let items) = json else { Issue.record("not an array"); return }
+        #expect(items.count == 3)
+        #expect(try ctr(a + ["ns", "ls", "-o", "yaml"]).contains("- name: team-a\n  labels:\n    env: prod\n"))
+
+        let duplicate = try run(ctrBinary, a + ["ns", "create", "team-a"])
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr == "ctr: namespace \"team-a\": already exists\n")
+        let invalid = try run(ctrBinary, a + ["ns", "create", "Bad/Name"])
+        #expect(invalid.status == 1 && invalid.stderr.contains("namespace \"Bad/Name\" must match"))
+
+        #expect(try ctr(a + ["ns", "rm", "team-a"]) == "team-a\n")
+        let missing = try run(ctrBinary, a + ["ns", "rm", "team-a"])
+        #expect(missing.status != 0 && missing.stderr.contains("namespace \"team-a\": not found"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("Debian containerd's ctr against our daemon: version, plugins ls, namespaces",
+          .enabled(if: haveContainerd))
+    func containerdClientAgainstOurs() throws {
+        let dir = try TemporaryDirectory("ctr-cdc")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+
+        let version = try containerdClient(a + ["version"])
+        #expect(version.contains("Server:\n  Version:  \(CtrVersion.version)"), "\(version)")
+        #expect(version.contains("UUID: "))
+
+        let plugins = try containerdClient(a + ["plugins", "ls"])
+        #expect(plugins.contains("io.containerd.grpc.v1        cri"), "\(plugins)")
+        #expect(plugins.contains("ok"))
+
+        try containerdClient(a + ["namespaces", "create", "from-go", "a=b"])
+        try containerdClient(a + ["namespaces", "label", "from-go", "c=d"])
+        let listed = try containerdClient(a + ["namespaces", "ls"])
+        #expect(listed.contains("from-go") && listed.contains("a=b,c=d"), "\(listed)")
+        #expect(try containerdClient(a + ["namespaces", "ls", "-q"]).contains("from-go"))
+        try containerdClient(a + ["namespaces", "remove", "from-go"])
+        #expect(try !containerdClient(a + ["namespaces", "ls", "-q"]).contains("from-go"))
+        // Our client sees what the Go client did, and vice versa.
+        try ctr(a + ["ns", "create", "from-swift"])
+        #expect(try containerdClient(a + ["namespaces", "ls", "-q"]).contains("from-swift"))
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test("our ctr against Debian's containerd: version, plugins ls, namespaces ls",
+          .enabled(if: haveContainerd))
+    func ourClientAgainstContainerd() throws {
+        let dir = try TemporaryDirectory("ctr-cd")
+        defer { dir.remove() }
+        let containerd = try DaemonProcess.containerd(in: dir.path)
+        let a = ["--address", containerd.socket]
+
+        let version = try ctr(a + ["version"])
+        #expect(version.contains("Server:\n  Version:  1.6"), "\(version)")
+        let plugins = try ctr(a + ["plugins", "ls"])
+        #expect(plugins.contains("io.containerd.snapshotter.v1"), "\(plugins)")
+        #expect(plugins.contains("skip"), "containerd skips some snapshotters here:\n\(plugins)")
+        #expect(!plugins.contains("io.containerd.grpc.v1       cri"))
+        try ctr(a + ["ns", "create", "swift-made", "x=y"])
+        #expect(try ctr(a + ["namespaces", "ls"]).contains("swift-made   x=y"))
+        #expect(try containerdClient(a + ["namespaces", "ls", "-q"]).contains("swift-made"))
+        try containerd.stop()
+    }
+}

@@ -1,0 +1,117 @@
+import Core
+import Foundation
+import Testing
+
+/// A real `ctr daemon` (or containerd) started on a temporary root, state and socket. Killed on
+/// deinit if still running.
+final class DaemonProcess {
+    let process = Process()
+    let directory: String
+    let socket: String
+    let logPath: String
+    private var reaped = false
+
+    /// Starts `ctr daemon` with `config` (root, state and address come from flags) and, unless told
+    /// otherwise, waits until its socket accepts connections.
+    static func ours(in directory: String, config: String = "version = 2\n", waitForReady: Bool = true) throws
+        -> DaemonProcess
+    {
+        let configPath = directory + "/config.toml"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let socket = directory + "/ctr.sock"
+        let arguments = ["daemon", "--config", configPath, "--root", directory + "/root",
+                         "--state", directory + "/state", "--address", socket, "--log-level", "debug"]
+        return try DaemonProcess(executable: ctrBinary, arguments: arguments, directory: directory, socket: socket,
+                                 waitForReady: waitForReady)
+    }
+
+    /// Starts Debian's containerd 1.6 on a temporary root, with its CRI plugin off.
+    static func containerd(in directory: String) throws -> DaemonProcess {
+        let socket = directory + "/containerd.sock"
+        let config = """
+            version = 2
+            root = "\(directory)/root"
+            state = "\(directory)/state"
+            disabled_plugins = ["io.containerd.grpc.v1.cri"]
+            [grpc]
+              address = "\(socket)"
+            [ttrpc]
+              address = "\(directory)/containerd.sock.ttrpc"
+            [plugins."io.containerd.internal.v1.opt"]
+              path = "\(directory)/opt"
+            """
+        let configPath = directory + "/containerd.toml"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        return try DaemonProcess(executable: containerdBinary, arguments: ["--config", configPath],
+                                 directory: directory, socket: socket, waitForReady: true)
+    }
+
+    private init(executable: String, arguments: [String], directory: String, socket: String,
+                 waitForReady: Bool) throws {
+        self.directory = directory
+        self.socket = socket
+        self.logPath = directory + "/daemon-\(UUID().uuidString.prefix(8)).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        if waitForReady { try self.waitForReady() }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the socket accepts a connection; fails with the daemon's log if it exits first.
+    func waitForReady(timeout: Duration = .seconds(30)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning {
+                throw TestFailure("daemon exited with \(process.terminationStatus) before it was ready:\n\(log)")
+            }
+            if UnixSocket.probe(socket) == nil { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw TestFailure("daemon not ready after \(timeout):\n\(log)")
+    }
+
+    /// Waits for the process to exit and returns its status.
+    @discardableResult
+    func wait(timeout: Duration = .seconds(30)) throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline {
+                throw TestFailure("daemon still running after \(timeout):\n\(log)")
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        reaped = true
+        return process.terminationStatus
+    }
+
+    func signal(_ number: Int32) {
+        if process.isRunning { kill(process.processIdentifier, number) }
+    }
+
+    /// SIGTERM, then wait; returns the exit status.
+    @discardableResult
+    func stop() throws -> Int32 {
+        signal(SIGTERM)
+        return try wait()
+    }
+
+    /// SIGKILL, then reap: a crash.
+    func crash() throws {
+        signal(SIGKILL)
+        try wait()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
