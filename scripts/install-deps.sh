@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ctr builds with, runs with and tests against. Idempotent: when
+# everything is present it changes nothing and does not touch the network.
+set -euo pipefail
+packages=(
+    pkg-config libsqlite3-dev            # build: the metadata store's SQLite
+    runc containernetworking-plugins     # run: containers and pod networks
+    iproute2
+    containerd                           # tests and bench: Debian's containerd 1.6 and its ctr
+    busybox-static skopeo umoci docker-registry   # tests: build images, serve them on 127.0.0.1
+)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# The Debian containerd package starts a system containerd; ctr's tests start their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet containerd 2>/dev/null; then
+    systemctl stop containerd || true
+fi
