@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of `ctr daemon` and Debian's containerd 1.6 on this machine.
+
+Starts both daemons on temporary roots and sockets (containerd with its CRI plugin on and
+restrict_oom_score_adj = true, as this machine needs), measures, and writes docs/benchmarks.md.
+Every run measures both in the same session; numbers from different runs are not compared.
+"""
+import argparse
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONTAINERD = "/usr/bin/containerd"
+CONTAINERD_CTR = "/usr/bin/ctr"
+CONTAINERD_SHIM = "/usr/bin/containerd-shim-runc-v2"
+
+
+def accepts(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Daemon:
+    def __init__(self, name, argv, sock, workdir):
+        self.name, self.argv, self.sock, self.workdir = name, argv, sock, workdir
+        self.proc = None
+
+    def start(self):
+        """Starts the daemon and returns seconds until its socket accepts connections."""
+        log = open(os.path.join(self.workdir, f"{self.name}.log"), "ab")
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.DEVNULL, stderr=log)
+        while not accepts(self.sock):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {log.name}")
+            if time.perf_counter() - t0 > 30:
+                raise RuntimeError(f"{self.name} not ready after 30 s")
+            time.sleep(0.001)
+        return time.perf_counter() - t0
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def ours(binary, workdir):
+    d = os.path.join(workdir, "ours")
+    os.makedirs(d, exist_ok=True)
+    sock = os.path.join(d, "ctr.sock")
+    argv = [binary, "daemon", "--root", f"{d}/root", "--state", f"{d}/state", "--address", sock]
+    return Daemon("ctr-daemon", argv, sock, workdir)
+
+
+def containerd(workdir):
+    d = os.path.join(workdir, "containerd")
+    os.makedirs(d, exist_ok=True)
+    sock = os.path.join(d, "containerd.sock")
+    config = os.path.join(d, "config.toml")
+    with open(config, "w") as f:
+        f.write(f"""version = 2
+root = "{d}/root"
+state = "{d}/state"
+[grpc]
+  address = "{sock}"
+[ttrpc]
+  address = "{sock}.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "{d}/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    conf_dir = "{d}/net.d"
+""")
+    return Daemon("containerd", [CONTAINERD, "--config", config], sock, workdir)
+
+
+def wipe(daemon):
+    base = os.path.dirname(daemon.sock)
+    for sub in ("root", "state"):
+        shutil.rmtree(os.path.join(base, sub), ignore_errors=True)
+
+
+def command_ms(argv, runs):
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        samples.append((time.perf_counter() - t0) * 1000)
+        if r.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed: {r.stderr.decode()}")
+    return statistics.median(samples)
+
+
+def stripped_size(path, workdir):
+    copy = os.path.join(workdir, os.path.basename(path) + ".stripped")
+    shutil.copy(path, copy)
+    subprocess.run(["strip", copy], check=True)
+    return os.path.getsize(copy)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build-release/release/ctr"))
+    parser.add_argument("--starts", type=int, default=10, help="daemon starts per daemon")
+    parser.add_argument("--runs", type=int, default=50, help="`version` runs per client")
+    parser.add_argument("--idle", type=float, default=10.0, help="seconds before reading idle RSS")
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="ctr-bench-")
+    rows = []
+    try:
+        ours_size = stripped_size(args.binary, workdir)
+        theirs = [CONTAINERD, CONTAINERD_CTR, CONTAINERD_SHIM]
+        theirs_size = sum(os.path.getsize(p) for p in theirs)
+        rows.append(("Binary size, stripped (MB)", ours_size / 1e6, theirs_size / 1e6,
+                     "containerd + ctr + containerd-shim-runc-v2", "≤ 0.5"))
+
+        a, b = ours(args.binary, workdir), containerd(workdir)
+        ready = {a.name: [], b.name: []}
+        for _ in range(args.starts):
+            for d in (a, b):
+                wipe(d)
+                ready[d.name].append(d.start() * 1000)
+                d.stop()
+        rows.append(("Start to ready, median (ms)", statistics.median(ready[a.name]),
+                     statistics.median(ready[b.name]), f"socket accepts; {args.starts} cold starts each", "≤ 1.0"))
+
+        for d in (a, b):
+            wipe(d)
+            d.start()
+        time.sleep(args.idle)
+        rows.append((f"Idle RSS {args.idle:.0f} s after start, CRI on (MB)", rss_kib(a.proc.pid) / 1024,
+                     rss_kib(b.proc.pid) / 1024, "VmRSS of the daemon process", "≤ 0.5"))
+
+        ours_version = command_ms([args.binary, "--address", a.sock, "version"], args.runs)
+        theirs_version = command_ms([CONTAINERD_CTR, "--address", b.sock, "version"], args.runs)
+        rows.append(("`ctr version` round trip, median (ms)", ours_version, theirs_version,
+                     f"each client against its own daemon, {args.runs} runs, process start included", "≤ 1.0"))
+        for d in (a, b):
+            d.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    write(args, rows)
+
+
+def write(args, rows):
+    containerd_version = subprocess.run([CONTAINERD, "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `bench/run.sh` (`bench/bench.py`): `ctr daemon` and Debian's containerd measured",
+        "side by side in the same run on the same machine. Re-run after changes that touch speed or memory.",
+        "",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, kernel {platform.release()}",
+        f"- containerd: `{containerd_version}`",
+        f"- ctr: release build, Swift runtime linked statically (`-static-stdlib`), stripped for the size row",
+        "",
+        "| Measure | ctr | containerd 1.6 | ratio | target | how |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, mine, theirs, how, target in rows:
+        ratio = mine / theirs if theirs else float("nan")
+        lines.append(f"| {name} | {mine:.1f} | {theirs:.1f} | {ratio:.2f} | {target} | {how} |")
+    lines += [
+        "",
+        "Ratios are ctr / containerd: below 1 means ctr is smaller or faster.",
+        "",
+    ]
+    with open(args.out, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

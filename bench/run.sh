@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the release binary (static Swift runtime) and benchmarks it against Debian's
+# containerd 1.6 side by side; writes docs/benchmarks.md. Run as root on an idle machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+swift build -c release --product ctr --scratch-path .build-release -Xswiftc -static-stdlib
+python3 bench/bench.py "$@"
