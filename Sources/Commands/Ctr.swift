@@ -18,6 +18,9 @@ public struct Ctr: AsyncParsableCommand {
             VersionCommand.self,
             Plugins.self,
             Namespaces.self,
+            ImagesGroup.self,
+            ContentGroup.self,
+            LeasesGroup.self,
             CRI.self,
         ]
     )

@@ -3,6 +3,10 @@ public enum Builtins {
     public static var registrations: [PluginRegistration] {
         [
             MetadataPlugin.registration,
+            ContentPlugin.registration,
+            ContentGRPCPlugin.registration,
+            ImagesGRPCPlugin.registration,
+            LeasesGRPCPlugin.registration,
             VersionPlugin.registration,
             NamespacesPlugin.registration,
             IntrospectionPlugin.registration,

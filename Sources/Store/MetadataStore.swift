@@ -1,13 +1,13 @@
 import Core
 
 /// The daemon's metadata: namespaces and, per namespace, the objects later services keep
-/// (images today). One SQLite file under the metadata plugin's root.
+/// (images, content records, leases). One SQLite file under the metadata plugin's root.
 public final class MetadataStore: Sendable {
     public let database: Database
 
     /// Tables whose rows belong to a namespace; a namespace holding rows in any of them cannot be
     /// deleted.
-    static let namespacedTables = ["images"]
+    static let namespacedTables = ["images", "content", "leases"]
 
     public init(path: String) throws(CtrError) {
         database = try Database(path: path)
@@ -32,17 +32,36 @@ public final class MetadataStore: Sendable {
             media_type TEXT NOT NULL,
             digest TEXT NOT NULL,
             size INTEGER NOT NULL,
+            annotations TEXT NOT NULL DEFAULT '{}',
+            labels TEXT NOT NULL DEFAULT '{}',
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (namespace, name)
         );
-        CREATE TABLE image_labels (
+        CREATE TABLE content (
+            namespace TEXT NOT NULL REFERENCES namespaces(name),
+            digest TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (namespace, digest)
+        );
+        CREATE INDEX content_by_digest ON content (digest);
+        CREATE TABLE leases (
+            namespace TEXT NOT NULL REFERENCES namespaces(name),
+            id TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (namespace, id)
+        );
+        CREATE TABLE lease_resources (
             namespace TEXT NOT NULL,
-            image TEXT NOT NULL,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (namespace, image, key),
-            FOREIGN KEY (namespace, image) REFERENCES images(namespace, name) ON DELETE CASCADE
+            lease TEXT NOT NULL,
+            type TEXT NOT NULL,
+            id TEXT NOT NULL,
+            PRIMARY KEY (namespace, lease, type, id),
+            FOREIGN KEY (namespace, lease) REFERENCES leases(namespace, id) ON DELETE CASCADE
         );
         """,
     ]

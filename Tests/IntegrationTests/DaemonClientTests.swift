@@ -52,6 +52,27 @@ struct DaemonClientTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("environment defaults and live completion of namespaces")
+    func environmentAndCompletion() throws {
+        let dir = try TemporaryDirectory("ctr-env")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        try ctr(["ns", "create", "alpha"], environment: ["CONTAINERD_ADDRESS": "unix://" + daemon.socket])
+        try ctr(["ns", "create", "beta"], environment: ["CONTAINERD_ADDRESS": daemon.socket])
+        // What the generated bash script runs when completing `ctr namespaces rm -a SOCK a<TAB>`.
+        let completion = try ctr(["---completion", "namespaces", "remove", "--", "positional@0", "5", "1",
+                                  "ctr", "namespaces", "remove", "-a", daemon.socket, "a"])
+        #expect(completion == "alpha\n")
+        let all = try ctr(["---completion", "namespaces", "list", "--", "--namespace", "4", "0", "ctr", "ns", "ls", "-n", ""],
+                          environment: ["CONTAINERD_ADDRESS": daemon.socket])
+        #expect(all.split(separator: "\n") == ["alpha", "beta", "default", "k8s.io"])
+        // No daemon: no completions, no error.
+        let none = try run(ctrBinary, ["---completion", "namespaces", "list", "--", "--namespace", "4", "0", "ctr",
+                                       "ns", "ls", "-a", dir.path + "/none.sock", "-n", ""])
+        #expect(none.status == 0 && none.stdout.isEmpty)
+        try daemon.stop()
+    }
+
     @Test("Debian containerd's ctr against our daemon: version, plugins ls, namespaces",
           .enabled(if: haveContainerd))
     func containerdClientAgainstOurs() throws {

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Client
+import Core
+
+/// `ctr content`: the content store.
+struct ContentGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "content", abstract: "Manage content in the content store.",
+        subcommands: [ContentList.self, ContentGet.self, ContentRemove.self, ContentLabel.self, ContentActive.self])
+}
+
+/// Human sizes as containerd's and crictl's tables print them (decimal units, 3 significant digits).
+func humanSize(_ bytes: Int64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB"]
+    var value = Double(bytes)
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    if unit == 0 { return "\(bytes) B" }
+    let rounded = value >= 100 ? (value).rounded() : value >= 10 ? (value * 10).rounded() / 10 : (value * 100).rounded() / 100
+    var text = String(rounded)
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    return "\(text) \(units[unit])"
+}
+
+/// "3 seconds", "2 minutes", "5 hours", "4 days" since `timestamp`.
+func humanAge(_ timestamp: Timestamp, now: Timestamp = .now) -> String {
+    let seconds = max(0, now.seconds - timestamp.seconds)
+    switch seconds {
+    case ..<1: return "Less than a second"
+    case ..<60: return "\(seconds) second\(seconds == 1 ? "" : "s")"
+    case ..<3600: return "\(seconds / 60) minute\(seconds / 60 == 1 ? "" : "s")"
+    case ..<172_800: return "\(seconds / 3600) hour\(seconds / 3600 == 1 ? "" : "s")"
+    default: return "\(seconds / 86400) days"
+    }
+}
+
+struct ContentList: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List all blobs in the content store.", aliases: ["ls"])
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Flag(name: [.short, .long], help: "Print only the digests.") var quiet = false
+    @Option(name: [.short, .customLong("output")], help: "Output format: table, json or yaml.")
+    var output: OutputFormat = .table
+    @Argument(help: "Filters, e.g. labels.\"containerd.io/gc.root\" or digest==sha256:….") var filters: [String] = []
+
+    func run(client: ContainerdClient) async throws {
+        let infos = try await client.listContent(filters: filters)
+        if quiet {
+            for info in infos { printOut(info.digest.description) }
+            return
+        }
+        let listing = Listing(
+            headers: ["DIGEST", "SIZE", "AGE", "LABELS"],
+            rows: infos.map { [$0.digest.description, humanSize($0.size), humanAge($0.createdAt), formatLabels($0.labels)] },
+            document: .array(infos.map { info in
+                .object([("digest", .string(info.digest.description)), ("size", .integer(info.size)),
+                         ("createdAt", .integer(info.createdAt.seconds)), ("labels", .sortedObject(info.labels))])
+            }))
+        printOut(listing.render(output))
+    }
+}
+
+struct ContentGet: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Write a blob's bytes to stdout.")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The blob's digest.") var digest: String
+
+    func validate() throws { _ = try Digest(parsing: digest) }
+
+    func run(client: ContainerdClient) async throws {
+        try await client.readContent(try Digest(parsing: digest)) { bytes in StandardOutput.write(bytes) }
+    }
+}
+
+struct ContentRemove: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove one or more blobs from the namespace.", aliases: ["rm", "delete", "del"])
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "Digests to remove.") var digests: [String]
+
+    func validate() throws { for digest in digests { _ = try Digest(parsing: digest) } }
+
+    func run(client: ContainerdClient) async throws {
+        var failed = false
+        for text in digests {
+            do {
+                try await client.deleteContent(try Digest(parsing: text))
+                printOut(text)
+            } catch {
+                printError("ctr: unable to delete \(text): \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct ContentLabel: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label", abstract: "Set and clear labels of a blob.")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Argument(help: "The blob's digest.") var digest: String
+    @Argument(help: "Labels, as key=value (key= clears the label).") var labels: [String] = []
+
+    func validate() throws {
+        _ = try Digest(parsing: digest)
+        _ = try parseLabels(labels)
+    }
+
+    func run(client: ContainerdClient) async throws {
+        let changes = try parseLabels(labels)
+        var info = try await client.contentInfo(try Digest(parsing: digest))
+        if changes.isEmpty {
+            printOut(formatLabels(info.labels))
+            return
+        }
+        info.labels = changes.filter { !$0.value.isEmpty }
+        let updated = try await client.updateContent(info, paths: changes.keys.sorted().map { "labels.\($0)" })
+        printOut(formatLabels(updated.labels))
+    }
+}
+
+struct ContentActive: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "active", abstract: "Display active transfers (ingests in progress).")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Option(name: [.short, .customLong("output")], help: "Output format: table, json or yaml.")
+    var output: OutputFormat = .table
+
+    func run(client: ContainerdClient) async throws {
+        let statuses = try await client.ingestStatuses()
+        let listing = Listing(
+            headers: ["REF", "SIZE", "AGE"],
+            rows: statuses.map { [$0.ref, "\(humanSize($0.offset))/\(humanSize($0.total))", humanAge($0.startedAt)] },
+            document: .array(statuses.map { status in
+                .object([("ref", .string(status.ref)), ("offset", .integer(status.offset)),
+                         ("total", .integer(status.total)), ("expected", .string(status.expected?.description ?? ""))])
+            }))
+        printOut(listing.render(output))
+    }
+}

@@ -1,0 +1,126 @@
+import API
+import Core
+import GRPCCore
+import Store
+import SwiftProtobuf
+
+/// `containerd.services.images.v1.Images` over the metadata store.
+struct ImagesGRPC: Containerd_Services_Images_V1_Images.SimpleServiceProtocol {
+    let metadata: MetadataStore
+
+    func get(request: Containerd_Services_Images_V1_GetImageRequest, context: ServerContext) async throws
+        -> Containerd_Services_Images_V1_GetImageResponse
+    {
+        let image = try metadata.image(try RequestNamespace.current(), request.name)
+        return .with { $0.image = .init(image) }
+    }
+
+    func list(request: Containerd_Services_Images_V1_ListImagesRequest, context: ServerContext) async throws
+        -> Containerd_Services_Images_V1_ListImagesResponse
+    {
+        let filters = try Filter.parseAll(request.filters)
+        let images = try metadata.images(try RequestNamespace.current()).filter { image in
+            Filter.any(filters) { path in Self.field(image, path) }
+        }
+        return .with { $0.images = images.map { .init($0) } }
+    }
+
+    /// Filter fields, as containerd's image adaptor names them.
+    static func field(_ image: Image, _ path: [String]) -> String? {
+        switch path.first {
+        case "name": return image.name
+        case "target":
+            switch path.dropFirst().first {
+            case "digest": return image.target.digest.description
+            case "mediatype": return image.target.mediaType
+            default: return nil
+            }
+        case "labels": return path.count >= 2 ? image.labels[path[1...].joined(separator: ".")] : nil
+        default: return nil
+        }
+    }
+
+    func create(request: Containerd_Services_Images_V1_CreateImageRequest, context: ServerContext) async throws
+        -> Containerd_Services_Images_V1_CreateImageResponse
+    {
+        let created = try metadata.createImage(try RequestNamespace.current(), try Image(request.image))
+        return .with { $0.image = .init(created) }
+    }
+
+    func update(request: Containerd_Services_Images_V1_UpdateImageRequest, context: ServerContext) async throws
+        -> Containerd_Services_Images_V1_UpdateImageResponse
+    {
+        let paths = request.updateMask.paths
+        let target = request.image.hasTarget && !request.image.target.digest.isEmpty
+            ? try Descriptor(request.image.target) : nil
+        let updated = try metadata.updateImage(try RequestNamespace.current(), name: request.image.name,
+                                               target: target, labels: request.image.labels, paths: paths)
+        return .with { $0.image = .init(updated) }
+    }
+
+    func delete(request: Containerd_Services_Images_V1_DeleteImageRequest, context: ServerContext) async throws
+        -> Google_Protobuf_Empty
+    {
+        try metadata.deleteImage(try RequestNamespace.current(), request.name)
+        return Google_Protobuf_Empty()
+    }
+}
+
+/// `containerd.services.leases.v1.Leases` over the metadata store.
+struct LeasesGRPC: Containerd_Services_Leases_V1_Leases.SimpleServiceProtocol {
+    let metadata: MetadataStore
+
+    func create(request: Containerd_Services_Leases_V1_CreateRequest, context: ServerContext) async throws
+        -> Containerd_Services_Leases_V1_CreateResponse
+    {
+        let lease = try metadata.createLease(try RequestNamespace.current(),
+                                             Lease(id: request.id, createdAt: .now, labels: request.labels))
+        return .with { $0.lease = .init(lease) }
+    }
+
+    func delete(request: Containerd_Services_Leases_V1_DeleteRequest, context: ServerContext) async throws
+        -> Google_Protobuf_Empty
+    {
+        try metadata.deleteLease(try RequestNamespace.current(), request.id)
+        return Google_Protobuf_Empty()
+    }
+
+    func list(request: Containerd_Services_Leases_V1_ListRequest, context: ServerContext) async throws
+        -> Containerd_Services_Leases_V1_ListResponse
+    {
+        let filters = try Filter.parseAll(request.filters)
+        let leases = try metadata.leases(try RequestNamespace.current()).filter { lease in
+            Filter.any(filters) { path in
+                switch path.first {
+                case "id": return lease.id
+                case "labels": return path.count >= 2 ? lease.labels[path[1...].joined(separator: ".")] : nil
+                default: return nil
+                }
+            }
+        }
+        return .with { $0.leases = leases.map { .init($0) } }
+    }
+
+    func addResource(request: Containerd_Services_Leases_V1_AddResourceRequest, context: ServerContext) async throws
+        -> Google_Protobuf_Empty
+    {
+        try metadata.addLeaseResource(try RequestNamespace.current(), lease: request.id,
+                                      LeaseResource(id: request.resource.id, type: request.resource.type))
+        return Google_Protobuf_Empty()
+    }
+
+    func deleteResource(request: Containerd_Services_Leases_V1_DeleteResourceRequest, context: ServerContext) async throws
+        -> Google_Protobuf_Empty
+    {
+        try metadata.deleteLeaseResource(try RequestNamespace.current(), lease: request.id,
+                                         LeaseResource(id: request.resource.id, type: request.resource.type))
+        return Google_Protobuf_Empty()
+    }
+
+    func listResources(request: Containerd_Services_Leases_V1_ListResourcesRequest, context: ServerContext) async throws
+        -> Containerd_Services_Leases_V1_ListResourcesResponse
+    {
+        let resources = try metadata.leaseResources(try RequestNamespace.current(), lease: request.id)
+        return .with { $0.resources = resources.map { resource in .with { $0.id = resource.id; $0.type = resource.type } } }
+    }
+}

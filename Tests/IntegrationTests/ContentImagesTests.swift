@@ -1,0 +1,104 @@
+import Core
+import Foundation
+import Testing
+
+/// The Content, Images and Leases services of `ctr daemon`, driven by Debian containerd's `ctr`
+/// (its client-side fetch writes through our Content Write stream) and by ours.
+@Suite("Content and images", .timeLimit(.minutes(3)), .enabled(if: haveContainerd && haveRegistryTools))
+struct ContentImagesTests {
+    @Test("containerd's ctr fetches from a registry into our daemon; both clients read it back")
+    func containerdFetchIntoOurs() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("busybox", extraMB: 2)
+        let dir = try TemporaryDirectory("ctr-fetch")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let reference = "\(registry.host)/busybox:latest"
+
+        try containerdClient(a + ["content", "fetch", "--plain-http", reference])
+
+        // The image record points at the manifest the registry serves.
+        let images = try containerdClient(a + ["images", "ls"])
+        #expect(images.contains(reference) && images.contains(manifest), "\(images)")
+        let ours = try ctr(a + ["images", "ls"])
+        #expect(ours.contains(reference) && ours.contains(manifest) && ours.contains("linux/amd64"), "\(ours)")
+
+        // Manifest, config and two layers are in the store, with the GC reference labels containerd sets.
+        let digests = try containerdClient(a + ["content", "ls", "-q"]).split(separator: "\n").map(String.init)
+        #expect(digests.count == 4, "\(digests)")
+        #expect(Set(try ctr(a + ["content", "ls", "-q"]).split(separator: "\n").map(String.init)) == Set(digests))
+        let listed = try ctr(a + ["content", "ls"])
+        #expect(listed.contains("containerd.io/gc.ref.content.config="), "\(listed)")
+
+        // `content get` returns the exact manifest bytes (their digest is the manifest digest).
+        let bytes = try run(containerdCtr, a + ["content", "get", manifest])
+        #expect(bytes.status == 0)
+        #expect("sha256:" + sha256(Data(bytes.stdout.utf8)) == manifest)
+        #expect(try ctr(a + ["content", "get", manifest]) == bytes.stdout)
+
+        // Every blob's bytes match its digest when read back through our Read stream.
+        for digest in digests {
+            let blob = try run(ctrBinary, a + ["content", "get", digest])
+            #expect(blob.status == 0)
+            let data = try Data(contentsOf: URL(fileURLWithPath:
+                dir.path + "/root/io.containerd.content.v1.content/blobs/sha256/" + digest.dropFirst(7)))
+            #expect("sha256:" + sha256(data) == digest)
+        }
+        // A second fetch finds everything present and changes nothing.
+        try containerdClient(a + ["content", "fetch", "--plain-http", reference])
+        #expect(try containerdClient(a + ["content", "ls", "-q"]).split(separator: "\n").count == 4)
+        #expect(try ctr(a + ["leases", "ls", "-q"]).isEmpty, "the fetch's lease is released")
+        try daemon.stop()
+    }
+
+    @Test("tag, label, remove images; content lifecycle errors name the object")
+    func imageAndContentCommands() throws {
+        let registry = try LocalRegistry()
+        try registry.pushBusybox("tools")
+        let dir = try TemporaryDirectory("ctr-img")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket, "--namespace", "team"]
+        let reference = "\(registry.host)/tools:latest"
+        try containerdClient(["--address", daemon.socket, "--namespace", "team", "content", "fetch", "--plain-http", reference])
+
+        #expect(try ctr(a + ["images", "tag", reference, "tools:v1", "tools:v2"]) == "tools:v1\ntools:v2\n")
+        #expect(try ctr(a + ["images", "ls", "-q"]) == "\(reference)\ntools:v1\ntools:v2\n")
+        let exists = try run(ctrBinary, a + ["images", "tag", reference, "tools:v1"])
+        #expect(exists.status == 1 && exists.stderr == "ctr: image \"tools:v1\": already exists\n")
+        try ctr(a + ["images", "tag", "--force", reference, "tools:v1"])
+        #expect(try ctr(a + ["images", "label", "tools:v1", "team=infra"]) == "team=infra\n")
+        #expect(try ctr(a + ["images", "ls", "name==tools:v1", "-o", "json"]).contains("\"team\": \"infra\""))
+        #expect(try ctr(a + ["images", "rm", "tools:v1", "tools:v2"]) == "tools:v1\ntools:v2\n")
+        let missing = try run(ctrBinary, a + ["images", "rm", "tools:v9"])
+        #expect(missing.status == 1 && missing.stderr.contains("image \"tools:v9\": not found"))
+
+        // The images live in namespace "team" only, and the namespace cannot go while they do.
+        #expect(try ctr(["--address", daemon.socket, "images", "ls", "-q"]).isEmpty)
+        let busy = try run(ctrBinary, ["--address", daemon.socket, "ns", "rm", "team"])
+        #expect(busy.status == 1 && busy.stderr.contains("namespace \"team\" must be empty"), "\(busy)")
+
+        let digest = try ctr(a + ["content", "ls", "-q"]).split(separator: "\n").first.map(String.init) ?? ""
+        #expect(try ctr(a + ["content", "label", digest, "mark=1"]).contains("mark=1"))
+        let bad = try run(ctrBinary, a + ["content", "get", "sha256:nothex"])
+        #expect(bad.status != 0 && bad.stderr.contains("invalid digest"))
+        let absent = try run(ctrBinary, a + ["content", "get", "sha256:" + String(repeating: "0", count: 64)])
+        #expect(absent.status == 1 && absent.stderr.contains("not found"), "\(absent)")
+
+        let lease = try ctr(a + ["leases", "create", "--id", "hold-1", "purpose=test"])
+        #expect(lease == "hold-1\n")
+        #expect(try ctr(a + ["leases", "ls"]).contains("purpose=test"))
+        try ctr(a + ["leases", "rm", "hold-1"])
+        try daemon.stop()
+    }
+}
+
+/// Hex SHA-256 via Debian's sha256sum (keeps the test independent of our hashing code).
+func sha256(_ data: Data) -> String {
+    let path = NSTemporaryDirectory() + "ctr-hash-\(UUID().uuidString)"
+    FileManager.default.createFile(atPath: path, contents: data)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let output = (try? run("/usr/bin/sha256sum", [path]))?.stdout ?? ""
+    return String(output.prefix(64))
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+let haveRegistryTools = ["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci", "/bin/busybox"]
+    .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// Debian's docker-registry on a free 127.0.0.1 port, holding a busybox image built by the test
+/// (`scripts/fixtures/busybox-image.sh`). Stopped and removed on deinit.
+final class LocalRegistry {
+    let process = Process()
+    let directory: TemporaryDirectory
+    let port: Int
+    var host: String { "127.0.0.1:\(port)" }
+
+    init() throws {
+        directory = try TemporaryDirectory("ctr-reg")
+        port = try freePort()
+        let config = """
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: \(directory.path)/data
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:\(port)
+            """
+        try config.write(toFile: directory.path + "/config.yml", atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
+        process.arguments = ["serve", directory.path + "/config.yml"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !tcpAccepts(port: port) {
+            if ContinuousClock.now > deadline || !process.isRunning {
+                throw TestFailure("docker-registry did not start on \(host)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Builds a busybox image (with an extra layer of `extraMB` MiB if > 0) and pushes it as
+    /// `repository:tag`. Returns the manifest digest.
+    @discardableResult
+    func pushBusybox(_ repository: String, tag: String = "latest", extraMB: Int = 0) throws -> String {
+        let layout = directory.path + "/layout-\(repository)-\(tag)"
+        let script = repositoryRoot + "/scripts/fixtures/busybox-image.sh"
+        let built = try run("/bin/bash", [script, layout, tag, String(extraMB)])
+        guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
+        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false",
+                                                 "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])
+        guard pushed.status == 0 else { throw TestFailure("skopeo push failed: \(pushed)") }
+        return built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        directory.remove()
+    }
+}
+
+/// The package's root directory.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw TestFailure("socket failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw TestFailure("bind failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func tcpAccepts(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+}
