@@ -173,13 +173,13 @@ _ctr() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    daemon|version|plugins|namespaces|images|content|leases|cri|help)
+    daemon|version|plugins|namespaces|images|content|leases|events|cri|help)
         # Offer subcommand argument completions
         "_ctr_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases cri help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases events cri help' -- "${cur}"))
         ;;
     esac
 }
@@ -893,6 +893,35 @@ _ctr_leases_remove() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_events() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion events -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
         return
         ;;
     esac

@@ -21,6 +21,7 @@ public struct Ctr: AsyncParsableCommand {
             ImagesGroup.self,
             ContentGroup.self,
             LeasesGroup.self,
+            EventsCommand.self,
             CRI.self,
         ]
     )

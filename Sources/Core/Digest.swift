@@ -64,17 +64,3 @@ extension Timestamp {
     }
 }
 
-/// Unbuffered writes of raw bytes to standard output (fd 1), for blob contents.
-public enum StandardOutput {
-    public static func write(_ bytes: [UInt8]) {
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            rest = rest.dropFirst(written)
-        }
-    }
-}

@@ -29,17 +29,33 @@ public enum UnixSocket {
     }
 }
 
+/// Writing whole buffers to file descriptors.
+public enum FileIO {
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR; nil on success, else errno.
+    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int32? {
+        var rest = bytes
+        while !rest.isEmpty {
+            let written = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            rest = rest.dropFirst(written)
+        }
+        return nil
+    }
+}
+
 /// Unbuffered writes to the standard error stream (fd 2).
 public enum StandardError {
     public static func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        _ = FileIO.writeAll(2, Array(text.utf8)[...])
+    }
+}
+
+/// Unbuffered writes of raw bytes to standard output (fd 1), for blob contents.
+public enum StandardOutput {
+    public static func write(_ bytes: [UInt8]) {
+        _ = FileIO.writeAll(1, bytes[...])
     }
 }

@@ -7,6 +7,7 @@ public enum Builtins {
             ContentGRPCPlugin.registration,
             ImagesGRPCPlugin.registration,
             LeasesGRPCPlugin.registration,
+            EventsGRPCPlugin.registration,
             VersionPlugin.registration,
             NamespacesPlugin.registration,
             IntrospectionPlugin.registration,

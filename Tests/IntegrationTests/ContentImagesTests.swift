@@ -49,6 +49,13 @@ struct ContentImagesTests {
         try containerdClient(a + ["content", "fetch", "--plain-http", reference])
         #expect(try containerdClient(a + ["content", "ls", "-q"]).split(separator: "\n").count == 4)
         #expect(try ctr(a + ["leases", "ls", "-q"]).isEmpty, "the fetch's lease is released")
+
+        // Removing the image with --sync collects its manifest, config and layers at once.
+        try ctr(a + ["images", "rm", "--sync", reference])
+        #expect(try ctr(a + ["content", "ls", "-q"]).isEmpty)
+        let blobs = try FileManager.default.contentsOfDirectory(
+            atPath: dir.path + "/root/io.containerd.content.v1.content/blobs/sha256")
+        #expect(blobs.isEmpty, "\(blobs)")
         try daemon.stop()
     }
 

@@ -84,10 +84,3 @@ func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
     }
     return String(decoding: out, as: UTF8.self)
 }
-
-/// Reads a small text file, without a trailing newline; nil when absent.
-func readSmallFile(_ path: String) -> String? {
-    guard var text = readTextFile(path) else { return nil }
-    while text.last == "\n" { text.removeLast() }
-    return text
-}

@@ -7,6 +7,7 @@ import FoundationEssentials
 /// `containerd.services.content.v1.Content` over `ContentService`.
 struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol {
     let content: ContentService
+    let events: EventExchange
 
     func info(request: Containerd_Services_Content_V1_InfoRequest, context: ServerContext) async throws
         -> Containerd_Services_Content_V1_InfoResponse
@@ -38,7 +39,10 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
     func delete(request: Containerd_Services_Content_V1_DeleteContentRequest, context: ServerContext) async throws
         -> Google_Protobuf_Empty
     {
-        try content.delete(try RequestNamespace.current(), try Digest(parsing: request.digest))
+        let namespace = try RequestNamespace.current()
+        try content.delete(namespace, try Digest(parsing: request.digest))
+        events.publish(namespace: namespace, topic: EventTopic.contentDelete,
+                       event: Containerd_Events_ContentDelete.with { $0.digest = request.digest })
         return Google_Protobuf_Empty()
     }
 
@@ -81,7 +85,8 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
         for try await message in request {
             if writer == nil {
                 let expected = message.expected.isEmpty ? nil : try Digest(parsing: message.expected)
-                writer = try content.writer(namespace, ref: message.ref, total: message.total, expected: expected)
+                writer = try content.writer(namespace, ref: message.ref, total: message.total, expected: expected,
+                                            lease: RequestLease.id)
             }
             guard let ingest = writer else { break }
             if !message.ref.isEmpty && message.ref != ingest.ref {
@@ -104,7 +109,7 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
                 if message.action == .commit {
                     let expected = message.expected.isEmpty ? nil : try Digest(parsing: message.expected)
                     let digest = try content.commit(namespace, ingest, size: message.total, expected: expected,
-                                                    labels: message.labels)
+                                                    labels: message.labels, lease: RequestLease.id)
                     reply.digest = digest.description
                 }
             case .UNRECOGNIZED(let value):

@@ -19,32 +19,36 @@ public struct ContentPlugin: PluginInstance {
 /// `io.containerd.grpc.v1.content`.
 struct ContentGRPCPlugin: PluginInstance {
     let content: ContentService
-    var rpcServices: [any RegistrableRPCService] { [ContentGRPC(content: content)] }
+    let events: EventExchange
+    var rpcServices: [any RegistrableRPCService] { [ContentGRPC(content: content, events: events)] }
     var serviceNames: [String] { [Containerd_Services_Content_V1_Content.descriptor.fullyQualifiedService] }
 
     static let registration = PluginRegistration(type: .grpc, id: "content", requires: [ContentPlugin.type]) { context in
-        ContentGRPCPlugin(content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service)
+        ContentGRPCPlugin(content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service,
+                          events: context.events)
     }
 }
 
 /// `io.containerd.grpc.v1.images`.
 struct ImagesGRPCPlugin: PluginInstance {
-    let metadata: MetadataStore
-    var rpcServices: [any RegistrableRPCService] { [ImagesGRPC(metadata: metadata)] }
+    let content: ContentService
+    let events: EventExchange
+    var rpcServices: [any RegistrableRPCService] { [ImagesGRPC(content: content, events: events)] }
     var serviceNames: [String] { [Containerd_Services_Images_V1_Images.descriptor.fullyQualifiedService] }
 
-    static let registration = PluginRegistration(type: .grpc, id: "images", requires: [.metadata]) { context in
-        ImagesGRPCPlugin(metadata: try context.plugin(.metadata, as: MetadataPlugin.self).store)
+    static let registration = PluginRegistration(type: .grpc, id: "images", requires: [ContentPlugin.type]) { context in
+        ImagesGRPCPlugin(content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service,
+                         events: context.events)
     }
 }
 
 /// `io.containerd.grpc.v1.leases`.
 struct LeasesGRPCPlugin: PluginInstance {
-    let metadata: MetadataStore
-    var rpcServices: [any RegistrableRPCService] { [LeasesGRPC(metadata: metadata)] }
+    let content: ContentService
+    var rpcServices: [any RegistrableRPCService] { [LeasesGRPC(content: content)] }
     var serviceNames: [String] { [Containerd_Services_Leases_V1_Leases.descriptor.fullyQualifiedService] }
 
-    static let registration = PluginRegistration(type: .grpc, id: "leases", requires: [.metadata]) { context in
-        LeasesGRPCPlugin(metadata: try context.plugin(.metadata, as: MetadataPlugin.self).store)
+    static let registration = PluginRegistration(type: .grpc, id: "leases", requires: [ContentPlugin.type]) { context in
+        LeasesGRPCPlugin(content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service)
     }
 }

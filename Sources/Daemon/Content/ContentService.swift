@@ -9,10 +9,34 @@ public final class ContentService: Sendable {
     let blobs: BlobStore
     public let metadata: MetadataStore
     private let activeIngests = Mutex<Set<String>>([])
+    private let collectionPending = Mutex<Bool>(false)
 
     public init(root: String, metadata: MetadataStore) throws(CtrError) {
         blobs = try BlobStore(root: root)
         self.metadata = metadata
+    }
+
+    /// Runs garbage collection now and removes the blobs nobody refers to any more.
+    @discardableResult
+    public func collectGarbage() throws(CtrError) -> CollectionResult {
+        let result = try metadata.collectGarbage()
+        for digest in result.orphanBlobs { blobs.remove(digest) }
+        return result
+    }
+
+    /// Collects garbage soon, once for any number of requests made meanwhile (deferred collection
+    /// after deletions, as containerd's GC scheduler does).
+    public func scheduleCollection(after delay: Duration = .milliseconds(100)) {
+        let alreadyPending = collectionPending.withLock { pending in
+            defer { pending = true }
+            return pending
+        }
+        if alreadyPending { return }
+        Task.detached { [self] in
+            try? await Task.sleep(for: delay)
+            collectionPending.withLock { $0 = false }
+            _ = try? collectGarbage()
+        }
     }
 
     static func key(_ namespace: String, _ ref: String) -> String { namespace + "/" + ref }
@@ -59,9 +83,15 @@ public final class ContentService: Sendable {
 
     /// Opens the ingest `ref`; `unavailable` while another writer holds it, `alreadyExists` when
     /// the namespace already has the expected content.
-    func writer(_ namespace: String, ref: String, total: Int64, expected: Digest?) throws(CtrError) -> IngestWriter {
+    func writer(_ namespace: String, ref: String, total: Int64, expected: Digest?, lease: String? = nil) throws(CtrError)
+        -> IngestWriter
+    {
         if ref.isEmpty { throw .invalidArgument("ingest ref must not be empty") }
         if let expected, (try? metadata.contentInfo(namespace, expected)) != nil {
+            // The content is there already; a lease asking for it still holds it.
+            if let lease {
+                try metadata.addLeaseResource(namespace, lease: lease, LeaseResource(id: expected.description, type: "content"))
+            }
             throw .alreadyExists("content \(expected): already exists")
         }
         let key = Self.key(namespace, ref)
@@ -78,9 +108,12 @@ public final class ContentService: Sendable {
 
     /// Commits an ingest and records the content in the namespace.
     func commit(_ namespace: String, _ writer: IngestWriter, size: Int64, expected: Digest?,
-                labels: [String: String]) throws(CtrError) -> Digest {
+                labels: [String: String], lease: String? = nil) throws(CtrError) -> Digest {
         let (digest, _) = try writer.commit(size: size, expected: expected)
         try metadata.addContent(namespace, digest: digest, size: writer.offset, labels: labels)
+        if let lease {
+            try metadata.addLeaseResource(namespace, lease: lease, LeaseResource(id: digest.description, type: "content"))
+        }
         return digest
     }
 

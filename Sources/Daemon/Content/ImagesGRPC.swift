@@ -6,7 +6,9 @@ import SwiftProtobuf
 
 /// `containerd.services.images.v1.Images` over the metadata store.
 struct ImagesGRPC: Containerd_Services_Images_V1_Images.SimpleServiceProtocol {
-    let metadata: MetadataStore
+    let content: ContentService
+    let events: EventExchange
+    var metadata: MetadataStore { content.metadata }
 
     func get(request: Containerd_Services_Images_V1_GetImageRequest, context: ServerContext) async throws
         -> Containerd_Services_Images_V1_GetImageResponse
@@ -43,7 +45,12 @@ struct ImagesGRPC: Containerd_Services_Images_V1_Images.SimpleServiceProtocol {
     func create(request: Containerd_Services_Images_V1_CreateImageRequest, context: ServerContext) async throws
         -> Containerd_Services_Images_V1_CreateImageResponse
     {
-        let created = try metadata.createImage(try RequestNamespace.current(), try Image(request.image))
+        let namespace = try RequestNamespace.current()
+        let created = try metadata.createImage(namespace, try Image(request.image))
+        events.publish(namespace: namespace, topic: EventTopic.imageCreate, event: Containerd_Services_Images_V1_ImageCreate.with {
+            $0.name = created.name
+            $0.labels = created.labels
+        })
         return .with { $0.image = .init(created) }
     }
 
@@ -53,22 +60,37 @@ struct ImagesGRPC: Containerd_Services_Images_V1_Images.SimpleServiceProtocol {
         let paths = request.updateMask.paths
         let target = request.image.hasTarget && !request.image.target.digest.isEmpty
             ? try Descriptor(request.image.target) : nil
-        let updated = try metadata.updateImage(try RequestNamespace.current(), name: request.image.name,
+        let namespace = try RequestNamespace.current()
+        let updated = try metadata.updateImage(namespace, name: request.image.name,
                                                target: target, labels: request.image.labels, paths: paths)
+        events.publish(namespace: namespace, topic: EventTopic.imageUpdate, event: Containerd_Services_Images_V1_ImageUpdate.with {
+            $0.name = updated.name
+            $0.labels = updated.labels
+        })
         return .with { $0.image = .init(updated) }
     }
 
     func delete(request: Containerd_Services_Images_V1_DeleteImageRequest, context: ServerContext) async throws
         -> Google_Protobuf_Empty
     {
-        try metadata.deleteImage(try RequestNamespace.current(), request.name)
+        let namespace = try RequestNamespace.current()
+        try metadata.deleteImage(namespace, request.name)
+        events.publish(namespace: namespace, topic: EventTopic.imageDelete,
+                       event: Containerd_Services_Images_V1_ImageDelete.with { $0.name = request.name })
+        // The image's content goes with it unless something else holds it: now with `sync`.
+        if request.sync {
+            try content.collectGarbage()
+        } else {
+            content.scheduleCollection()
+        }
         return Google_Protobuf_Empty()
     }
 }
 
 /// `containerd.services.leases.v1.Leases` over the metadata store.
 struct LeasesGRPC: Containerd_Services_Leases_V1_Leases.SimpleServiceProtocol {
-    let metadata: MetadataStore
+    let content: ContentService
+    var metadata: MetadataStore { content.metadata }
 
     func create(request: Containerd_Services_Leases_V1_CreateRequest, context: ServerContext) async throws
         -> Containerd_Services_Leases_V1_CreateResponse
@@ -82,6 +104,11 @@ struct LeasesGRPC: Containerd_Services_Leases_V1_Leases.SimpleServiceProtocol {
         -> Google_Protobuf_Empty
     {
         try metadata.deleteLease(try RequestNamespace.current(), request.id)
+        if request.sync {
+            try content.collectGarbage()
+        } else {
+            content.scheduleCollection()
+        }
         return Google_Protobuf_Empty()
     }
 

@@ -78,17 +78,11 @@ final class IngestWriter {
     }
 
     func write(_ data: [UInt8]) throws(CtrError) {
-        var remaining = data[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == ENOSPC {
-                    throw CtrError(.resourceExhausted, "write ingest \(ref): no space left on device")
-                }
-                throw .internalError("write ingest \(ref): \(UnixSocket.describe(errno))")
+        if let code = FileIO.writeAll(fd, data[...]) {
+            if code == ENOSPC {
+                throw CtrError(.resourceExhausted, "write ingest \(ref): no space left on device")
             }
-            remaining = remaining.dropFirst(written)
+            throw .internalError("write ingest \(ref): \(UnixSocket.describe(code))")
         }
         hasher.update(data: data)
         offset += Int64(data.count)
@@ -135,25 +129,4 @@ final class IngestWriter {
         }
         removeTree(directory)
     }
-}
-
-/// fsyncs a directory so a rename inside it is durable.
-func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if fd >= 0 {
-        fsync(fd)
-        close(fd)
-    }
-}
-
-/// Removes a directory of plain files (an ingest).
-func removeTree(_ path: String) {
-    if let dir = opendir(path) {
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { unlink(path + "/" + name) }
-        }
-        closedir(dir)
-    }
-    rmdir(path)
 }

@@ -13,6 +13,8 @@ public struct PluginContext: Sendable {
     public let config: (any PluginConfig)?
     public let daemon: DaemonConfig
     public let logger: Logger
+    /// The daemon's event exchange, to publish on.
+    public let events: EventExchange
     let loaded: LoadedPlugins
 
     /// The decoded config as the plugin's own type.

@@ -39,6 +39,8 @@ public struct PluginLoader: Sendable {
     public var registrations: [PluginRegistration]
     public var config: DaemonConfig
     public var logger: Logger
+    /// The exchange handed to every plugin.
+    public var events = EventExchange()
 
     public init(registrations: [PluginRegistration], config: DaemonConfig, logger: Logger) {
         self.registrations = registrations
@@ -49,11 +51,13 @@ public struct PluginLoader: Sendable {
     /// The loaded plugins, in initialization order, with the status board.
     public struct Loaded: Sendable {
         let plugins: LoadedPlugins
+        let events: EventExchange
         public var board: PluginStatusBoard { plugins.board }
         public var instances: [(registration: PluginRegistration, instance: any PluginInstance)] { plugins.all }
 
         /// Closes every plugin in reverse initialization order; errors are logged, not thrown.
         public func close(logger: Logger) async {
+            events.close()
             for (registration, instance) in plugins.all.reversed() {
                 do {
                     try await instance.close()
@@ -97,7 +101,8 @@ public struct PluginLoader: Sendable {
                 try makeDirectory(stateDir)
                 let context = PluginContext(
                     registration: registration, root: root, state: stateDir,
-                    config: config.pluginConfigs[uri], daemon: config, logger: pluginLogger, loaded: loaded)
+                    config: config.pluginConfigs[uri], daemon: config, logger: pluginLogger, events: events,
+                    loaded: loaded)
                 let made = try await registration.initialize(context)
                 instance = made
                 state = .ok
@@ -115,7 +120,7 @@ public struct PluginLoader: Sendable {
             if let instance {
                 loaded.add(registration, instance)
             } else if required.contains(uri) {
-                let result = Loaded(plugins: loaded)
+                let result = Loaded(plugins: loaded, events: events)
                 await result.close(logger: logger)
                 switch state {
                 case .skipped(let reason):
@@ -127,7 +132,7 @@ public struct PluginLoader: Sendable {
                 }
             }
         }
-        return Loaded(plugins: loaded)
+        return Loaded(plugins: loaded, events: events)
     }
 
     private func checkDependencies(_ registration: PluginRegistration, loaded: LoadedPlugins) throws(CtrError) {
@@ -135,17 +140,6 @@ public struct PluginLoader: Sendable {
             if loaded.instance(required, id: nil) == nil {
                 throw .failedPrecondition("no plugin of type \(required) is loaded (required by \(registration.uri))")
             }
-        }
-    }
-}
-
-/// Creates a directory (and parents) with the given mode; an existing directory is fine.
-func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(CtrError) {
-    var current = ""
-    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-        current += "/" + component
-        if mkdir(current, mode) != 0 && errno != EEXIST {
-            throw .internalError("create directory \(current): \(String(cString: strerror(errno)))")
         }
     }
 }

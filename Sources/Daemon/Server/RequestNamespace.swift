@@ -18,7 +18,14 @@ public enum RequestNamespace {
     }
 }
 
-/// Reads the namespace header and makes it available to the handler for the whole call,
+/// The lease of the request being served, from the `containerd-lease` header: content written
+/// under it is held by the lease until the lease goes.
+public enum RequestLease {
+    @TaskLocal public static var id: String?
+    public static let header = "containerd-lease"
+}
+
+/// Reads the namespace and lease headers and makes it available to the handler for the whole call,
 /// including the body of streaming responses.
 struct NamespaceInterceptor: ServerInterceptor {
     func intercept<Input: Sendable, Output: Sendable>(
@@ -27,13 +34,16 @@ struct NamespaceInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         let namespace = request.metadata[stringValues: Namespace.header].first { _ in true }
+        let lease = request.metadata[stringValues: RequestLease.header].first { _ in true }
         var response = try await RequestNamespace.$header.withValue(namespace) {
-            try await next(request, context)
+            try await RequestLease.$id.withValue(lease) { try await next(request, context) }
         }
         if case .success(var contents) = response.accepted {
             let producer = contents.producer
             contents.producer = { writer in
-                try await RequestNamespace.$header.withValue(namespace) { try await producer(writer) }
+                try await RequestNamespace.$header.withValue(namespace) {
+                    try await RequestLease.$id.withValue(lease) { try await producer(writer) }
+                }
             }
             response.accepted = .success(contents)
         }

@@ -53,9 +53,3 @@ public final class SocketGuard: Sendable {
         UnixSocket.probe(path) == nil
     }
 }
-
-func parentDirectory(_ path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    let parent = String(path[..<slash])
-    return parent.isEmpty ? "/" : parent
-}

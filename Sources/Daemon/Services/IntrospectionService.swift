@@ -86,26 +86,3 @@ func loadOrCreateUUID(at path: String) throws(CtrError) -> String {
     try writeFileAtomically(path, Array((uuid + "\n").utf8))
     return uuid
 }
-
-/// Writes `bytes` to a temporary file, fsyncs it and renames it over `path`.
-func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(CtrError) {
-    let temporary = path + ".tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw .internalError("write \(path): \(String(cString: strerror(errno)))") }
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        if written < 0 {
-            if errno == EINTR { continue }
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw .internalError("write \(path): \(reason)")
-        }
-        offset += written
-    }
-    let synced = fsync(fd) == 0
-    close(fd)
-    guard synced, rename(temporary, path) == 0 else {
-        throw .internalError("write \(path): \(String(cString: strerror(errno)))")
-    }
-}

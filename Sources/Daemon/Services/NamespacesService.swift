@@ -7,6 +7,7 @@ import SwiftProtobuf
 /// `containerd.services.namespaces.v1.Namespaces` over the metadata store.
 struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleServiceProtocol {
     let store: MetadataStore
+    let events: EventExchange
 
     func get(request: Containerd_Services_Namespaces_V1_GetNamespaceRequest, context: ServerContext) async throws
         -> Containerd_Services_Namespaces_V1_GetNamespaceResponse
@@ -27,6 +28,10 @@ struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleSer
     {
         let namespace = Namespace(request.namespace)
         try store.createNamespace(namespace)
+        events.publish(namespace: try RequestNamespace.current(), topic: EventTopic.namespaceCreate, event: Containerd_Events_NamespaceCreate.with {
+            $0.name = namespace.name
+            $0.labels = namespace.labels
+        })
         return .with { $0.namespace = .init(namespace) }
     }
 
@@ -34,6 +39,10 @@ struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleSer
         -> Containerd_Services_Namespaces_V1_UpdateNamespaceResponse
     {
         let updated = try store.updateNamespace(Namespace(request.namespace), paths: request.updateMask.paths)
+        events.publish(namespace: try RequestNamespace.current(), topic: EventTopic.namespaceUpdate, event: Containerd_Events_NamespaceUpdate.with {
+            $0.name = updated.name
+            $0.labels = updated.labels
+        })
         return .with { $0.namespace = .init(updated) }
     }
 
@@ -41,6 +50,8 @@ struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleSer
         -> Google_Protobuf_Empty
     {
         try store.deleteNamespace(request.name)
+        events.publish(namespace: try RequestNamespace.current(), topic: EventTopic.namespaceDelete,
+                       event: Containerd_Events_NamespaceDelete.with { $0.name = request.name })
         return Google_Protobuf_Empty()
     }
 }
@@ -48,9 +59,10 @@ struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleSer
 struct NamespacesPlugin: PluginInstance {
     var serviceNames: [String] { [Containerd_Services_Namespaces_V1_Namespaces.descriptor.fullyQualifiedService] }
     let store: MetadataStore
-    var rpcServices: [any RegistrableRPCService] { [NamespacesService(store: store)] }
+    let events: EventExchange
+    var rpcServices: [any RegistrableRPCService] { [NamespacesService(store: store, events: events)] }
 
     static let registration = PluginRegistration(type: .grpc, id: "namespaces", requires: [.metadata]) { context in
-        NamespacesPlugin(store: try context.plugin(.metadata, as: MetadataPlugin.self).store)
+        NamespacesPlugin(store: try context.plugin(.metadata, as: MetadataPlugin.self).store, events: context.events)
     }
 }
