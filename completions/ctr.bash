@@ -522,13 +522,44 @@ _ctr_images() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|remove|tag|label)
+    pull|list|remove|tag|label)
         # Offer subcommand argument completions
         "_ctr_images_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list remove tag label' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'pull list remove tag label' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_images_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --plain-http --all-platforms -q --quiet --version -h --help)
+    repeating_options=(--platform)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -u --user)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion images pull -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '--platform')
+        return
         ;;
     esac
 }

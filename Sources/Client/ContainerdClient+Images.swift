@@ -74,6 +74,16 @@ extension ContainerdClient {
         return Lease(response.lease)
     }
 
+    public func addLeaseResource(_ lease: String, id: String, type: String) async throws(CtrError) {
+        let request = Containerd_Services_Leases_V1_AddResourceRequest.with {
+            $0.id = lease
+            $0.resource = .with { $0.id = id; $0.type = type }
+        }
+        _ = try await call {
+            try await leases.addResource(request, metadata: metadata, options: connection.callOptions)
+        }
+    }
+
     public func deleteLease(_ id: String) async throws(CtrError) {
         _ = try await call {
             try await leases.delete(.with { $0.id = id }, metadata: metadata, options: connection.callOptions)

@@ -8,16 +8,25 @@ import SwiftProtobuf
 public struct ContainerdClient: Sendable {
     public let connection: Connection
     public let namespace: String
+    /// The lease that holds what this client writes, if any (`containerd-lease` header).
+    public let lease: String?
 
-    public init(connection: Connection, namespace: String) {
+    public init(connection: Connection, namespace: String, lease: String? = nil) {
         self.connection = connection
         self.namespace = namespace
+        self.lease = lease
     }
 
-    /// Metadata naming the namespace, as containerd expects it on every namespaced call.
+    /// The same client, with its writes held by `lease`.
+    public func withLease(_ lease: String) -> ContainerdClient {
+        ContainerdClient(connection: connection, namespace: namespace, lease: lease)
+    }
+
+    /// Metadata naming the namespace (and lease), as containerd expects on every namespaced call.
     var metadata: Metadata {
         var metadata = Metadata()
         metadata.addString(namespace, forKey: Namespace.header)
+        if let lease { metadata.addString(lease, forKey: "containerd-lease") }
         return metadata
     }
 

@@ -33,7 +33,7 @@ struct EventsTests {
 
         deinit {
             if process.isRunning {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
         }

@@ -73,3 +73,12 @@ struct GarbageCollectionTests {
         #expect(RFC3339.parse(text) == nil)
     }
 }
+
+extension GarbageCollectionTests {
+    @Test("RFC 3339 formatting round-trips", arguments: [Int64(0), 1_577_836_800, 1_709_209_815, 4_102_444_799])
+    func rfc3339Format(seconds: Int64) {
+        let timestamp = Timestamp(seconds: seconds, nanos: 123)
+        let text = RFC3339.format(timestamp)
+        #expect(RFC3339.parse(text) == timestamp, "\(text)")
+    }
+}

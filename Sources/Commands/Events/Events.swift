@@ -37,17 +37,7 @@ struct EventsCommand: ClientCommand {
 }
 
 /// RFC 3339 UTC with nanoseconds.
-func formatTimestamp(_ timestamp: Timestamp) -> String {
-    var seconds = Int(timestamp.seconds)
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    func pad(_ value: Int32, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-        + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(timestamp.nanos, 9))Z"
-}
+func formatTimestamp(_ timestamp: Timestamp) -> String { RFC3339.format(timestamp) }
 
 /// Flushes buffered stdout, so streamed lines reach pipes promptly.
 func flushStandardOutput() {

@@ -6,19 +6,8 @@ import Core
 struct ImagesGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images", abstract: "Manage images.",
-        subcommands: [ImagesList.self, ImagesRemove.self, ImagesTag.self, ImagesLabel.self],
+        subcommands: [ImagesPull.self, ImagesList.self, ImagesRemove.self, ImagesTag.self, ImagesLabel.self],
         aliases: ["image", "i"])
-}
-
-/// Media types of the manifests and indexes an image target may be.
-enum MediaTypes {
-    static let ociIndex = "application/vnd.oci.image.index.v1+json"
-    static let dockerList = "application/vnd.docker.distribution.manifest.list.v2+json"
-    static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
-    static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
-
-    static func isIndex(_ type: String) -> Bool { type == ociIndex || type == dockerList }
-    static func isManifest(_ type: String) -> Bool { type == ociManifest || type == dockerManifest }
 }
 
 /// What `images ls` shows beyond the record: platforms and the size of the content present,
@@ -32,7 +21,7 @@ struct ImageSummary {
         summary.size = target.size
         guard let bytes = try? await client.readBlob(target.digest),
               let document = try? JSONValue.parse(String(decoding: bytes, as: UTF8.self)) else { return summary }
-        if MediaTypes.isIndex(target.mediaType) {
+        if MediaType.isIndex(target.mediaType) {
             guard case .array(let manifests)? = document["manifests"] else { return summary }
             for manifest in manifests {
                 if let platform = manifest["platform"], case .string(let os)? = platform["os"],
@@ -47,7 +36,7 @@ struct ImageSummary {
                     summary.size += child.size
                 }
             }
-        } else if MediaTypes.isManifest(target.mediaType) {
+        } else if MediaType.isManifest(target.mediaType) {
             var blobs: [JSONValue] = []
             if let config = document["config"] { blobs.append(config) }
             if case .array(let layers)? = document["layers"] { blobs.append(contentsOf: layers) }

@@ -58,7 +58,7 @@ final class LocalRegistry {
 
     deinit {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         directory.remove()

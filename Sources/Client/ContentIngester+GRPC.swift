@@ -1,0 +1,114 @@
+public import Core
+import API
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import FoundationEssentials
+
+/// The pull's content store over containerd's Content service: existence is asked with a STAT
+/// write (which also puts the blob under the client's lease), blobs stream through Write and
+/// commit with the expected size and digest.
+public struct GRPCContentIngester: ContentIngester {
+    public let client: ContainerdClient
+
+    public init(client: ContainerdClient) {
+        self.client = client
+    }
+
+    private var service: Containerd_Services_Content_V1_Content.Client<HTTP2ClientTransport.Posix> {
+        .init(wrapping: client.connection.grpc)
+    }
+
+    static func ref(_ descriptor: Descriptor) -> String { "ctr-pull-" + descriptor.digest.description }
+
+    public func has(_ descriptor: Descriptor) async throws -> Bool {
+        do throws(CtrError) {
+            _ = try await client.contentInfo(descriptor.digest)
+        } catch {
+            if error.code == .notFound { return false }
+            throw error
+        }
+        // Present already: the pull's lease holds it until the image record exists.
+        if let lease = client.lease {
+            try await client.addLeaseResource(lease, id: descriptor.digest.description, type: "content")
+        }
+        return true
+    }
+
+    public func ingest(_ descriptor: Descriptor, labels: [String: String],
+                       _ produce: @escaping @Sendable (@escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void)
+        async throws
+    {
+        let ref = Self.ref(descriptor)
+        do {
+            try await retryingLocked {
+                try await service.write(metadata: client.metadata, options: client.connection.callOptions) { writer in
+                    let offset = Offset()
+                    try await produce { bytes in
+                        let start = offset.advance(bytes.count)
+                        try await writer.write(.with {
+                            $0.action = .write
+                            $0.ref = ref
+                            $0.total = descriptor.size
+                            $0.expected = descriptor.digest.description
+                            $0.offset = start
+                            $0.data = Data(bytes)
+                        })
+                    }
+                    try await writer.write(.with {
+                        $0.action = .commit
+                        $0.ref = ref
+                        $0.total = descriptor.size
+                        $0.expected = descriptor.digest.description
+                        $0.offset = offset.value
+                        $0.labels = labels
+                    })
+                } onResponse: { response in
+                    for try await _ in response.messages {}
+                }
+            }
+        } catch let error as CtrError where error.code == .alreadyExists {
+            return
+        } catch let error as CtrError where error.code == .failedPrecondition {
+            // Nothing of a blob that failed verification may stay behind.
+            try? await abort(ref)
+            throw CtrError(.failedPrecondition, "blob \(descriptor.digest) does not match its descriptor: \(error.message)")
+        } catch {
+            try? await abort(ref)
+            throw error
+        }
+    }
+
+    public func read(_ descriptor: Descriptor) async throws -> [UInt8] {
+        try await client.readBlob(descriptor.digest)
+    }
+
+    private func abort(_ ref: String) async throws {
+        _ = try await client.call {
+            try await service.abort(.with { $0.ref = ref }, metadata: client.metadata, options: client.connection.callOptions)
+        }
+    }
+
+    /// Runs a Write stream, retrying while another stream still holds the ref (UNAVAILABLE).
+    private func retryingLocked(_ body: () async throws -> Void) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await client.call { try await body() }
+            } catch {
+                guard error.code == .unavailable && attempt < 40 else { throw error }
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+}
+
+/// The next write offset of one ingest stream.
+private final class Offset: @unchecked Sendable {
+    // @unchecked: used by the single request-producing task of one stream, sequentially.
+    private(set) var value: Int64 = 0
+    func advance(_ count: Int) -> Int64 {
+        defer { value += Int64(count) }
+        return value
+    }
+}

@@ -1,0 +1,251 @@
+public import AsyncHTTPClient
+public import Core
+import Crypto
+import NIOCore
+import NIOPosix
+import NIOHTTP1
+import Synchronization
+
+/// Credentials for a registry (`--user name:password`).
+public struct RegistryCredentials: Sendable {
+    public var username: String
+    public var password: String
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+}
+
+/// An OCI distribution client: manifests and blobs over HTTP(S), anonymous bearer tokens or
+/// basic auth, plain HTTP for loopback registries or when asked.
+public final class RegistryClient: RemoteRegistry, Sendable {
+    let http: HTTPClient
+    let plainHTTP: Bool
+    let credentials: RegistryCredentials?
+    private let tokens = Mutex<[String: String]>([:])
+
+    public init(http: HTTPClient = .shared, plainHTTP: Bool = false, credentials: RegistryCredentials? = nil) {
+        self.http = http
+        self.plainHTTP = plainHTTP
+        self.credentials = credentials
+    }
+
+    /// The API host of a reference's domain (`docker.io` → `registry-1.docker.io`).
+    static func apiHost(_ domain: String) -> String { domain == "docker.io" ? "registry-1.docker.io" : domain }
+
+    func baseURL(_ reference: Reference) -> String {
+        let host = Self.apiHost(reference.domain)
+        let name = host.split(separator: ":").first.map(String.init) ?? host
+        let loopback = name == "localhost" || name == "127.0.0.1" || name == "[::1]"
+        return (plainHTTP || loopback ? "http://" : "https://") + host + "/v2/" + reference.path
+    }
+
+    public func resolve(_ reference: Reference) async throws -> (Descriptor, [UInt8]) {
+        try await probe(reference)
+        let response = try await get(reference, "manifests/" + reference.object, accept: MediaType.manifests)
+        let body = try await collect(response, reference: reference, limit: 4 << 20)
+        let digest = Core.Digest(sha256Hex: hexDigest(body))
+        if let wanted = reference.digest, wanted != digest {
+            throw CtrError.failedPrecondition("pull \(reference): registry sent a manifest with digest \(digest)")
+        }
+        var mediaType = response.headers.first(name: "Content-Type") ?? ""
+        if let semicolon = mediaType.firstIndex(of: ";") { mediaType = String(mediaType[..<semicolon]) }
+        if !MediaType.manifests.contains(mediaType),
+           case .string(let declared)? = try? JSONValue.parse(String(decoding: body, as: UTF8.self))["mediaType"] {
+            mediaType = declared
+        }
+        return (Descriptor(mediaType: mediaType, digest: digest, size: Int64(body.count)), body)
+    }
+
+    public func manifest(_ reference: Reference, _ descriptor: Descriptor) async throws -> [UInt8] {
+        let response = try await get(reference, "manifests/" + descriptor.digest.description, accept: [descriptor.mediaType])
+        let body = try await collect(response, reference: reference, limit: 4 << 20)
+        if Core.Digest(sha256Hex: hexDigest(body)) != descriptor.digest {
+            throw CtrError.failedPrecondition("pull \(reference): manifest \(descriptor.digest) does not match its digest")
+        }
+        return body
+    }
+
+    public func blob(_ reference: Reference, _ descriptor: Descriptor, _ body: ([UInt8]) async throws -> Void) async throws {
+        let response = try await get(reference, "blobs/" + descriptor.digest.description, accept: ["*/*"])
+        for try await buffer in response.body {
+            try await body(Array(buffer.readableBytesView))
+        }
+    }
+
+    private func collect(_ response: HTTPClientResponse, reference: Reference, limit: Int) async throws -> [UInt8] {
+        var buffer = try await response.body.collect(upTo: limit)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// GET with the auth dance: on 401, fetch a bearer token (or use basic auth) and retry once.
+    private func get(_ reference: Reference, _ path: String, accept: [String]) async throws -> HTTPClientResponse {
+        let url = baseURL(reference) + "/" + path
+        let scope = "repository:\(reference.path):pull"
+        let key = reference.domain + "|" + scope
+        var response = try await send(url, accept: accept, authorization: tokens.withLock { $0[key] }, reference: reference)
+        if response.status == .unauthorized {
+            let challenge = response.headers.first(name: "WWW-Authenticate") ?? ""
+            let authorization = try await authorize(challenge, scope: scope, reference: reference)
+            tokens.withLock { $0[key] = authorization }
+            response = try await send(url, accept: accept, authorization: authorization, reference: reference)
+        }
+        switch response.status.code {
+        case 200..<300:
+            return response
+        case 401, 403:
+            throw CtrError(.permissionDenied, "pull \(reference): registry \(reference.domain) denied access (\(response.status.code))")
+        case 404:
+            throw CtrError.notFound("pull \(reference): not found in registry")
+        default:
+            throw CtrError.unavailable("pull \(reference): registry \(reference.domain) answered \(response.status.code) for \(path)")
+        }
+    }
+
+    private func send(_ url: String, accept: [String], authorization: String?, reference: Reference) async throws
+        -> HTTPClientResponse
+    {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: accept.joined(separator: ", "))
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        do {
+            return try await http.execute(request, timeout: .seconds(60))
+        } catch {
+            throw CtrError.unavailable("registry \(reference.domain) unreachable: \(Self.describe(error))")
+        }
+    }
+
+    private func authorize(_ challenge: String, scope: String, reference: Reference) async throws -> String {
+        let lower = challenge.lowercased()
+        if lower.hasPrefix("basic") {
+            guard let credentials else {
+                throw CtrError(.permissionDenied, "pull \(reference): registry \(reference.domain) needs credentials (--user)")
+            }
+            return "Basic " + base64(Array("\(credentials.username):\(credentials.password)".utf8))
+        }
+        guard lower.hasPrefix("bearer") else {
+            throw CtrError(.permissionDenied, "pull \(reference): unsupported authentication challenge \"\(challenge)\"")
+        }
+        let parameters = Self.challengeParameters(String(challenge.dropFirst("bearer".count)))
+        guard let realm = parameters["realm"] else {
+            throw CtrError(.permissionDenied, "pull \(reference): bearer challenge without a realm")
+        }
+        var url = realm + (realm.contains("?") ? "&" : "?") + "scope=" + percentEncode(parameters["scope"] ?? scope)
+        if let service = parameters["service"] { url += "&service=" + percentEncode(service) }
+        var request = HTTPClientRequest(url: url)
+        if let credentials {
+            request.headers.add(name: "Authorization",
+                                value: "Basic " + base64(Array("\(credentials.username):\(credentials.password)".utf8)))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .seconds(30))
+        } catch {
+            throw CtrError.unavailable("token service \(realm) unreachable: \(Self.describe(error))")
+        }
+        guard response.status.code == 200 else {
+            throw CtrError(.permissionDenied, "pull \(reference): token service answered \(response.status.code)")
+        }
+        let body = try await collect(response, reference: reference, limit: 1 << 20)
+        let document = try JSONValue.parse(String(decoding: body, as: UTF8.self))
+        if case .string(let token)? = document["token"] ?? document["access_token"] { return "Bearer " + token }
+        throw CtrError(.permissionDenied, "pull \(reference): token service sent no token")
+    }
+
+    /// `realm="https://auth",service="registry",scope="…"` → a dictionary.
+    static func challengeParameters(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        var rest = Substring(text)
+        while let equals = rest.firstIndex(of: "=") {
+            let key = rest[..<equals].trimmingSpacesAndCommas()
+            rest = rest[rest.index(after: equals)...]
+            var value = ""
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                let end = rest.firstIndex(of: "\"") ?? rest.endIndex
+                value = String(rest[..<end])
+                rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+            } else {
+                let end = rest.firstIndex(of: ",") ?? rest.endIndex
+                value = String(rest[..<end])
+                rest = rest[end...]
+            }
+            result[key.lowercased()] = value
+        }
+        return result
+    }
+
+    /// Connects once to the registry's host and port so that an unreachable registry fails at once
+    /// with the cause, instead of after the HTTP client's retries.
+    func probe(_ reference: Reference) async throws {
+        let host = Self.apiHost(reference.domain)
+        var name = host
+        var port = baseURL(reference).hasPrefix("https") ? 443 : 80
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]"), let parsed = Int(host[host.index(after: colon)...]) {
+            name = String(host[..<colon])
+            port = parsed
+        }
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(10))
+                .connect(host: name.filter { $0 != "[" && $0 != "]" }, port: port).get()
+            try await channel.close()
+        } catch {
+            throw CtrError.unavailable("registry \(reference.domain) unreachable: \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("connectTimeout") { return "connection timed out" }
+        return text
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpacesAndCommas() -> String {
+        String(drop { $0 == " " || $0 == "," }.reversed().drop { $0 == " " }.reversed())
+    }
+}
+
+func hexDigest(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in SHA256.hash(data: bytes) {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func base64(_ bytes: [UInt8]) -> String {
+    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var out: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
+        let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
+        out.append(table[Int((value >> 18) & 63)])
+        out.append(table[Int((value >> 12) & 63)])
+        out.append(chunk.count > 1 ? table[Int((value >> 6) & 63)] : UInt8(ascii: "="))
+        out.append(chunk.count > 2 ? table[Int(value & 63)] : UInt8(ascii: "="))
+        index += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func percentEncode(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+        let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~")
+        if safe {
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            let hex = String(byte, radix: 16, uppercase: true)
+            out += "%" + (hex.count == 1 ? "0" + hex : hex)
+        }
+    }
+    return out
+}
