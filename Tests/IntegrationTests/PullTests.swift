@@ -86,3 +86,50 @@ struct PullTests {
         try containerd.stop()
     }
 }
+
+extension PullTests {
+    @Test("SIGKILL of the daemon in the middle of a pull: no partial blob is visible, the same pull completes")
+    func crashDuringPull() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("big", extraMB: 96)
+        let dir = try TemporaryDirectory("ctr-crash")
+        defer { dir.remove() }
+        var daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let reference = "\(registry.host)/big:latest"
+
+        let pull = Process()
+        pull.executableURL = URL(fileURLWithPath: ctrBinary)
+        pull.arguments = a + ["images", "pull", "--quiet", reference]
+        pull.standardOutput = FileHandle.nullDevice
+        pull.standardError = FileHandle.nullDevice
+        try pull.run()
+        // Kill the daemon once an ingest has bytes in it.
+        let ingestRoot = dir.path + "/root/io.containerd.content.v1.content/ingest"
+        let deadline = ContinuousClock.now + .seconds(30)
+        var sawPartial = false
+        while ContinuousClock.now < deadline && !sawPartial {
+            for ingest in (try? FileManager.default.contentsOfDirectory(atPath: ingestRoot)) ?? [] {
+                let size = (try? FileManager.default.attributesOfItem(atPath: "\(ingestRoot)/\(ingest)/data"))?[.size] as? Int ?? 0
+                if size > 1 << 20 { sawPartial = true }
+            }
+            if !sawPartial { Thread.sleep(forTimeInterval: 0.005) }
+        }
+        try daemon.crash()
+        pull.waitUntilExit()
+        #expect(sawPartial, "the pull was interrupted mid-blob")
+        #expect(pull.terminationStatus != 0)
+
+        daemon = try DaemonProcess.ours(in: dir.path)
+        // Every visible blob is complete and matches its digest; the image is not recorded yet.
+        #expect(try ctr(a + ["images", "ls", "-q"]).isEmpty)
+        let blobs = dir.path + "/root/io.containerd.content.v1.content/blobs/sha256"
+        for name in try FileManager.default.contentsOfDirectory(atPath: blobs) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: blobs + "/" + name))
+            #expect(sha256(data) == name, "blob \(name) is complete")
+        }
+        #expect(try ctr(a + ["images", "pull", "--quiet", reference]) == manifest + "\n")
+        #expect(try ctr(a + ["content", "ls", "-q"]).split(separator: "\n").count == 4)
+        try daemon.stop()
+    }
+}
