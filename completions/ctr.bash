@@ -522,13 +522,13 @@ _ctr_images() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    pull|list|remove|tag|label)
+    pull|push|list|remove|tag|label)
         # Offer subcommand argument completions
         "_ctr_images_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'pull list remove tag label' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'pull push list remove tag label' -- "${cur}"))
         ;;
     esac
 }
@@ -559,6 +559,34 @@ _ctr_images_pull() {
         return
         ;;
     '--platform')
+        return
+        ;;
+    esac
+}
+
+_ctr_images_push() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --plain-http -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -u --user)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion images push -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-u'|'--user')
         return
         ;;
     esac

@@ -7,7 +7,7 @@ import FoundationEssentials
 /// The pull's content store over containerd's Content service: existence is asked with a STAT
 /// write (which also puts the blob under the client's lease), blobs stream through Write and
 /// commit with the expected size and digest.
-public struct GRPCContentIngester: ContentIngester {
+public struct GRPCContentIngester: ContentIngester, ContentReader {
     public let client: ContainerdClient
 
     public init(client: ContainerdClient) {
@@ -80,6 +80,10 @@ public struct GRPCContentIngester: ContentIngester {
 
     public func read(_ descriptor: Descriptor) async throws -> [UInt8] {
         try await client.readBlob(descriptor.digest)
+    }
+
+    public func stream(_ descriptor: Descriptor, _ body: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {
+        try await client.readContent(descriptor.digest, body)
     }
 
     private func abort(_ ref: String) async throws {

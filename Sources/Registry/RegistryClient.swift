@@ -80,32 +80,46 @@ public final class RegistryClient: RemoteRegistry, Sendable {
 
     /// GET with the auth dance: on 401, fetch a bearer token (or use basic auth) and retry once.
     private func get(_ reference: Reference, _ path: String, accept: [String]) async throws -> HTTPClientResponse {
-        let url = baseURL(reference) + "/" + path
-        let scope = "repository:\(reference.path):pull"
+        let response = try await request(reference, url: baseURL(reference) + "/" + path, accept: accept, push: false) {
+            HTTPClientRequest(url: $0)
+        }
+        return try check(response, reference: reference, path: path)
+    }
+
+    /// Sends a request built by `make` (called again for the retry after authorizing).
+    func request(_ reference: Reference, url: String, accept: [String], push: Bool,
+                 _ make: (String) -> HTTPClientRequest) async throws -> HTTPClientResponse {
+        let scope = "repository:\(reference.path):" + (push ? "pull,push" : "pull")
         let key = reference.domain + "|" + scope
-        var response = try await send(url, accept: accept, authorization: tokens.withLock { $0[key] }, reference: reference)
+        var response = try await send(make(url), accept: accept, authorization: tokens.withLock { $0[key] }, reference: reference)
         if response.status == .unauthorized {
             let challenge = response.headers.first(name: "WWW-Authenticate") ?? ""
             let authorization = try await authorize(challenge, scope: scope, reference: reference)
             tokens.withLock { $0[key] = authorization }
-            response = try await send(url, accept: accept, authorization: authorization, reference: reference)
+            response = try await send(make(url), accept: accept, authorization: authorization, reference: reference)
         }
+        return response
+    }
+
+    func check(_ response: HTTPClientResponse, reference: Reference, path: String, verb: String = "pull") throws
+        -> HTTPClientResponse
+    {
         switch response.status.code {
         case 200..<300:
             return response
         case 401, 403:
-            throw CtrError(.permissionDenied, "pull \(reference): registry \(reference.domain) denied access (\(response.status.code))")
+            throw CtrError(.permissionDenied, "\(verb) \(reference): registry \(reference.domain) denied access (\(response.status.code))")
         case 404:
-            throw CtrError.notFound("pull \(reference): not found in registry")
+            throw CtrError.notFound("\(verb) \(reference): not found in registry")
         default:
-            throw CtrError.unavailable("pull \(reference): registry \(reference.domain) answered \(response.status.code) for \(path)")
+            throw CtrError.unavailable("\(verb) \(reference): registry \(reference.domain) answered \(response.status.code) for \(path)")
         }
     }
 
-    private func send(_ url: String, accept: [String], authorization: String?, reference: Reference) async throws
-        -> HTTPClientResponse
+    private func send(_ request: HTTPClientRequest, accept: [String], authorization: String?, reference: Reference)
+        async throws -> HTTPClientResponse
     {
-        var request = HTTPClientRequest(url: url)
+        var request = request
         request.headers.add(name: "Accept", value: accept.joined(separator: ", "))
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         do {
@@ -177,7 +191,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
 
     /// Connects once to the registry's host and port so that an unreachable registry fails at once
     /// with the cause, instead of after the HTTP client's retries.
-    func probe(_ reference: Reference) async throws {
+    public func probe(_ reference: Reference) async throws {
         let host = Self.apiHost(reference.domain)
         var name = host
         var port = baseURL(reference).hasPrefix("https") ? 443 : 80

@@ -133,3 +133,30 @@ extension PullTests {
         try daemon.stop()
     }
 }
+
+extension PullTests {
+    @Test("push: blobs then manifest; the registry serves the same digest; existing blobs are skipped")
+    func push() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("source", extraMB: 1)
+        let dir = try TemporaryDirectory("ctr-push")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        try ctr(a + ["images", "pull", "-q", "\(registry.host)/source:latest"])
+
+        let target = "\(registry.host)/copies/busybox:v1"
+        let pushed = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
+        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("exists") || $0.hasPrefix("pushed") }.count == 3, "\(pushed)")
+        let inspect = try run("/usr/bin/skopeo", ["inspect", "--tls-verify=false", "docker://\(target)"])
+        #expect(inspect.status == 0 && inspect.stdout.contains("\"Digest\": \"\(manifest)\""), "\(inspect)")
+        let again = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
+        #expect(again.split(separator: "\n").filter { $0.hasPrefix("exists") }.count == 3, "\(again)")
+        // What was pushed pulls back, whole, into another namespace.
+        #expect(try ctr(a + ["-n", "other", "images", "pull", "-q", target]) == manifest + "\n")
+
+        let missing = try run(ctrBinary, a + ["images", "push", "\(registry.host)/x:1", "nothing:here"])
+        #expect(missing.status == 1 && missing.stderr.contains("image \"nothing:here\": not found"), "\(missing)")
+        try daemon.stop()
+    }
+}

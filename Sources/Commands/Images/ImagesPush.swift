@@ -1,0 +1,50 @@
+import ArgumentParser
+import Client
+import Core
+import Registry
+
+/// `ctr images push REMOTE [LOCAL]`: uploads an image's blobs and manifests to a registry.
+struct ImagesPush: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push", abstract: "Push an image to a registry.",
+        discussion: "Pushes LOCAL (default: REMOTE) under the name REMOTE. Blobs the registry has are skipped.")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Flag(name: .customLong("plain-http"), help: "Use plain HTTP for the registry.") var plainHTTP = false
+    @Option(name: [.short, .long], help: ArgumentHelp("Registry credentials.", valueName: "user[:password]"))
+    var user: String?
+    @Flag(name: [.short, .long], help: "Print nothing but errors.") var quiet = false
+    @Argument(help: "Where to push, e.g. 127.0.0.1:5000/team/app:v1.") var remote: String
+    @Argument(help: "The local image (default: the remote name).") var local: String?
+
+    func validate() throws {
+        _ = try Reference(parsing: remote)
+    }
+
+    func run(client: ContainerdClient) async throws {
+        let reference = try Reference(parsing: remote)
+        let image = try await client.getImage(local ?? reference.description)
+        var credentials: RegistryCredentials?
+        if let user {
+            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
+            credentials = RegistryCredentials(username: parts[0], password: parts.count > 1 ? parts[1] : "")
+        }
+        let quiet = self.quiet
+        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials)
+        let push = ImagePush(
+            registry: registry,
+            content: GRPCContentIngester(client: client),
+            progress: { event in
+                guard !quiet else { return }
+                switch event {
+                case .exists(let blob): printOut("exists   \(blob.digest) \(humanSize(blob.size))")
+                case .uploaded(let blob): printOut("pushed   \(blob.digest) \(humanSize(blob.size))")
+                case .manifest(let manifest): printOut("manifest \(manifest.digest)")
+                }
+                flushStandardOutput()
+            })
+        try await registry.probe(reference)
+        try await push.run(image.target, to: reference)
+        if !quiet { printOut("\(reference): \(image.target.digest)") }
+    }
+}
