@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Core", "Client", "CRIClient", "Daemon", "API", "Registry",
+                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,6 +92,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Archive",
+            dependencies: ["Core", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TOML",
             dependencies: [],
             swiftSettings: strict
@@ -117,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             ],

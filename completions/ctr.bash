@@ -522,13 +522,13 @@ _ctr_images() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    pull|push|list|remove|tag|label)
+    pull|push|import|export|list|remove|tag|label)
         # Offer subcommand argument completions
         "_ctr_images_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'pull push list remove tag label' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'pull push import export list remove tag label' -- "${cur}"))
         ;;
     esac
 }
@@ -587,6 +587,78 @@ _ctr_images_push() {
         return
         ;;
     '-u'|'--user')
+        return
+        ;;
+    esac
+}
+
+_ctr_images_import() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --no-unpack -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --base-name)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion images import -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--base-name')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_ctr_images_export() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --all-platforms --version -h --help)
+    repeating_options=(--platform)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion images export -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--platform')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -f
         return
         ;;
     esac

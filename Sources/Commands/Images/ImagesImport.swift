@@ -1,0 +1,108 @@
+import ArgumentParser
+import Archive
+import Client
+import Core
+import Glibc
+
+/// `ctr images import FILE|-`: OCI and Docker archives into the content store, recorded as images.
+struct ImagesImport: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import images from an OCI or Docker archive.",
+        discussion: "Images are named by io.containerd.image.name, else org.opencontainers.image.ref.name (with --base-name).")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Option(name: .customLong("base-name"), help: "Repository to prefix bare tags with.") var baseName: String?
+    @Flag(name: .customLong("no-unpack"), help: "Do not unpack layers (unpacking comes with snapshots).")
+    var noUnpack = false
+    @Flag(name: [.short, .long], help: "Print only the image names.") var quiet = false
+    @Argument(help: "The archive, or - for standard input.", completion: .file()) var file: String
+
+    func run(client: ContainerdClient) async throws {
+        var path = file
+        var temporary: String?
+        if file == "-" {
+            temporary = try copyStandardInput()
+            path = temporary ?? file
+        }
+        defer { if let temporary { unlink(temporary) } }
+        let archive = try TarReader(path: path)
+        let expire = Timestamp(seconds: Timestamp.now.seconds + 3600)
+        let lease = try await client.createLease(
+            id: "ctr-import-" + String(Timestamp.now.unixNanos, radix: 36),
+            labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
+        do {
+            let images = try await ImageImport(store: GRPCContentIngester(client: client.withLease(lease.id)),
+                                               baseName: baseName).run(archive)
+            for image in images {
+                if (try? await client.getImage(image.name)) != nil {
+                    try await client.updateImage(image, paths: ["target"])
+                } else {
+                    try await client.createImage(image)
+                }
+                printOut(quiet ? image.name : "\(image.name): \(image.target.digest)")
+            }
+            try? await client.deleteLease(lease.id)
+        } catch {
+            try? await client.deleteLease(lease.id)
+            throw error
+        }
+    }
+
+    /// Standard input into a temporary file (archives are read by offset).
+    private func copyStandardInput() throws -> String {
+        var template = Array("/tmp/ctr-import-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else { throw CtrError.internalError("create temporary file: \(UnixSocket.describe(errno))") }
+        defer { close(fd) }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            if let code = FileIO.writeAll(fd, buffer[0..<count]) {
+                throw CtrError.internalError("write \(path): \(UnixSocket.describe(code))")
+            }
+        }
+        return path
+    }
+}
+
+/// `ctr images export FILE REF…`: an OCI archive (with Docker's manifest.json) of the images.
+struct ImagesExport: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export images to an OCI archive (also readable as a Docker archive).")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Option(name: .long, help: ArgumentHelp("Platform to export (repeatable; default linux/amd64).", valueName: "os/arch"))
+    var platform: [String] = []
+    @Flag(name: .customLong("all-platforms"), help: "Export every platform present.") var allPlatforms = false
+    @Argument(help: "The archive to write, or - for standard output.", completion: .file()) var file: String
+    @Argument(help: "Images to export.") var references: [String]
+
+    func run(client: ContainerdClient) async throws {
+        var images: [Image] = []
+        for reference in references { images.append(try await client.getImage(reference)) }
+        let fd: Int32 = file == "-" ? 1 : open(file + ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CtrError.internalError("create \(file): \(UnixSocket.describe(errno))") }
+        do {
+            try await ImageExport(content: GRPCContentIngester(client: client),
+                                  platforms: PlatformMatcher(platforms: platform, all: allPlatforms))
+                .run(images, to: TarWriter(fd: fd, path: file))
+        } catch {
+            if fd != 1 {
+                close(fd)
+                unlink(file + ".tmp")
+            }
+            throw error
+        }
+        if fd != 1 {
+            guard fsync(fd) == 0, close(fd) == 0, rename(file + ".tmp", file) == 0 else {
+                throw CtrError.internalError("write \(file): \(UnixSocket.describe(errno))")
+            }
+        }
+    }
+}

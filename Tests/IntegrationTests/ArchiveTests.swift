@@ -1,0 +1,75 @@
+import Core
+import Foundation
+import Testing
+
+/// `ctr images import` and `export`: OCI and Docker archives, checked against skopeo and
+/// Debian containerd's `ctr`.
+@Suite("Archives", .timeLimit(.minutes(3)), .enabled(if: haveContainerd && haveRegistryTools))
+struct ArchiveTests {
+    @Test("export reads as OCI and Docker archives and imports into containerd; our import round-trips")
+    func exportImport() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("busybox", extraMB: 1)
+        let dir = try TemporaryDirectory("ctr-arch")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let reference = "\(registry.host)/busybox:latest"
+        try ctr(a + ["images", "pull", "-q", reference])
+
+        let archive = dir.path + "/busybox.tar"
+        try ctr(a + ["images", "export", archive, reference])
+        let oci = try run("/usr/bin/skopeo", ["inspect", "oci-archive:" + archive])
+        #expect(oci.status == 0 && oci.stdout.contains("\"Digest\": \"\(manifest)\""), "\(oci)")
+        let docker = try run("/usr/bin/skopeo", ["inspect", "docker-archive:" + archive])
+        #expect(docker.status == 0, "\(docker)")
+
+        // Into another namespace of ours: same name, same digest.
+        #expect(try ctr(a + ["-n", "copy", "images", "import", archive]) == "\(reference): \(manifest)\n")
+        #expect(try ctr(a + ["-n", "copy", "content", "ls", "-q"]).split(separator: "\n").count == 4)
+
+        // Into a real containerd, with its own client.
+        let cdDir = try TemporaryDirectory("ctr-arcd")
+        defer { cdDir.remove() }
+        let containerd = try DaemonProcess.containerd(in: cdDir.path)
+        try containerdClient(["--address", containerd.socket, "images", "import", "--no-unpack", archive])
+        let listed = try containerdClient(["--address", containerd.socket, "images", "ls"])
+        #expect(listed.contains(reference) && listed.contains(manifest), "\(listed)")
+        try containerd.stop()
+        try daemon.stop()
+    }
+
+    @Test("skopeo-made OCI and Docker archives import with their digests; broken archives fail clearly")
+    func importSkopeoArchives() throws {
+        let dir = try TemporaryDirectory("ctr-imp")
+        defer { dir.remove() }
+        let layout = dir.path + "/layout"
+        let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, "v1"])
+        #expect(built.status == 0)
+        let manifest = built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ociArchive = dir.path + "/oci.tar"
+        let dockerArchive = dir.path + "/docker.tar"
+        #expect(try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):v1", "oci-archive:\(ociArchive):v1"]).status == 0)
+        #expect(try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):v1",
+                                            "docker-archive:\(dockerArchive):example.com/team/busybox:v1"]).status == 0)
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+
+        #expect(try ctr(a + ["images", "import", "--base-name", "example.com/team/busybox", ociArchive])
+                == "example.com/team/busybox:v1: \(manifest)\n")
+        // Docker archives carry uncompressed layers; their digests are the layers' diff IDs.
+        let imported = try ctr(a + ["-n", "docker", "images", "import", dockerArchive])
+        #expect(imported.hasPrefix("example.com/team/busybox:v1: sha256:"), "\(imported)")
+        let config = try run("/usr/bin/skopeo", ["inspect", "--config", "docker-archive:" + dockerArchive])
+        let layers = try ctr(a + ["-n", "docker", "content", "ls", "-q"])
+        if let diffID = config.stdout.split(separator: "\"").first(where: { $0.hasPrefix("sha256:") && $0.count == 71 }) {
+            #expect(layers.contains(String(diffID)), "layer digest equals the config's diff ID")
+        }
+
+        let garbage = dir.path + "/garbage.tar"
+        try Data("not a tar file at all, clearly".utf8).write(to: URL(fileURLWithPath: garbage))
+        let bad = try run(ctrBinary, a + ["images", "import", garbage])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("ctr: archive \(garbage)"), "\(bad)")
+        try daemon.stop()
+    }
+}
