@@ -118,6 +118,72 @@ def command_ms(argv, runs):
     return statistics.median(samples)
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def status_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def pull_rows(binary, workdir, a, b, runs):
+    """Cold pulls of a ~200 MB, 5-layer image from a local registry: our ctr into our daemon vs
+    containerd's ctr (`content fetch`: the same fetch-and-store work, without unpacking) into
+    containerd. Also the daemon's peak RSS growth during the pull."""
+    regdir = os.path.join(workdir, "registry")
+    os.makedirs(regdir)
+    port = free_port()
+    with open(os.path.join(regdir, "config.yml"), "w") as f:
+        f.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {regdir}/data\n"
+                f"http:\n  addr: 127.0.0.1:{port}\n")
+    registry = subprocess.Popen(["/usr/bin/docker-registry", "serve", os.path.join(regdir, "config.yml")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        layout = os.path.join(regdir, "layout")
+        subprocess.run(["bash", os.path.join(ROOT, "scripts/fixtures/busybox-image.sh"), layout, "big", "50", "4"],
+                       check=True, stdout=subprocess.DEVNULL)
+        ref = f"127.0.0.1:{port}/bench/big:latest"
+        subprocess.run(["skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{layout}:big", f"docker://{ref}"],
+                       check=True)
+        commands = {
+            a.name: lambda d: [binary, "--address", d.sock, "images", "pull", "--quiet", ref],
+            b.name: lambda d: [CONTAINERD_CTR, "--address", d.sock, "content", "fetch", "--plain-http", ref],
+        }
+        times = {a.name: [], b.name: []}
+        growth = {a.name: [], b.name: []}
+        for _ in range(runs):
+            for d in (a, b):
+                wipe(d)
+                d.start()
+                time.sleep(0.5)
+                before = status_kib(d.proc.pid, "VmRSS")
+                t0 = time.perf_counter()
+                r = subprocess.run(commands[d.name](d), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                times[d.name].append(time.perf_counter() - t0)
+                if r.returncode != 0:
+                    raise RuntimeError(f"{d.name} pull failed: {r.stderr.decode()}")
+                growth[d.name].append((status_kib(d.proc.pid, "VmHWM") - before) / 1024)
+                d.stop()
+        return [
+            ("Cold pull, ~200 MB in 5 layers, median (s)", statistics.median(times[a.name]),
+             statistics.median(times[b.name]),
+             f"our `images pull` vs containerd's `content fetch` (no unpack on either side), {runs} runs", "≤ 1.0"),
+            ("Daemon peak RSS growth during that pull (MB)", max(growth[a.name]), max(growth[b.name]),
+             "VmHWM after − VmRSS before; target for ours: < 20 MB", "< 20 MB"),
+        ]
+    finally:
+        registry.kill()
+        registry.wait()
+
+
 def stripped_size(path, workdir):
     copy = os.path.join(workdir, os.path.basename(path) + ".stripped")
     shutil.copy(path, copy)
@@ -131,6 +197,7 @@ def main():
     parser.add_argument("--starts", type=int, default=10, help="daemon starts per daemon")
     parser.add_argument("--runs", type=int, default=50, help="`version` runs per client")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds before reading idle RSS")
+    parser.add_argument("--pulls", type=int, default=3, help="cold pulls per daemon (0 skips the pull rows)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
     args = parser.parse_args()
 
@@ -166,6 +233,8 @@ def main():
                      f"each client against its own daemon, {args.runs} runs, process start included", "≤ 1.0"))
         for d in (a, b):
             d.stop()
+        if args.pulls > 0:
+            rows += pull_rows(args.binary, workdir, a, b, args.pulls)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -190,7 +259,7 @@ def write(args, rows):
     ]
     for name, mine, theirs, how, target in rows:
         ratio = mine / theirs if theirs else float("nan")
-        lines.append(f"| {name} | {mine:.1f} | {theirs:.1f} | {ratio:.2f} | {target} | {how} |")
+        lines.append(f"| {name} | {mine:.2f} | {theirs:.2f} | {ratio:.2f} | {target} | {how} |")
     lines += [
         "",
         "Ratios are ctr / containerd: below 1 means ctr is smaller or faster.",

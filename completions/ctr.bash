@@ -537,7 +537,7 @@ _ctr_images_pull() {
     repeating_flags=()
     non_repeating_flags=(--debug --plain-http --all-platforms -q --quiet --version -h --help)
     repeating_options=(--platform)
-    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -u --user)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --hosts-dir -u --user)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
@@ -555,6 +555,9 @@ _ctr_images_pull() {
     '--connect-timeout')
         return
         ;;
+    '--hosts-dir')
+        return
+        ;;
     '-u'|'--user')
         return
         ;;
@@ -568,7 +571,7 @@ _ctr_images_push() {
     repeating_flags=()
     non_repeating_flags=(--debug --plain-http -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -u --user)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --hosts-dir -u --user)
     __ctr_offer_flags_options 2
 
     # Offer option value completions
@@ -584,6 +587,9 @@ _ctr_images_push() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    '--hosts-dir')
         return
         ;;
     '-u'|'--user')

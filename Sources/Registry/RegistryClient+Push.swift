@@ -5,7 +5,7 @@ import NIOHTTP1
 
 extension RegistryClient: RegistryUploader {
     public func hasBlob(_ reference: Reference, _ descriptor: Descriptor) async throws -> Bool {
-        let url = baseURL(reference) + "/blobs/" + descriptor.digest.description
+        let url = try baseURL(reference) + "/blobs/" + descriptor.digest.description
         let response = try await request(reference, url: url, accept: ["*/*"], push: true) { url in
             var request = HTTPClientRequest(url: url)
             request.method = .HEAD
@@ -19,7 +19,7 @@ extension RegistryClient: RegistryUploader {
                            _ produce: @escaping @Sendable (@escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void)
         async throws
     {
-        let start = try await request(reference, url: baseURL(reference) + "/blobs/uploads/", accept: ["*/*"], push: true) {
+        let start = try await request(reference, url: try baseURL(reference) + "/blobs/uploads/", accept: ["*/*"], push: true) {
             var request = HTTPClientRequest(url: $0)
             request.method = .POST
             request.headers.add(name: "Content-Length", value: "0")
@@ -31,7 +31,7 @@ extension RegistryClient: RegistryUploader {
         }
         if location.hasPrefix("/") {
             // scheme://host of the API base, then the registry's path.
-            let parts = baseURL(reference).split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+            let parts = try baseURL(reference).split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
             location = parts[0] + "//" + parts[2] + location
         }
         location += (location.contains("?") ? "&" : "?") + "digest=" + percentEncode(descriptor.digest.description)
@@ -58,7 +58,7 @@ extension RegistryClient: RegistryUploader {
     }
 
     public func putManifest(_ reference: Reference, tag: String?, _ descriptor: Descriptor, _ bytes: [UInt8]) async throws {
-        let url = baseURL(reference) + "/manifests/" + (tag ?? descriptor.digest.description)
+        let url = try baseURL(reference) + "/manifests/" + (tag ?? descriptor.digest.description)
         let response = try await request(reference, url: url, accept: ["*/*"], push: true) { url in
             var request = HTTPClientRequest(url: url)
             request.method = .PUT

@@ -22,27 +22,66 @@ public final class RegistryClient: RemoteRegistry, Sendable {
     let http: HTTPClient
     let plainHTTP: Bool
     let credentials: RegistryCredentials?
+    public let hosts: RegistryHosts?
     private let tokens = Mutex<[String: String]>([:])
+    /// HTTP clients with an endpoint's own TLS settings, by endpoint base URL.
+    private let clients = Mutex<[String: HTTPClient]>([:])
 
-    public init(http: HTTPClient = .shared, plainHTTP: Bool = false, credentials: RegistryCredentials? = nil) {
+    public init(http: HTTPClient = .shared, plainHTTP: Bool = false, credentials: RegistryCredentials? = nil,
+                hosts: RegistryHosts? = nil) {
         self.http = http
         self.plainHTTP = plainHTTP
         self.credentials = credentials
+        self.hosts = hosts
+    }
+
+    /// Shuts down the HTTP clients made for hosts with their own TLS settings.
+    public func close() async {
+        let made = clients.withLock { table in
+            defer { table.removeAll() }
+            return Array(table.values)
+        }
+        for client in made { try? await client.shutdown() }
+    }
+
+    /// Where to send requests needing `capability` ("pull", "resolve", "push"): the hosts
+    /// directory's mirrors and server for the domain, or the registry itself.
+    func endpoints(_ reference: Reference, _ capability: String) throws(CtrError) -> [RegistryEndpoint] {
+        if let hosts, let configured = try hosts.endpoints(for: reference.domain) {
+            let usable = configured.filter { $0.capabilities.contains(capability) }
+            for endpoint in usable where clients.withLock({ $0[endpoint.base] }) == nil {
+                if let client = try RegistryHosts.client(for: endpoint) {
+                    clients.withLock { $0[endpoint.base] = client }
+                }
+            }
+            if !usable.isEmpty { return usable }
+        }
+        let host = Self.apiHost(reference.domain)
+        let name = host.split(separator: ":").first.map(String.init) ?? host
+        let loopback = name == "localhost" || name == "127.0.0.1" || name == "[::1]"
+        let base = (plainHTTP || loopback ? "http://" : "https://") + host
+        return [RegistryEndpoint(base: base, capabilities: ["pull", "resolve", "push"], skipVerify: false, ca: [])]
+    }
+
+    func httpClient(for url: String) -> HTTPClient {
+        clients.withLock { table in table.first { url.hasPrefix($0.key) }?.value } ?? http
     }
 
     /// The API host of a reference's domain (`docker.io` → `registry-1.docker.io`).
     static func apiHost(_ domain: String) -> String { domain == "docker.io" ? "registry-1.docker.io" : domain }
 
-    func baseURL(_ reference: Reference) -> String {
-        let host = Self.apiHost(reference.domain)
-        let name = host.split(separator: ":").first.map(String.init) ?? host
-        let loopback = name == "localhost" || name == "127.0.0.1" || name == "[::1]"
-        return (plainHTTP || loopback ? "http://" : "https://") + host + "/v2/" + reference.path
+    /// The API base for pushes: the first endpoint that may push.
+    func baseURL(_ reference: Reference) throws(CtrError) -> String {
+        guard let endpoint = try endpoints(reference, "push").first else {
+            throw .failedPrecondition("push \(reference): no registry host allows pushes")
+        }
+        return endpoint.base + "/v2/" + reference.path
     }
 
     public func resolve(_ reference: Reference) async throws -> (Descriptor, [UInt8]) {
-        try await probe(reference)
-        let response = try await get(reference, "manifests/" + reference.object, accept: MediaType.manifests)
+        if try hosts?.endpoints(for: reference.domain) == nil { try await probe(reference) }
+        let response = try await get(reference, "manifests/" + reference.object, accept: MediaType.manifests,
+                                     capability: reference.digest == nil ? "resolve" : "pull")
         let body = try await collect(response, reference: reference, limit: 4 << 20)
         let digest = Core.Digest(sha256Hex: hexDigest(body))
         if let wanted = reference.digest, wanted != digest {
@@ -78,12 +117,22 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    /// GET with the auth dance: on 401, fetch a bearer token (or use basic auth) and retry once.
-    private func get(_ reference: Reference, _ path: String, accept: [String]) async throws -> HTTPClientResponse {
-        let response = try await request(reference, url: baseURL(reference) + "/" + path, accept: accept, push: false) {
-            HTTPClientRequest(url: $0)
+    /// GET from each endpoint in turn until one answers: the auth dance happens per request.
+    private func get(_ reference: Reference, _ path: String, accept: [String], capability: String = "pull")
+        async throws -> HTTPClientResponse
+    {
+        let candidates = try endpoints(reference, capability)
+        for (index, endpoint) in candidates.enumerated() {
+            do {
+                let url = endpoint.base + "/v2/" + reference.path + "/" + path
+                let response = try await request(reference, url: url, accept: accept, push: false) { HTTPClientRequest(url: $0) }
+                return try check(response, reference: reference, path: path)
+            } catch let error as CtrError where index < candidates.count - 1
+                && (error.code == .unavailable || error.code == .notFound) {
+                continue
+            }
         }
-        return try check(response, reference: reference, path: path)
+        throw CtrError.failedPrecondition("pull \(reference): no registry host to pull from")
     }
 
     /// Sends a request built by `make` (called again for the retry after authorizing).
@@ -123,7 +172,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         request.headers.add(name: "Accept", value: accept.joined(separator: ", "))
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         do {
-            return try await http.execute(request, timeout: .seconds(60))
+            return try await httpClient(for: request.url).execute(request, timeout: .seconds(60))
         } catch {
             throw CtrError.unavailable("registry \(reference.domain) unreachable: \(Self.describe(error))")
         }
@@ -194,7 +243,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
     public func probe(_ reference: Reference) async throws {
         let host = Self.apiHost(reference.domain)
         var name = host
-        var port = baseURL(reference).hasPrefix("https") ? 443 : 80
+        var port = (try endpoints(reference, "resolve").first?.base.hasPrefix("https") ?? true) ? 443 : 80
         if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]"), let parsed = Int(host[host.index(after: colon)...]) {
             name = String(host[..<colon])
             port = parsed

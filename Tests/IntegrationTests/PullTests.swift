@@ -24,6 +24,12 @@ struct PullTests {
 
         let again = try ctr(a + ["images", "pull", reference])
         #expect(again.split(separator: "\n").filter { $0.hasPrefix("exists") }.count == 4, "\(again)")
+        // On a terminal the display redraws in place and ends with totals.
+        let command = ([ctrBinary] + a + ["-n", "tty", "images", "pull", reference]).joined(separator: " ")
+        let tty = try run("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(tty.status == 0)
+        #expect(tty.stdout.contains("\u{1B}[2K") && tty.stdout.contains("elapsed:") && tty.stdout.contains("layer-sha256:"),
+                "\(tty.stdout)")
         // containerd's client reads what ours stored.
         #expect(try containerdClient(a + ["images", "ls", "-q"]) == reference + "\n")
 
@@ -147,16 +153,46 @@ extension PullTests {
 
         let target = "\(registry.host)/copies/busybox:v1"
         let pushed = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
-        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("exists") || $0.hasPrefix("pushed") }.count == 3, "\(pushed)")
+        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("done") }.count == 4, "config, 2 layers, manifest: \(pushed)")
         let inspect = try run("/usr/bin/skopeo", ["inspect", "--tls-verify=false", "docker://\(target)"])
         #expect(inspect.status == 0 && inspect.stdout.contains("\"Digest\": \"\(manifest)\""), "\(inspect)")
         let again = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
         #expect(again.split(separator: "\n").filter { $0.hasPrefix("exists") }.count == 3, "\(again)")
+        #expect(again.split(separator: "\n").filter { $0.hasPrefix("done") }.count == 1, "only the manifest: \(again)")
         // What was pushed pulls back, whole, into another namespace.
         #expect(try ctr(a + ["-n", "other", "images", "pull", "-q", target]) == manifest + "\n")
 
         let missing = try run(ctrBinary, a + ["images", "push", "\(registry.host)/x:1", "nothing:here"])
         #expect(missing.status == 1 && missing.stderr.contains("image \"nothing:here\": not found"), "\(missing)")
+        try daemon.stop()
+    }
+}
+
+extension PullTests {
+    @Test("a registry hosts directory sends pulls to a mirror, in containerd's hosts.toml layout")
+    func hostsDirectoryMirror() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("mirrored")
+        let dir = try TemporaryDirectory("ctr-hosts")
+        defer { dir.remove() }
+        // registry.invalid does not resolve: only the mirror can serve it.
+        let hostDir = dir.path + "/certs.d/registry.invalid"
+        try FileManager.default.createDirectory(atPath: hostDir, withIntermediateDirectories: true)
+        try """
+            server = "https://registry.invalid"
+            [host."http://\(registry.host)"]
+              capabilities = ["pull", "resolve"]
+            """.write(toFile: hostDir + "/hosts.toml", atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let pulled = try ctr(a + ["images", "pull", "-q", "--hosts-dir", dir.path + "/certs.d",
+                                  "registry.invalid/mirrored:latest"])
+        #expect(pulled == manifest + "\n")
+        #expect(try ctr(a + ["images", "ls", "-q"]) == "registry.invalid/mirrored:latest\n")
+
+        try "server = \"nonsense\"".write(toFile: hostDir + "/hosts.toml", atomically: true, encoding: .utf8)
+        let bad = try run(ctrBinary, a + ["images", "pull", "--hosts-dir", dir.path + "/certs.d", "registry.invalid/x:1"])
+        #expect(bad.status == 1 && bad.stderr.contains("must start with http:// or https://"), "\(bad)")
         try daemon.stop()
     }
 }

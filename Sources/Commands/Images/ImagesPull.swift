@@ -12,6 +12,10 @@ struct ImagesPull: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: .customLong("plain-http"), help: "Use plain HTTP for the registry.") var plainHTTP = false
+    @Option(name: .customLong("hosts-dir"), help: ArgumentHelp(
+        "Registry hosts directory, containerd's layout (<dir>/<host>/hosts.toml: mirrors, skip_verify, ca).",
+        valueName: "dir"))
+    var hostsDir: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Registry credentials.", valueName: "user[:password]"))
     var user: String?
     @Option(name: .long, help: ArgumentHelp("Platform to pull (repeatable; default linux/amd64).", valueName: "os/arch"))
@@ -38,12 +42,13 @@ struct ImagesPull: ClientCommand {
             id: "ctr-pull-" + String(Timestamp.now.unixNanos, radix: 36),
             labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
         let leased = client.withLease(lease.id)
-        let quiet = self.quiet
+        let display = ProgressDisplay(quiet: quiet)
+        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials, hosts: hostsDir.map(RegistryHosts.init))
         let pull = ImagePull(
-            registry: RegistryClient(plainHTTP: plainHTTP, credentials: credentials),
+            registry: registry,
             store: GRPCContentIngester(client: leased),
             platforms: PlatformMatcher(platforms: platform, all: allPlatforms),
-            progress: { event in if !quiet { PullProgress.print(event) } })
+            progress: { event in PullProgress.show(event, on: display) })
         do {
             let target = try await pull.run(reference)
             let image = Image(name: reference.description, target: target)
@@ -53,33 +58,42 @@ struct ImagesPull: ClientCommand {
                 try await client.createImage(image)
             }
             try? await client.deleteLease(lease.id)
+            await registry.close()
             if quiet {
                 printOut(target.digest.description)
             } else {
                 let elapsed = ContinuousClock.now - started
                 let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                printOut("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
+                display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
             }
         } catch {
             try? await client.deleteLease(lease.id)
+            await registry.close()
             throw error
         }
     }
 }
 
-/// One line per manifest or blob as it lands; suitable for terminals and logs alike.
+/// Maps pull events onto the progress display.
 enum PullProgress {
-    static func print(_ event: PullEvent) {
+    static func show(_ event: PullEvent, on display: ProgressDisplay) {
         switch event {
-        case .resolved(let descriptor):
-            printOut("resolved \(descriptor.digest) (\(descriptor.mediaType))")
-        case .present(let descriptor):
-            printOut("exists   \(descriptor.digest) \(humanSize(descriptor.size))")
-        case .stored(let descriptor):
-            printOut("fetched  \(descriptor.digest) \(humanSize(descriptor.size))")
-        case .progress:
+        case .resolved:
             break
+        case .present(let descriptor):
+            display.update(descriptor, label: label(descriptor), state: .exists)
+        case .progress(let descriptor, let bytes):
+            display.update(descriptor, label: label(descriptor), state: .downloading, bytes: bytes)
+        case .stored(let descriptor):
+            display.update(descriptor, label: label(descriptor), state: .done)
         }
-        flushStandardOutput()
+    }
+
+    /// `manifest-sha256:1a2b3c4d5e6f` / `layer-sha256:…` like containerd's progress names.
+    static func label(_ descriptor: Descriptor) -> String {
+        let kind = MediaType.isIndex(descriptor.mediaType) ? "index"
+            : MediaType.isManifest(descriptor.mediaType) ? "manifest"
+            : descriptor.mediaType.contains("config") ? "config" : "layer"
+        return "\(kind)-sha256:\(descriptor.digest.hex.prefix(12))"
     }
 }

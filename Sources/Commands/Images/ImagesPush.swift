@@ -11,6 +11,10 @@ struct ImagesPush: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: .customLong("plain-http"), help: "Use plain HTTP for the registry.") var plainHTTP = false
+    @Option(name: .customLong("hosts-dir"), help: ArgumentHelp(
+        "Registry hosts directory, containerd's layout (<dir>/<host>/hosts.toml: mirrors, skip_verify, ca).",
+        valueName: "dir"))
+    var hostsDir: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Registry credentials.", valueName: "user[:password]"))
     var user: String?
     @Flag(name: [.short, .long], help: "Print nothing but errors.") var quiet = false
@@ -29,22 +33,26 @@ struct ImagesPush: ClientCommand {
             let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
             credentials = RegistryCredentials(username: parts[0], password: parts.count > 1 ? parts[1] : "")
         }
-        let quiet = self.quiet
-        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials)
+        let display = ProgressDisplay(quiet: quiet)
+        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials, hosts: hostsDir.map(RegistryHosts.init))
         let push = ImagePush(
             registry: registry,
             content: GRPCContentIngester(client: client),
             progress: { event in
-                guard !quiet else { return }
                 switch event {
-                case .exists(let blob): printOut("exists   \(blob.digest) \(humanSize(blob.size))")
-                case .uploaded(let blob): printOut("pushed   \(blob.digest) \(humanSize(blob.size))")
-                case .manifest(let manifest): printOut("manifest \(manifest.digest)")
+                case .exists(let blob): display.update(blob, label: PullProgress.label(blob), state: .exists)
+                case .uploaded(let blob), .manifest(let blob):
+                    display.update(blob, label: PullProgress.label(blob), state: .done)
                 }
-                flushStandardOutput()
             })
-        try await registry.probe(reference)
-        try await push.run(image.target, to: reference)
-        if !quiet { printOut("\(reference): \(image.target.digest)") }
+        do {
+            if try registry.hosts?.endpoints(for: reference.domain) == nil { try await registry.probe(reference) }
+            try await push.run(image.target, to: reference)
+        } catch {
+            await registry.close()
+            throw error
+        }
+        await registry.close()
+        display.finish("\(reference): \(image.target.digest)")
     }
 }

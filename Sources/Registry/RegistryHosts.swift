@@ -1,0 +1,110 @@
+public import AsyncHTTPClient
+public import Core
+import NIOSSL
+import TOML
+import Glibc
+
+/// One place to reach a registry: a mirror or the server itself.
+public struct RegistryEndpoint: Sendable {
+    /// `scheme://host[:port][/path]`, without the `/v2` suffix.
+    public var base: String
+    public var capabilities: Set<String>
+    public var skipVerify: Bool
+    public var ca: [String]
+}
+
+/// containerd's registry hosts directory: `<dir>/<registry host>/hosts.toml` (or `_default`), with
+/// `server = "…"` and `[host."https://mirror"]` tables (`capabilities`, `skip_verify`, `ca`).
+/// Mirrors are tried in file order, then the server.
+public struct RegistryHosts: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The endpoints for a registry domain; nil when the directory has no file for it.
+    public func endpoints(for domain: String) throws(CtrError) -> [RegistryEndpoint]? {
+        var file = directory + "/" + domain + "/hosts.toml"
+        var text = readFile(file)
+        if text == nil {
+            file = directory + "/_default/hosts.toml"
+            text = readFile(file)
+        }
+        guard let text else { return nil }
+        let table: TOMLTable
+        do {
+            table = try TOML.parse(text)
+        } catch {
+            throw .invalidArgument("registry hosts \(file): \(error)")
+        }
+        var endpoints: [RegistryEndpoint] = []
+        if case .table(let hosts)? = table["host"] {
+            for key in hosts.keys {
+                guard case .table(let host)? = hosts[key] else {
+                    throw .invalidArgument("registry hosts \(file): host \"\(key)\" must be a table")
+                }
+                endpoints.append(try Self.endpoint(key, host, file: file))
+            }
+        }
+        if case .string(let server)? = table["server"] {
+            endpoints.append(try Self.endpoint(server, table, file: file, defaultCapabilities: ["pull", "resolve", "push"]))
+        }
+        return endpoints
+    }
+
+    static func endpoint(_ url: String, _ table: TOMLTable, file: String,
+                         defaultCapabilities: Set<String> = ["pull", "resolve"]) throws(CtrError) -> RegistryEndpoint {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw .invalidArgument("registry hosts \(file): \"\(url)\" must start with http:// or https://")
+        }
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        if base.hasSuffix("/v2") { base.removeLast(3) }
+        var capabilities = defaultCapabilities
+        if case .array(let values)? = table["capabilities"] {
+            capabilities = Set(values.compactMap { if case .string(let text) = $0 { text } else { nil } })
+        }
+        var skipVerify = false
+        if case .bool(let flag)? = table["skip_verify"] { skipVerify = flag }
+        var ca: [String] = []
+        switch table["ca"] {
+        case .string(let path)?: ca = [path]
+        case .array(let paths)?: ca = paths.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        default: break
+        }
+        return RegistryEndpoint(base: base, capabilities: capabilities, skipVerify: skipVerify, ca: ca)
+    }
+
+    private func readFile(_ path: String) -> String? {
+        guard let handle = fopen(path, "r") else { return nil }
+        defer { fclose(handle) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, handle)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// An HTTP client honouring the endpoint's TLS settings; nil means the shared default client.
+    static func client(for endpoint: RegistryEndpoint) throws(CtrError) -> HTTPClient? {
+        guard endpoint.skipVerify || !endpoint.ca.isEmpty else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if endpoint.skipVerify { tls.certificateVerification = .none }
+        if !endpoint.ca.isEmpty {
+            var certificates: [NIOSSLCertificate] = []
+            for path in endpoint.ca {
+                do {
+                    certificates += try NIOSSLCertificate.fromPEMFile(path)
+                } catch {
+                    throw .invalidArgument("registry CA \(path): \(error)")
+                }
+            }
+            tls.trustRoots = .certificates(certificates)
+        }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+    }
+}
