@@ -175,6 +175,24 @@ struct DaemonLifecycleTests {
         try daemon.stop()
     }
 
+    @Test("`daemon config default` prints loadable defaults; `dump` shows file and flags applied")
+    func configCommands() throws {
+        let dir = try TemporaryDirectory("ctr-dump")
+        defer { dir.remove() }
+        let defaults = try ctr(["daemon", "config", "default"])
+        #expect(defaults.contains("root = \"/var/lib/ctr\"") && defaults.contains("[plugins.\"io.containerd.grpc.v1.cri\"]"))
+        try defaults.write(toFile: dir.path + "/defaults.toml", atomically: true, encoding: .utf8)
+        try "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"example.com/pause:1\"\n"
+            .write(toFile: dir.path + "/c.toml", atomically: true, encoding: .utf8)
+        let dump = try ctr(["daemon", "config", "dump", "--config", dir.path + "/c.toml", "--root", "/srv/ctr"])
+        #expect(dump.contains("root = \"/srv/ctr\""))
+        #expect(dump.contains("sandbox_image = \"example.com/pause:1\""))
+        // The printed defaults run a daemon as they are (with flags for a private socket and root).
+        let daemon = try DaemonProcess.ours(in: dir.path, config: defaults)
+        #expect(try ctr(["-a", daemon.socket, "plugins", "ls", "-q"]).contains("cri"))
+        try daemon.stop()
+    }
+
     @Test("an unreachable socket: one line with a hint, non-zero exit")
     func unreachable() throws {
         let output = try run(ctrBinary, ["--address", "/tmp/ctr-no-such-daemon.sock", "version"])
