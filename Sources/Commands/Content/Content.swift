@@ -88,17 +88,7 @@ struct ContentRemove: ClientCommand {
     func validate() throws { for digest in digests { _ = try Digest(parsing: digest) } }
 
     func run(client: ContainerdClient) async throws {
-        var failed = false
-        for text in digests {
-            do {
-                try await client.deleteContent(try Digest(parsing: text))
-                printOut(text)
-            } catch {
-                printError("ctr: unable to delete \(text): \(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        try await removeEach(digests, kind: "") { try await client.deleteContent(try Digest(parsing: $0)) }
     }
 }
 

@@ -105,17 +105,7 @@ struct ImagesRemove: ClientCommand {
     @Argument(help: "Image references.") var references: [String]
 
     func run(client: ContainerdClient) async throws {
-        var failed = false
-        for reference in references {
-            do {
-                try await client.deleteImage(reference, sync: sync)
-                printOut(reference)
-            } catch {
-                printError("ctr: unable to delete \(reference): \(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        try await removeEach(references, kind: "") { try await client.deleteImage($0, sync: sync) }
     }
 }
 

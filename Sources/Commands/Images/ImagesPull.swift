@@ -11,13 +11,7 @@ struct ImagesPull: ClientCommand {
         discussion: "Loopback registries (localhost, 127.0.0.1) are reached over plain HTTP.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Flag(name: .customLong("plain-http"), help: "Use plain HTTP for the registry.") var plainHTTP = false
-    @Option(name: .customLong("hosts-dir"), help: ArgumentHelp(
-        "Registry hosts directory, containerd's layout (<dir>/<host>/hosts.toml: mirrors, skip_verify, ca).",
-        valueName: "dir"))
-    var hostsDir: String?
-    @Option(name: [.short, .long], help: ArgumentHelp("Registry credentials.", valueName: "user[:password]"))
-    var user: String?
+    @OptionGroup(title: "Registry Options") var registryOptions: RegistryOptions
     @Option(name: .long, help: ArgumentHelp("Platform to pull (repeatable; default linux/amd64).", valueName: "os/arch"))
     var platform: [String] = []
     @Flag(name: .customLong("all-platforms"), help: "Pull the content of every platform.") var allPlatforms = false
@@ -30,11 +24,6 @@ struct ImagesPull: ClientCommand {
 
     func run(client: ContainerdClient) async throws {
         let reference = try Reference(parsing: reference)
-        var credentials: RegistryCredentials?
-        if let user {
-            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
-            credentials = RegistryCredentials(username: parts[0], password: parts.count > 1 ? parts[1] : "")
-        }
         let started = ContinuousClock.now
         // A lease holds what the pull writes until the image record exists.
         let expire = Timestamp(seconds: Timestamp.now.seconds + 3600)
@@ -43,7 +32,7 @@ struct ImagesPull: ClientCommand {
             labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
         let leased = client.withLease(lease.id)
         let display = ProgressDisplay(quiet: quiet)
-        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials, hosts: hostsDir.map(RegistryHosts.init))
+        let registry = registryOptions.makeClient()
         let pull = ImagePull(
             registry: registry,
             store: GRPCContentIngester(client: leased),

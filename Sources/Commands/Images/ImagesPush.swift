@@ -10,13 +10,7 @@ struct ImagesPush: ClientCommand {
         discussion: "Pushes LOCAL (default: REMOTE) under the name REMOTE. Blobs the registry has are skipped.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Flag(name: .customLong("plain-http"), help: "Use plain HTTP for the registry.") var plainHTTP = false
-    @Option(name: .customLong("hosts-dir"), help: ArgumentHelp(
-        "Registry hosts directory, containerd's layout (<dir>/<host>/hosts.toml: mirrors, skip_verify, ca).",
-        valueName: "dir"))
-    var hostsDir: String?
-    @Option(name: [.short, .long], help: ArgumentHelp("Registry credentials.", valueName: "user[:password]"))
-    var user: String?
+    @OptionGroup(title: "Registry Options") var registryOptions: RegistryOptions
     @Flag(name: [.short, .long], help: "Print nothing but errors.") var quiet = false
     @Argument(help: "Where to push, e.g. 127.0.0.1:5000/team/app:v1.") var remote: String
     @Argument(help: "The local image (default: the remote name).") var local: String?
@@ -28,13 +22,8 @@ struct ImagesPush: ClientCommand {
     func run(client: ContainerdClient) async throws {
         let reference = try Reference(parsing: remote)
         let image = try await client.getImage(local ?? reference.description)
-        var credentials: RegistryCredentials?
-        if let user {
-            let parts = user.split(separator: ":", maxSplits: 1).map(String.init)
-            credentials = RegistryCredentials(username: parts[0], password: parts.count > 1 ? parts[1] : "")
-        }
         let display = ProgressDisplay(quiet: quiet)
-        let registry = RegistryClient(plainHTTP: plainHTTP, credentials: credentials, hosts: hostsDir.map(RegistryHosts.init))
+        let registry = registryOptions.makeClient()
         let push = ImagePush(
             registry: registry,
             content: GRPCContentIngester(client: client),

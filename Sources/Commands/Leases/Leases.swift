@@ -59,16 +59,6 @@ struct LeasesRemove: ClientCommand {
     @Argument(help: "Lease IDs.") var ids: [String]
 
     func run(client: ContainerdClient) async throws {
-        var failed = false
-        for id in ids {
-            do {
-                try await client.deleteLease(id)
-                printOut(id)
-            } catch {
-                printError("ctr: unable to delete lease \(id): \(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        try await removeEach(ids, kind: "lease ") { try await client.deleteLease($0) }
     }
 }

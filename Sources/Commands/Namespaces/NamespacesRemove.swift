@@ -14,16 +14,6 @@ struct NamespacesRemove: ClientCommand {
     var names: [String]
 
     func run(client: ContainerdClient) async throws {
-        var failed = false
-        for name in names {
-            do {
-                try await client.deleteNamespace(name)
-                printOut(name)
-            } catch {
-                printError("ctr: unable to delete namespace \(name): \(error)")
-                failed = true
-            }
-        }
-        if failed { throw ExitCode(1) }
+        try await removeEach(names, kind: "namespace ") { try await client.deleteNamespace($0) }
     }
 }
