@@ -196,3 +196,35 @@ extension PullTests {
         try daemon.stop()
     }
 }
+
+extension PullTests {
+    @Test("multi-platform index: default linux/amd64, --platform, --all-platforms")
+    func platforms() throws {
+        let registry = try LocalRegistry()
+        let digests = try registry.pushMultiPlatform("multi")
+        let dir = try TemporaryDirectory("ctr-plat")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let reference = "\(registry.host)/multi:latest"
+        func pull(_ namespace: String, _ flags: [String]) throws -> Set<String> {
+            let a = ["--address", daemon.socket, "-n", namespace]
+            #expect(try ctr(a + ["images", "pull", "-q"] + flags + [reference]) == digests.index + "\n")
+            return Set(try ctr(a + ["content", "ls", "-q"]).split(separator: "\n").map(String.init))
+        }
+        let amd64 = try pull("default-platform", [])
+        #expect(amd64.contains(digests.index) && amd64.contains(digests.amd64) && !amd64.contains(digests.arm64))
+        #expect(amd64.count == 4, "index, manifest, config, layer: \(amd64)")
+        let listed = try ctr(["--address", daemon.socket, "-n", "default-platform", "images", "ls"])
+        #expect(listed.contains("linux/amd64,linux/arm64"), "\(listed)")
+
+        let arm64 = try pull("arm", ["--platform", "linux/arm64"])
+        #expect(arm64.contains(digests.arm64) && !arm64.contains(digests.amd64))
+        let all = try pull("all", ["--all-platforms"])
+        #expect(all.contains(digests.amd64) && all.contains(digests.arm64) && all.count == 6, "\(all)")
+
+        let none = try run(ctrBinary, ["--address", daemon.socket, "-n", "none", "images", "pull",
+                                       "--platform", "windows/amd64", reference])
+        #expect(none.status == 1 && none.stderr.contains("no manifest for platform windows/amd64"), "\(none)")
+        try daemon.stop()
+    }
+}

@@ -56,6 +56,21 @@ final class LocalRegistry {
         return built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Builds a two-platform (linux/amd64, linux/arm64) index and pushes it as `repository:tag`.
+    /// Returns the index digest and the amd64 and arm64 manifest digests.
+    func pushMultiPlatform(_ repository: String, tag: String = "latest") throws -> (index: String, amd64: String, arm64: String) {
+        let layout = directory.path + "/layout-\(repository)-\(tag)"
+        let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag])
+        guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
+        let indexed = try run("/usr/bin/python3", [repositoryRoot + "/scripts/fixtures/multi-platform.py", layout, tag])
+        let digests = indexed.stdout.split(separator: "\n").map(String.init)
+        guard indexed.status == 0, digests.count == 3 else { throw TestFailure("multi-platform fixture failed: \(indexed)") }
+        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--all", "--dest-tls-verify=false",
+                                                 "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])
+        guard pushed.status == 0 else { throw TestFailure("skopeo push failed: \(pushed)") }
+        return (digests[0], digests[1], digests[2])
+    }
+
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
