@@ -522,13 +522,13 @@ _ctr_images() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    pull|push|import|export|list|remove|tag|label)
+    pull|push|import|export|check|list|remove|tag|label)
         # Offer subcommand argument completions
         "_ctr_images_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'pull push import export list remove tag label' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'pull push import export check list remove tag label' -- "${cur}"))
         ;;
     esac
 }
@@ -665,6 +665,35 @@ _ctr_images_export() {
     case "${positional_number}" in
     1)
         __ctr_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_ctr_images_check() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion images check -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
         return
         ;;
     esac

@@ -183,7 +183,7 @@ public struct ImagePull: Sendable {
         progress(.stored(descriptor))
     }
 
-    static func descriptor(_ entry: JSONValue, in reference: Reference) throws(CtrError) -> Descriptor {
+    public static func descriptor(_ entry: JSONValue, in reference: Reference) throws(CtrError) -> Descriptor {
         guard case .string(let mediaType)? = entry["mediaType"], case .string(let digest)? = entry["digest"],
               case .integer(let size)? = entry["size"], size >= 0
         else { throw .invalidArgument("pull \(reference): malformed descriptor in manifest") }

@@ -222,6 +222,18 @@ extension PullTests {
         let all = try pull("all", ["--all-platforms"])
         #expect(all.contains(digests.amd64) && all.contains(digests.arm64) && all.count == 6, "\(all)")
 
+        // `images check`: complete while everything is there, incomplete once a blob goes.
+        let check = ["--address", daemon.socket, "-n", "default-platform", "images", "check"]
+        #expect(try ctr(check).contains("complete (4/4)"))
+        let config = try ctr(["--address", daemon.socket, "-n", "default-platform", "content", "ls", "-q"])
+            .split(separator: "\n").map(String.init).first { !$0.isEmpty && ![digests.index, digests.amd64].contains($0)
+                && (try? ctr(["--address", daemon.socket, "-n", "default-platform", "content", "get", $0]))?.contains("arm64") == false }
+        if let config {
+            try ctr(["--address", daemon.socket, "-n", "default-platform", "content", "rm", config])
+            #expect(try ctr(check).contains("incomplete (3/4)"))
+            #expect(try ctr(check + ["-q"]).isEmpty)
+        }
+
         let none = try run(ctrBinary, ["--address", daemon.socket, "-n", "none", "images", "pull",
                                        "--platform", "windows/amd64", reference])
         #expect(none.status == 1 && none.stderr.contains("no manifest for platform windows/amd64"), "\(none)")

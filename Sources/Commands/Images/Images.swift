@@ -6,7 +6,7 @@ import Core
 struct ImagesGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images", abstract: "Manage images.",
-        subcommands: [ImagesPull.self, ImagesPush.self, ImagesImport.self, ImagesExport.self, ImagesList.self, ImagesRemove.self, ImagesTag.self, ImagesLabel.self],
+        subcommands: [ImagesPull.self, ImagesPush.self, ImagesImport.self, ImagesExport.self, ImagesCheck.self, ImagesList.self, ImagesRemove.self, ImagesTag.self, ImagesLabel.self],
         aliases: ["image", "i"])
 }
 
