@@ -2,7 +2,11 @@ import Core
 
 extension MetadataStore {
     public func createLease(_ namespace: String, _ lease: Lease) throws(CtrError) -> Lease {
-        try Identifier.validate(lease.id, kind: "lease id")
+        // containerd accepts any lease ID (its clients generate ones like "44092679--NLw"); only
+        // empty or absurdly long IDs are refused.
+        if lease.id.isEmpty || lease.id.utf8.count > 256 {
+            throw .invalidArgument("lease id \"\(lease.id.prefix(40))\" must be 1 to 256 bytes")
+        }
         try Labels.validate(lease.labels)
         return try database.transaction { (conn) throws(CtrError) -> Lease in
             try Self.ensureNamespace(conn, namespace)

@@ -99,3 +99,13 @@ struct MetadataStoreTests {
         #expect(try reopened.namespace("kept").labels == ["k": "v"])
     }
 }
+
+extension MetadataStoreTests {
+    @Test("lease IDs as containerd's clients generate them are accepted", arguments: ["44092679--NLw", "123-a_b-", "x"])
+    func leaseIDs(id: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try open()
+        #expect(try store.createLease("ns", Lease(id: id, createdAt: .now)).id == id)
+        #expect(throws: CtrError.self) { try store.createLease("ns", Lease(id: "", createdAt: .now)) }
+    }
+}
