@@ -215,15 +215,7 @@ public struct ImageExport: Sendable {
         if MediaType.isIndex(descriptor.mediaType) || MediaType.isManifest(descriptor.mediaType) {
             let document = try JSONValue.parse(String(decoding: try await content.read(descriptor), as: UTF8.self))
             if case .array(let children)? = document["manifests"] {
-                for child in children {
-                    let platform = child["platform"]
-                    func field(_ name: String) -> String {
-                        if case .string(let value)? = platform?[name] { return value }
-                        return ""
-                    }
-                    guard platforms.matches(os: field("os"), architecture: field("architecture"), variant: field("variant")) else {
-                        continue
-                    }
+                for child in children where platforms.matches(child) {
                     let found = try await writeTree(try ArchiveDescriptor.parse(child, archive: "index"), writer, &written)
                     if result == nil { result = found }
                 }

@@ -54,6 +54,16 @@ public struct PlatformMatcher: Sendable {
         return platforms.contains { $0 == name || $0 == name + "/" + variant }
     }
 
+    /// Whether an index entry (a descriptor with a `platform` object) is wanted.
+    public func matches(_ entry: JSONValue) -> Bool {
+        let platform = entry["platform"]
+        func field(_ name: String) -> String {
+            if case .string(let value)? = platform?[name] { return value }
+            return ""
+        }
+        return matches(os: field("os"), architecture: field("architecture"), variant: field("variant"))
+    }
+
     static func normalize(_ text: String) -> String {
         text.lowercased().replacingOccurrences("x86_64", "amd64").replacingOccurrences("aarch64", "arm64")
     }
@@ -108,14 +118,7 @@ public struct ImagePull: Sendable {
         if MediaType.isIndex(descriptor.mediaType) {
             var children: [Descriptor] = []
             if case .array(let manifests)? = document["manifests"] {
-                for entry in manifests {
-                    let platform = entry["platform"]
-                    func field(_ name: String) -> String {
-                        if case .string(let value)? = platform?[name] { return value }
-                        return ""
-                    }
-                    guard platforms.matches(os: field("os"), architecture: field("architecture"), variant: field("variant"))
-                    else { continue }
+                for entry in manifests where platforms.matches(entry) {
                     children.append(try Self.descriptor(entry, in: reference))
                 }
             }

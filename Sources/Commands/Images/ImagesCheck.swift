@@ -53,16 +53,8 @@ struct ImagesCheck: ClientCommand {
         else { return result }
         var children: [Descriptor] = []
         if case .array(let manifests)? = document["manifests"] {
-            for entry in manifests {
-                let platform = entry["platform"]
-                func field(_ name: String) -> String {
-                    if case .string(let value)? = platform?[name] { return value }
-                    return ""
-                }
-                guard platforms.matches(os: field("os"), architecture: field("architecture"), variant: field("variant")),
-                      let child = try? ImagePull.descriptor(entry, in: reference)
-                else { continue }
-                children.append(child)
+            for entry in manifests where platforms.matches(entry) {
+                if let child = try? ImagePull.descriptor(entry, in: reference) { children.append(child) }
             }
         }
         if let entry = document["config"], let child = try? ImagePull.descriptor(entry, in: reference) {
