@@ -110,7 +110,7 @@ public struct ImageImport: Sendable {
             else { throw CtrError.invalidArgument("archive \(archive.path): malformed manifest.json entry") }
             let configBytes = try archive.read(configEntry)
             let config = Descriptor(mediaType: "application/vnd.docker.container.image.v1+json",
-                                    digest: Core.Digest(sha256Hex: hex(SHA256.hash(data: configBytes))), size: Int64(configBytes.count))
+                                    digest: Core.Digest(sha256Hex: hexEncoded(SHA256.hash(data: configBytes))), size: Int64(configBytes.count))
             try await ingestBytes(config, configBytes)
             var layers: [Descriptor] = []
             for case .string(let layerPath) in layerPaths {
@@ -126,7 +126,7 @@ public struct ImageImport: Sendable {
                 let gzip = head == [0x1f, 0x8b]
                 let layer = Descriptor(
                     mediaType: gzip ? "application/vnd.docker.image.rootfs.diff.tar.gzip" : "application/vnd.docker.image.rootfs.diff.tar",
-                    digest: Core.Digest(sha256Hex: hex(hasher.finalize())), size: entry.size)
+                    digest: Core.Digest(sha256Hex: hexEncoded(hasher.finalize())), size: entry.size)
                 if try await !store.has(layer) {
                     try await store.ingest(layer, labels: [:]) { write in
                         try await archive.stream(entry) { chunk in try await write(chunk) }
@@ -142,7 +142,7 @@ public struct ImageImport: Sendable {
             ]).serialized(indent: 0)
             let manifestBytes = Array(manifestJSON.utf8)
             let manifest = Descriptor(mediaType: MediaType.dockerManifest,
-                                      digest: Core.Digest(sha256Hex: hex(SHA256.hash(data: manifestBytes))), size: Int64(manifestBytes.count))
+                                      digest: Core.Digest(sha256Hex: hexEncoded(SHA256.hash(data: manifestBytes))), size: Int64(manifestBytes.count))
             var labels = ["containerd.io/gc.ref.content.config": config.digest.description]
             for (index, layer) in layers.enumerated() { labels["containerd.io/gc.ref.content.l.\(index)"] = layer.digest.description }
             if try await !store.has(manifest) {
@@ -256,12 +256,3 @@ enum ArchiveDescriptor {
     }
 }
 
-func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}

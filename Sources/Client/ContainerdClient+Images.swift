@@ -90,3 +90,34 @@ extension ContainerdClient {
         }
     }
 }
+
+extension ContainerdClient {
+    /// Creates the image, or points an existing image of that name at the new target.
+    public func putImage(_ image: Image) async throws(CtrError) {
+        if (try? await getImage(image.name)) != nil {
+            try await updateImage(image, paths: ["target"])
+        } else {
+            try await createImage(image)
+        }
+    }
+
+    /// Runs `body` with a client whose writes a new lease holds (so garbage collection leaves
+    /// them alone until they are referenced), and deletes the lease afterwards, whatever happens.
+    /// The lease expires after an hour should the process die first.
+    public func withTemporaryLease<T: Sendable>(prefix: String, _ body: (ContainerdClient) async throws -> T)
+        async throws -> T
+    {
+        let expire = Timestamp(seconds: Timestamp.now.seconds + 3600)
+        let lease = try await createLease(
+            id: prefix + String(Timestamp.now.unixNanos, radix: 36),
+            labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
+        do {
+            let result = try await body(withLease(lease.id))
+            try? await deleteLease(lease.id)
+            return result
+        } catch {
+            try? await deleteLease(lease.id)
+            throw error
+        }
+    }
+}

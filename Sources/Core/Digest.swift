@@ -30,6 +30,17 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
 }
 
+/// Lowercase hexadecimal of `bytes` (digests).
+public func hexEncoded<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
 /// A point in time with nanoseconds, as protobuf timestamps carry it.
 public struct Timestamp: Sendable, Hashable, Comparable {
     public var seconds: Int64

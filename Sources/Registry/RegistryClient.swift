@@ -273,13 +273,7 @@ extension Substring {
 }
 
 func hexDigest(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in SHA256.hash(data: bytes) {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    hexEncoded(SHA256.hash(data: bytes))
 }
 
 func base64(_ bytes: [UInt8]) -> String {

@@ -18,11 +18,7 @@ extension MetadataStore {
 
     /// Creates the namespace when it does not exist yet; used by services that write into one.
     public func ensureNamespace(_ name: String) throws(CtrError) {
-        try Identifier.validate(name, kind: "namespace")
-        try database.transaction { (conn) throws(CtrError) in
-            try conn.query("INSERT OR IGNORE INTO namespaces (name, created_at) VALUES (?, strftime('%s','now'))",
-                           [.text(name)])
-        }
+        try database.transaction { (conn) throws(CtrError) in try Self.ensureNamespace(conn, name) }
     }
 
     public func namespace(_ name: String) throws(CtrError) -> Namespace {

@@ -26,25 +26,13 @@ struct ImagesImport: ClientCommand {
         }
         defer { if let temporary { unlink(temporary) } }
         let archive = try TarReader(path: path)
-        let expire = Timestamp(seconds: Timestamp.now.seconds + 3600)
-        let lease = try await client.createLease(
-            id: "ctr-import-" + String(Timestamp.now.unixNanos, radix: 36),
-            labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
-        do {
-            let images = try await ImageImport(store: GRPCContentIngester(client: client.withLease(lease.id)),
-                                               baseName: baseName).run(archive)
-            for image in images {
-                if (try? await client.getImage(image.name)) != nil {
-                    try await client.updateImage(image, paths: ["target"])
-                } else {
-                    try await client.createImage(image)
-                }
-                printOut(quiet ? image.name : "\(image.name): \(image.target.digest)")
-            }
-            try? await client.deleteLease(lease.id)
-        } catch {
-            try? await client.deleteLease(lease.id)
-            throw error
+        let images = try await client.withTemporaryLease(prefix: "ctr-import-") { leased in
+            let images = try await ImageImport(store: GRPCContentIngester(client: leased), baseName: baseName).run(archive)
+            for image in images { try await client.putImage(image) }
+            return images
+        }
+        for image in images {
+            printOut(quiet ? image.name : "\(image.name): \(image.target.digest)")
         }
     }
 

@@ -25,40 +25,30 @@ struct ImagesPull: ClientCommand {
     func run(client: ContainerdClient) async throws {
         let reference = try Reference(parsing: reference)
         let started = ContinuousClock.now
-        // A lease holds what the pull writes until the image record exists.
-        let expire = Timestamp(seconds: Timestamp.now.seconds + 3600)
-        let lease = try await client.createLease(
-            id: "ctr-pull-" + String(Timestamp.now.unixNanos, radix: 36),
-            labels: [WellKnownLabels.gcExpire: RFC3339.format(expire)])
-        let leased = client.withLease(lease.id)
         let display = ProgressDisplay(quiet: quiet)
         let registry = registryOptions.makeClient()
-        let pull = ImagePull(
-            registry: registry,
-            store: GRPCContentIngester(client: leased),
-            platforms: PlatformMatcher(platforms: platform, all: allPlatforms),
-            progress: { event in PullProgress.show(event, on: display) })
+        let platforms = PlatformMatcher(platforms: platform, all: allPlatforms)
+        let target: Descriptor
         do {
-            let target = try await pull.run(reference)
-            let image = Image(name: reference.description, target: target)
-            if (try? await client.getImage(image.name)) != nil {
-                try await client.updateImage(image, paths: ["target"])
-            } else {
-                try await client.createImage(image)
-            }
-            try? await client.deleteLease(lease.id)
-            await registry.close()
-            if quiet {
-                printOut(target.digest.description)
-            } else {
-                let elapsed = ContinuousClock.now - started
-                let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
+            // A lease holds what the pull writes until the image record exists.
+            target = try await client.withTemporaryLease(prefix: "ctr-pull-") { leased in
+                let pull = ImagePull(registry: registry, store: GRPCContentIngester(client: leased), platforms: platforms,
+                                     progress: { event in PullProgress.show(event, on: display) })
+                let target = try await pull.run(reference)
+                try await client.putImage(Image(name: reference.description, target: target))
+                return target
             }
         } catch {
-            try? await client.deleteLease(lease.id)
             await registry.close()
             throw error
+        }
+        await registry.close()
+        if quiet {
+            printOut(target.digest.description)
+        } else {
+            let elapsed = ContinuousClock.now - started
+            let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
         }
     }
 }

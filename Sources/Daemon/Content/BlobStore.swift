@@ -72,15 +72,6 @@ struct BlobStore: Sendable {
 
 /// Lowercase hex SHA-256 of `bytes`.
 func sha256Hex(_ bytes: [UInt8]) -> String {
-    hexString(SHA256.hash(data: bytes))
+    hexEncoded(SHA256.hash(data: bytes))
 }
 
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}

@@ -90,7 +90,7 @@ final class IngestWriter {
     }
 
     /// The digest of what was written so far.
-    var digest: Core.Digest { Core.Digest(sha256Hex: hexString(hasher.finalize())) }
+    var digest: Core.Digest { Core.Digest(sha256Hex: hexEncoded(hasher.finalize())) }
 
     /// Checks size and digest, then moves the data into place. Returns the digest and whether the
     /// blob was already on disk. The ingest is gone afterwards.
