@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Core", "API", "TOML", "Store",
+                "Core", "API", "TOML", "Store", "Snapshots",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "Core",
-            dependencies: [],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
@@ -98,6 +98,15 @@ let package = Package(
             dependencies: ["Core", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        .target(
+            name: "Snapshots",
+            dependencies: ["Core", "Store", "CLinux", "CZlib", "CZstd",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(name: "CLinux"),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "TOML",
             dependencies: [],
@@ -124,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             ],

@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
     pkg-config libsqlite3-dev            # build: the metadata store's SQLite
+    zlib1g-dev libzstd-dev               # build: gzip and zstd layers
     runc containernetworking-plugins     # run: containers and pod networks
     iproute2
     containerd                           # tests and bench: Debian's containerd 1.6 and its ctr

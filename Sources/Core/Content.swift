@@ -42,4 +42,8 @@ public enum WellKnownLabels {
     public static let gcRefContent = "containerd.io/gc.ref.content"
     /// When a lease expires (RFC 3339).
     public static let gcExpire = "containerd.io/gc.expire"
+    /// On content or snapshots: `containerd.io/gc.ref.snapshot.<snapshotter>` holds a snapshot.
+    public static let gcRefSnapshot = "containerd.io/gc.ref.snapshot."
+    /// On layer blobs: the digest of the uncompressed tar (the diff ID).
+    public static let uncompressed = "containerd.io/uncompressed"
 }

@@ -1,3 +1,5 @@
+internal import Crypto
+
 /// A content digest, `algorithm:hex`. Only sha256 (64 lowercase hex digits) is accepted, as
 /// containerd's content store does.
 public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -75,3 +77,10 @@ extension Timestamp {
     }
 }
 
+
+/// SHA-256 of bytes held in memory, as a `Digest`.
+public enum SHA256Digest {
+    public static func of(_ bytes: [UInt8]) -> Digest {
+        Digest(sha256Hex: hexEncoded(Crypto.SHA256.hash(data: bytes)))
+    }
+}

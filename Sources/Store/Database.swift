@@ -157,6 +157,9 @@ public struct Connection: ~Copyable, @unchecked Sendable {
 
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last inserted row.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 }
 
 // Extended result codes that C defines as macros Swift cannot import.

@@ -1,13 +1,13 @@
 import Core
 
 /// The daemon's metadata: namespaces and, per namespace, the objects later services keep
-/// (images, content records, leases). One SQLite file under the metadata plugin's root.
+/// (images, content records, leases, snapshots, containers). One SQLite file under the metadata plugin's root.
 public final class MetadataStore: Sendable {
     public let database: Database
 
     /// Tables whose rows belong to a namespace; a namespace holding rows in any of them cannot be
     /// deleted.
-    static let namespacedTables = ["images", "content", "leases"]
+    static let namespacedTables = ["images", "content", "leases", "snapshots", "containers"]
 
     public init(path: String) throws(CtrError) {
         database = try Database(path: path)
@@ -62,6 +62,40 @@ public final class MetadataStore: Sendable {
             id TEXT NOT NULL,
             PRIMARY KEY (namespace, lease, type, id),
             FOREIGN KEY (namespace, lease) REFERENCES leases(namespace, id) ON DELETE CASCADE
+        );
+        """,
+        """
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            snapshotter TEXT NOT NULL,
+            namespace TEXT NOT NULL REFERENCES namespaces(name),
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            parent_id INTEGER REFERENCES snapshots(id),
+            labels TEXT NOT NULL DEFAULT '{}',
+            size INTEGER NOT NULL DEFAULT 0,
+            inodes INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (snapshotter, namespace, key)
+        );
+        CREATE INDEX snapshots_by_parent ON snapshots (parent_id);
+        CREATE TABLE containers (
+            namespace TEXT NOT NULL REFERENCES namespaces(name),
+            id TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '{}',
+            image TEXT NOT NULL DEFAULT '',
+            runtime_name TEXT NOT NULL,
+            runtime_options_type TEXT,
+            runtime_options BLOB,
+            spec_type TEXT,
+            spec BLOB,
+            snapshotter TEXT NOT NULL DEFAULT '',
+            snapshot_key TEXT NOT NULL DEFAULT '',
+            extensions TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (namespace, id)
         );
         """,
     ]

@@ -1,0 +1,34 @@
+#ifndef CTR_CLINUX_H
+#define CTR_CLINUX_H
+
+// System calls Swift cannot reach directly: variadic wrappers (prctl, ioctl, syscall) and calls
+// glibc does not wrap (openat2).
+
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+#define CTR_RESOLVE_NO_XDEV 0x01
+#define CTR_RESOLVE_NO_MAGICLINKS 0x02
+#define CTR_RESOLVE_NO_SYMLINKS 0x04
+#define CTR_RESOLVE_BENEATH 0x08
+#define CTR_RESOLVE_IN_ROOT 0x10
+
+/// openat2(2): opens `path` relative to `dirfd` with `resolve` flags (RESOLVE_IN_ROOT confines
+/// every step of the lookup, symlinks and `..` included, to `dirfd`). Returns -1 and sets errno.
+int ctr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1).
+int ctr_set_child_subreaper(void);
+
+/// prctl(PR_SET_PDEATHSIG, signal).
+int ctr_set_parent_death_signal(int signal);
+
+/// ioctl(fd, TIOCSWINSZ) with the given size.
+int ctr_set_window_size(int fd, unsigned short rows, unsigned short columns);
+
+/// makedev(3).
+dev_t ctr_makedev(unsigned int major, unsigned int minor);
+
+#endif
