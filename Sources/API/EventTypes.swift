@@ -10,6 +10,12 @@ public enum EventTypes {
         Containerd_Events_NamespaceUpdate.self,
         Containerd_Events_NamespaceDelete.self,
         Containerd_Events_ContentDelete.self,
+        Containerd_Events_SnapshotPrepare.self,
+        Containerd_Events_SnapshotCommit.self,
+        Containerd_Events_SnapshotRemove.self,
+        Containerd_Events_ContainerCreate.self,
+        Containerd_Events_ContainerUpdate.self,
+        Containerd_Events_ContainerDelete.self,
     ]
 
     /// The event as JSON, or nil when its type is unknown here.

@@ -28,10 +28,11 @@ public struct Connection: Sendable {
     public let options: ConnectionOptions
 
     /// Opens a connection, runs `body`, closes the connection. A daemon that is not listening
-    /// fails at once with the hint; errors from calls arrive as `CtrError`.
+    /// fails at once with the hint; errors from calls arrive as `CtrError`, other errors `body`
+    /// throws (e.g. an exit code) pass through unchanged.
     public static func with<T: Sendable>(
         _ options: ConnectionOptions, _ body: (Connection) async throws -> T
-    ) async throws(CtrError) -> T {
+    ) async throws -> T {
         let deadline = ContinuousClock.now + options.connectTimeout
         while true {
             do {
@@ -49,7 +50,9 @@ public struct Connection: Sendable {
             return try await withGRPCClient(transport: transport) { grpc in
                 try await body(Connection(grpc: grpc, options: options))
             }
-        } catch {
+        } catch let error as RPCError {
+            throw ErrorMapping.ctrError(error)
+        } catch let error as RuntimeError {
             throw ErrorMapping.ctrError(error)
         }
     }

@@ -21,6 +21,8 @@ public struct Ctr: AsyncParsableCommand {
             ImagesGroup.self,
             ContentGroup.self,
             LeasesGroup.self,
+            Snapshots.self,
+            ContainersGroup.self,
             EventsCommand.self,
             CRI.self,
         ]

@@ -92,6 +92,9 @@ public struct ImageUnpack: Sendable {
             }
         } catch {
             try? await snapshotter.remove(key)
+            if let failure = error as? CtrError, !failure.message.hasPrefix("unpack ") {
+                throw CtrError(failure.code, "unpack \(image): layer \(layer.digest): \(failure.message)")
+            }
             throw error
         }
         progress(.extracted(layer, diffID: diffID))

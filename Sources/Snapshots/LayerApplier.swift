@@ -263,7 +263,9 @@ public final class LayerApplier {
                 next = ctr_openat2(rootFD, sub, flags, 0, resolve)
             }
             close(fd)
-            guard next >= 0 else { throw failure("open parent directory", sub) }
+            guard next >= 0 else {
+                throw .invalidArgument("apply layer: entry \"\(name)\": parent \"\(sub)\" is not a directory inside the layer (a symlink leading outside it or nowhere)")
+            }
             fd = next
         }
         return fd

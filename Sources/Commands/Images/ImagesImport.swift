@@ -12,8 +12,7 @@ struct ImagesImport: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Option(name: .customLong("base-name"), help: "Repository to prefix bare tags with.") var baseName: String?
-    @Flag(name: .customLong("no-unpack"), help: "Do not unpack layers (unpacking comes with snapshots).")
-    var noUnpack = false
+    @OptionGroup(title: "Unpack Options") var unpackOptions: UnpackOptions
     @Flag(name: [.short, .long], help: "Print only the image names.") var quiet = false
     @Argument(help: "The archive, or - for standard input.", completion: .file()) var file: String
 
@@ -33,6 +32,15 @@ struct ImagesImport: ClientCommand {
         }
         for image in images {
             printOut(quiet ? image.name : "\(image.name): \(image.target.digest)")
+        }
+        for image in images {
+            try await client.withTemporaryLease(prefix: "ctr-unpack-") { leased in
+                do {
+                    try await unpackOptions.unpack(image, client: leased, platforms: PlatformMatcher(), quiet: quiet)
+                } catch where CtrError.is(error, .notFound) && MediaType.isIndex(image.target.mediaType) {
+                    printError("ctr: \(image.name): not unpacked: \(error)")
+                }
+            }
         }
     }
 

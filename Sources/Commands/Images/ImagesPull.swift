@@ -12,6 +12,7 @@ struct ImagesPull: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup(title: "Registry Options") var registryOptions: RegistryOptions
+    @OptionGroup(title: "Unpack Options") var unpackOptions: UnpackOptions
     @Option(name: .long, help: ArgumentHelp("Platform to pull (repeatable; default linux/amd64).", valueName: "os/arch"))
     var platform: [String] = []
     @Flag(name: .customLong("all-platforms"), help: "Pull the content of every platform.") var allPlatforms = false
@@ -49,6 +50,10 @@ struct ImagesPull: ClientCommand {
             let elapsed = ContinuousClock.now - started
             let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
+        }
+        try await client.withTemporaryLease(prefix: "ctr-unpack-") { leased in
+            try await unpackOptions.unpack(Image(name: reference.description, target: target), client: leased,
+                                           platforms: platforms, quiet: quiet)
         }
     }
 }

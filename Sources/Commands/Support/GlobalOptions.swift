@@ -64,7 +64,7 @@ public struct GlobalOptions: ParsableArguments {
     /// with whether they take a value.
     static let hoistable: [String: Bool] = [
         "--address": true, "-a": true, "--namespace": true, "-n": true, "--timeout": true,
-        "--connect-timeout": true, "--debug": false,
+        "--connect-timeout": true, "--debug": false, "--snapshotter": true,
         "--runtime-endpoint": true, "-r": true, "--image-endpoint": true, "-i": true,
     ]
 

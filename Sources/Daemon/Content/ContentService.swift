@@ -10,6 +10,7 @@ public final class ContentService: Sendable {
     public let metadata: MetadataStore
     private let activeIngests = Mutex<Set<String>>([])
     private let collectionPending = Mutex<Bool>(false)
+    private let snapshotBackends = Mutex<[String: @Sendable (Int64) -> Void]>([:])
 
     public init(root: String, metadata: MetadataStore) throws(CtrError) {
         blobs = try BlobStore(root: root)
@@ -21,7 +22,21 @@ public final class ContentService: Sendable {
     public func collectGarbage() throws(CtrError) -> CollectionResult {
         let result = try metadata.collectGarbage()
         for digest in result.orphanBlobs { blobs.remove(digest) }
+        let backends = snapshotBackends.withLock { $0 }
+        for snapshot in result.snapshots { backends[snapshot.snapshotter]?(snapshot.id) }
         return result
+    }
+
+    /// Garbage collection removes the records of unreferenced snapshots; `remove` deletes the
+    /// backend directory of one, for the snapshotter `name`.
+    public func registerSnapshotBackend(_ name: String, remove: @escaping @Sendable (Int64) -> Void) {
+        snapshotBackends.withLock { $0[name] = remove }
+    }
+
+    /// The file holding a blob the namespace has.
+    public func blobPath(_ namespace: String, _ digest: Digest) throws(CtrError) -> String {
+        _ = try metadata.contentInfo(namespace, digest)
+        return blobs.blobPath(digest)
     }
 
     /// Collects garbage soon, once for any number of requests made meanwhile (deferred collection

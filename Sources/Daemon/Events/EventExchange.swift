@@ -85,4 +85,10 @@ public enum EventTopic {
     public static let namespaceUpdate = "/namespaces/update"
     public static let namespaceDelete = "/namespaces/delete"
     public static let contentDelete = "/content/delete"
+    public static let snapshotPrepare = "/snapshot/prepare"
+    public static let snapshotCommit = "/snapshot/commit"
+    public static let snapshotRemove = "/snapshot/remove"
+    public static let containerCreate = "/containers/create"
+    public static let containerUpdate = "/containers/update"
+    public static let containerDelete = "/containers/delete"
 }

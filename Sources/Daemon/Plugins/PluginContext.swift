@@ -36,6 +36,14 @@ public struct PluginContext: Sendable {
         return typed
     }
 
+    /// Every initialized plugin of `type` that is a `T`, with its ID, in initialization order.
+    public func plugins<T>(_ type: PluginType, as: T.Type = T.self) -> [(id: String, instance: T)] {
+        loaded.all.compactMap { item in
+            guard item.registration.type == type, let typed = item.instance as? T else { return nil }
+            return (item.registration.id, typed)
+        }
+    }
+
     /// The status of every plugin, as introspection serves it; read when asked, so it includes
     /// plugins initialized after this one.
     public var statuses: PluginStatusBoard { loaded.board }
