@@ -25,7 +25,7 @@ struct ArchiveTests {
         #expect(docker.status == 0, "\(docker)")
 
         // Into another namespace of ours: same name, same digest.
-        #expect(try ctr(a + ["-n", "copy", "images", "import", archive]) == "\(reference): \(manifest)\n")
+        #expect(try ctr(a + ["-n", "copy", "images", "import", archive]).hasPrefix("\(reference): \(manifest)\n"))
         #expect(try ctr(a + ["-n", "copy", "content", "ls", "-q"]).split(separator: "\n").count == 4)
 
         // Into a real containerd, with its own client.
@@ -56,7 +56,7 @@ struct ArchiveTests {
         let a = ["--address", daemon.socket]
 
         #expect(try ctr(a + ["images", "import", "--base-name", "example.com/team/busybox", ociArchive])
-                == "example.com/team/busybox:v1: \(manifest)\n")
+                .hasPrefix("example.com/team/busybox:v1: \(manifest)\n"))
         // Docker archives carry uncompressed layers; their digests are the layers' diff IDs.
         let imported = try ctr(a + ["-n", "docker", "images", "import", dockerArchive])
         #expect(imported.hasPrefix("example.com/team/busybox:v1: sha256:"), "\(imported)")
