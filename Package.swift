@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "CZlib", "CZstd", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             ],

@@ -173,13 +173,13 @@ _ctr() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    daemon|version|plugins|namespaces|images|content|leases|events|cri|help)
+    daemon|version|plugins|namespaces|images|content|leases|snapshots|containers|events|cri|help)
         # Offer subcommand argument completions
         "_ctr_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases events cri help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases snapshots containers events cri help' -- "${cur}"))
         ;;
     esac
 }
@@ -535,9 +535,9 @@ _ctr_images() {
 
 _ctr_images_pull() {
     repeating_flags=()
-    non_repeating_flags=(--debug --plain-http --all-platforms -q --quiet --version -h --help)
+    non_repeating_flags=(--debug --plain-http --no-unpack --all-platforms -q --quiet --version -h --help)
     repeating_options=(--platform)
-    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --hosts-dir -u --user)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --hosts-dir -u --user --snapshotter)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
@@ -559,6 +559,9 @@ _ctr_images_pull() {
         return
         ;;
     '-u'|'--user')
+        return
+        ;;
+    '--snapshotter')
         return
         ;;
     '--platform')
@@ -602,7 +605,7 @@ _ctr_images_import() {
     repeating_flags=()
     non_repeating_flags=(--debug --no-unpack -q --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --base-name)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --base-name --snapshotter)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
@@ -621,6 +624,9 @@ _ctr_images_import() {
         return
         ;;
     '--base-name')
+        return
+        ;;
+    '--snapshotter')
         return
         ;;
     esac
@@ -1053,6 +1059,446 @@ _ctr_leases_remove() {
         ;;
     '-n'|'--namespace')
         __ctr_add_completions -W "$(__ctr_custom_complete ---completion leases remove -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ctr_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|info|tree|usage|prepare|view|mounts|commit|remove|label)
+        # Offer subcommand argument completions
+        "_ctr_snapshots_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list info tree usage prepare view mounts commit remove label' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_snapshots_list() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots list -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_info() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots info -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_tree() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots tree -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_usage() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -b --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots usage -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_prepare() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --mounts --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter --target -t)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots prepare -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '--target'|'-t')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_view() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --mounts --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter --target -t)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots view -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '--target'|'-t')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_mounts() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots mounts -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_commit() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots commit -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots remove -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_snapshots_label() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion snapshots label -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    esac
+}
+
+_ctr_containers() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ctr_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|info|delete|label)
+        # Offer subcommand argument completions
+        "_ctr_containers_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list info delete label' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_containers_list() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers list -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_containers_info() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --spec --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers info -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_containers_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --keep-snapshot --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers delete -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_containers_label() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers label -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
