@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive",
+                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Core", "API", "TOML", "Store", "Snapshots",
+                "Core", "API", "TOML", "Store", "Snapshots", "Runtime",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -102,6 +102,11 @@ let package = Package(
             name: "Snapshots",
             dependencies: ["Core", "Store", "CLinux", "CZlib", "CZstd",
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: ["Core", "CLinux"],
             swiftSettings: strict
         ),
         .target(name: "CLinux"),

@@ -16,6 +16,14 @@ public enum EventTypes {
         Containerd_Events_ContainerCreate.self,
         Containerd_Events_ContainerUpdate.self,
         Containerd_Events_ContainerDelete.self,
+        Containerd_Events_TaskCreate.self,
+        Containerd_Events_TaskStart.self,
+        Containerd_Events_TaskExit.self,
+        Containerd_Events_TaskDelete.self,
+        Containerd_Events_TaskExecAdded.self,
+        Containerd_Events_TaskExecStarted.self,
+        Containerd_Events_TaskPaused.self,
+        Containerd_Events_TaskResumed.self,
     ]
 
     /// The event as JSON, or nil when its type is unknown here.

@@ -4,9 +4,15 @@
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
+#include <pthread.h>
 #include <unistd.h>
 
 int ctr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve) {
@@ -29,3 +35,56 @@ int ctr_set_window_size(int fd, unsigned short rows, unsigned short columns) {
 }
 
 dev_t ctr_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
+
+int ctr_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+static int sigchld_pipe[2] = {-1, -1};
+
+static void on_sigchld(int signal) {
+    (void)signal;
+    int saved = errno;
+    char byte = 1;
+    ssize_t ignored = write(sigchld_pipe[1], &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+int ctr_sigchld_fd(void) {
+    if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_sigchld;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    if (sigaction(SIGCHLD, &action, NULL) != 0) return -1;
+    return sigchld_pipe[0];
+}
+
+void ctr_drain_pipe(int fd) {
+    char buffer[64];
+    while (read(fd, buffer, sizeof(buffer)) > 0) {
+    }
+}
+
+int ctr_receive_fd(int socket) {
+    char data[1];
+    struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof(control));
+    struct msghdr message = {0};
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    if (recvmsg(socket, &message, MSG_CMSG_CLOEXEC) < 0) return -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(header), sizeof(int));
+            return fd;
+        }
+    }
+    return -1;
+}
+
+int ctr_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }

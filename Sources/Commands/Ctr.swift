@@ -25,6 +25,7 @@ public struct Ctr: AsyncParsableCommand {
             ContainersGroup.self,
             EventsCommand.self,
             CRI.self,
+            ShimCommand.self,
         ]
     )
 

@@ -27,6 +27,14 @@ public struct CtrError: Error, Sendable, CustomStringConvertible {
         public static let outOfRange = Code(.outOfRange)
 
         public var description: String { value.rawValue }
+
+        /// The code's name (`notFound`), for carrying errors across processes.
+        public var name: String { value.rawValue }
+
+        /// The code with this name; `unknown` for names this version does not know.
+        public init(name: String) {
+            self.value = Value(rawValue: name) ?? .unknown
+        }
     }
 
     public var code: Code

@@ -63,3 +63,51 @@ public enum Subprocess {
         return Result(status: exit, output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self))
     }
 }
+
+extension Subprocess {
+    /// Starts `arguments[0]` (an absolute path, or looked up in PATH) with the given descriptors
+    /// as its stdin, stdout and stderr, optionally in a new session; returns its pid.
+    public static func spawn(_ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32,
+                             newSession: Bool = false) throws(CtrError) -> pid_t {
+        guard let program = arguments.first else { throw .invalidArgument("no program to run") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with default signal handling and nothing blocked, whatever the parent set.
+        var all = sigset_t()
+        sigfillset(&all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        if newSession { flags |= Int16(0x80) }  // POSIX_SPAWN_SETSID
+        posix_spawnattr_setflags(&attributes, flags)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw .internalError("run \(program): \(UnixSocket.describe(rc))") }
+        return pid
+    }
+
+    /// Waits for `pid` and returns its exit code (128 + signal when killed).
+    public static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        return exitCode(status)
+    }
+
+    /// The exit code in a wait status: the code, or 128 + the signal that killed it.
+    public static func exitCode(_ status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}

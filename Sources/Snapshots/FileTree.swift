@@ -2,9 +2,9 @@ import Core
 import Glibc
 
 /// File-tree helpers that never follow a symlink: snapshot contents are untrusted.
-enum FileTree {
+public enum FileTree {
     /// Removes `path` and everything under it; absent is fine.
-    static func remove(_ path: String) throws(CtrError) {
+    public static func remove(_ path: String) throws(CtrError) {
         let parentPath = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let name = String(path.split(separator: "/").last ?? "")
         let parent = open(parentPath.isEmpty ? "/" : parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -28,6 +28,22 @@ int ctr_set_parent_death_signal(int signal);
 /// ioctl(fd, TIOCSWINSZ) with the given size.
 int ctr_set_window_size(int fd, unsigned short rows, unsigned short columns);
 
+/// pipe2(fds, O_CLOEXEC).
+int ctr_pipe_cloexec(int fds[2]);
+
+/// Installs a SIGCHLD handler (whichever thread receives the signal) that writes a byte to a
+/// pipe, and returns the pipe's read end (close-on-exec, non-blocking) for poll.
+int ctr_sigchld_fd(void);
+
+/// Drains that pipe after poll reported it readable.
+void ctr_drain_pipe(int fd);
+
+/// Receives one file descriptor sent with SCM_RIGHTS on a connected Unix socket; -1 on failure.
+int ctr_receive_fd(int socket);
+
+/// accept4(fd, NULL, NULL, SOCK_CLOEXEC).
+int ctr_accept_cloexec(int fd);
+
 /// makedev(3).
 dev_t ctr_makedev(unsigned int major, unsigned int minor);
 

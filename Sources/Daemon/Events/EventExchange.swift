@@ -91,4 +91,12 @@ public enum EventTopic {
     public static let containerCreate = "/containers/create"
     public static let containerUpdate = "/containers/update"
     public static let containerDelete = "/containers/delete"
+    public static let taskCreate = "/tasks/create"
+    public static let taskStart = "/tasks/start"
+    public static let taskExit = "/tasks/exit"
+    public static let taskDelete = "/tasks/delete"
+    public static let taskExecAdded = "/tasks/exec-added"
+    public static let taskExecStarted = "/tasks/exec-started"
+    public static let taskPaused = "/tasks/paused"
+    public static let taskResumed = "/tasks/resumed"
 }

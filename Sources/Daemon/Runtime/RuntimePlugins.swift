@@ -1,0 +1,30 @@
+import API
+import Core
+import GRPCCore
+
+extension PluginType {
+    public static let runtime = PluginType("io.containerd.runtime.v2")
+}
+
+/// `io.containerd.runtime.v2.task`: tasks under runc, one `ctr shim` each.
+struct RuntimePlugin: PluginInstance {
+    let tasks: TaskService
+    var exports: [String: String] { ["state": tasks.state] }
+
+    static let registration = PluginRegistration(type: .runtime, id: "task", requires: [.metadata]) { context in
+        let metadata = try context.plugin(.metadata, as: MetadataPlugin.self).store
+        return RuntimePlugin(tasks: try TaskService(metadata: metadata, state: context.state, runtime: "runc",
+                                                    events: context.events, logger: context.logger))
+    }
+}
+
+/// `io.containerd.grpc.v1.tasks`.
+struct TasksGRPCPlugin: PluginInstance {
+    let tasks: TaskService
+    var rpcServices: [any RegistrableRPCService] { [TasksGRPC(tasks: tasks)] }
+    var serviceNames: [String] { [Containerd_Services_Tasks_V1_Tasks.descriptor.fullyQualifiedService] }
+
+    static let registration = PluginRegistration(type: .grpc, id: "tasks", requires: [.runtime]) { context in
+        TasksGRPCPlugin(tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks)
+    }
+}

@@ -1,0 +1,322 @@
+public import Core
+import API
+import Crypto
+import Glibc
+import Logging
+public import Runtime
+import Snapshots
+public import Store
+import Synchronization
+
+/// The in-process task service: one `ctr shim` per container, a bundle per task under the
+/// runtime plugin's state directory (`<namespace>/<id>`), runc state under `runc/<namespace>`.
+/// Tasks outlive the daemon; on start it finds every bundle again, live shim or not.
+public final class TaskService: Sendable {
+    struct Entry: Sendable {
+        var namespace: String
+        var id: String
+        var bundle: String
+        var shim: ShimClient
+    }
+
+    let metadata: MetadataStore
+    let state: String
+    let runtime: String
+    let events: EventExchange
+    let logger: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+    private let watched = Mutex<Set<String>>([])
+
+    init(metadata: MetadataStore, state: String, runtime: String, events: EventExchange, logger: Logger) throws(CtrError) {
+        self.metadata = metadata
+        self.state = state
+        self.runtime = runtime
+        self.events = events
+        self.logger = logger
+        try makeDirectory(state, mode: 0o711)
+        try makeDirectory(Self.socketDirectory, mode: 0o711)
+        restore()
+    }
+
+    static let socketDirectory = "/run/ctr/s"
+
+    static func key(_ namespace: String, _ id: String) -> String { namespace + "/" + id }
+
+    func bundle(_ namespace: String, _ id: String) -> String { "\(state)/\(namespace)/\(id)" }
+    func runtimeRoot(_ namespace: String) -> String { "\(state)/runc/\(namespace)" }
+
+    /// Shim sockets live under /run/ctr/s, named by a hash of the bundle (paths stay short).
+    static func socketPath(bundle: String) -> String {
+        let hash = SHA256.hash(data: Array(bundle.utf8)).prefix(12).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+        }.joined()
+        return "\(socketDirectory)/\(hash).sock"
+    }
+
+    /// Finds the bundles of tasks started before this daemon and watches the live ones.
+    func restore() {
+        for namespace in listDirectory(state) where namespace != "runc" {
+            for id in listDirectory(state + "/" + namespace) {
+                let bundle = bundle(namespace, id)
+                let entry = Entry(namespace: namespace, id: id, bundle: bundle,
+                                  shim: ShimClient(socket: Self.socketPath(bundle: bundle)))
+                entries.withLock { $0[Self.key(namespace, id)] = entry }
+                if entry.shim.isAlive {
+                    logger.info("reconnected to shim", metadata: ["container.id": "\(id)", "namespace": "\(namespace)"])
+                    watchExit(entry, execID: nil)
+                } else {
+                    logger.warning("shim is gone; the task is reported stopped", metadata: ["container.id": "\(id)"])
+                }
+            }
+        }
+    }
+
+    func entry(_ namespace: String, _ id: String) throws(CtrError) -> Entry {
+        guard let entry = entries.withLock({ $0[Self.key(namespace, id)] }) else {
+            throw .notFound("task \"\(id)\": not found")
+        }
+        return entry
+    }
+
+    // MARK: Lifecycle
+
+    public struct IO: Sendable {
+        public var stdin: String
+        public var stdout: String
+        public var stderr: String
+        public var terminal: Bool
+
+        public init(stdin: String = "", stdout: String = "", stderr: String = "", terminal: Bool = false) {
+            self.stdin = stdin
+            self.stdout = stdout
+            self.stderr = stderr
+            self.terminal = terminal
+        }
+    }
+
+    /// Creates the task of container `id`: bundle, rootfs mounted from `rootfs`, shim, `runc create`.
+    public func create(_ namespace: String, _ id: String, rootfs: [Mount], io: IO) async throws -> ShimProcessState {
+        let container = try metadata.container(namespace, id)
+        guard container.runtime.name.hasPrefix("io.containerd.runc.") || container.runtime.name == "io.containerd.runtime.v1.linux" else {
+            throw CtrError.invalidArgument("container \"\(id)\": runtime \"\(container.runtime.name)\" is not supported (io.containerd.runc.v2 is)")
+        }
+        guard let spec = container.spec, !spec.value.isEmpty else {
+            throw CtrError.invalidArgument("container \"\(id)\": no OCI spec")
+        }
+        let key = Self.key(namespace, id)
+        let bundle = bundle(namespace, id)
+        let reserved = entries.withLock { entries -> Bool in
+            if entries[key] != nil { return false }
+            entries[key] = Entry(namespace: namespace, id: id, bundle: bundle, shim: ShimClient(socket: Self.socketPath(bundle: bundle)))
+            return true
+        }
+        guard reserved else { throw CtrError.alreadyExists("task \"\(id)\": already exists") }
+        do {
+            try makeDirectory(state + "/" + namespace, mode: 0o711)
+            try? FileTree.remove(bundle)
+            try makeDirectory(bundle, mode: 0o711)
+            try makeDirectory(bundle + "/rootfs", mode: 0o755)
+            try writeFileAtomically(bundle + "/config.json", spec.value)
+            if !rootfs.isEmpty { try Mounter.mount(rootfs, at: bundle + "/rootfs") }
+            try makeDirectory(runtimeRoot(namespace), mode: 0o711)
+            let options = ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: Self.socketPath(bundle: bundle),
+                                      runtime: runtime, runtimeRoot: runtimeRoot(namespace))
+            _ = try ShimLauncher.start(options)
+            var request = ShimRequest(op: .create)
+            request.stdin = io.stdin
+            request.stdout = io.stdout
+            request.stderr = io.stderr
+            request.terminal = io.terminal
+            let shim = ShimClient(socket: options.socket)
+            let created: ShimProcessState
+            do {
+                guard let state = try await shim.send(request).state else { throw CtrError.internalError("shim: no state") }
+                created = state
+            } catch {
+                _ = try? await shim.send(ShimRequest(op: .shutdown))
+                throw error
+            }
+            events.publish(namespace: namespace, topic: EventTopic.taskCreate, event: Containerd_Events_TaskCreate.with {
+                $0.containerID = id
+                $0.bundle = bundle
+                $0.rootfs = rootfs.map { .init($0) }
+                $0.io = .with {
+                    $0.stdin = io.stdin
+                    $0.stdout = io.stdout
+                    $0.stderr = io.stderr
+                    $0.terminal = io.terminal
+                }
+                $0.pid = UInt32(created.pid)
+            })
+            return created
+        } catch {
+            Mounter.unmountAll(bundle + "/rootfs")
+            try? FileTree.remove(bundle)
+            entries.withLock { $0[key] = nil }
+            throw error
+        }
+    }
+
+    public func start(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
+        let entry = try entry(namespace, id)
+        var request = ShimRequest(op: .start, execID: execID)
+        request.execID = execID
+        guard let started = try await entry.shim.send(request).state else { throw CtrError.internalError("shim: no state") }
+        if let execID {
+            events.publish(namespace: namespace, topic: EventTopic.taskExecStarted, event: Containerd_Events_TaskExecStarted.with {
+                $0.containerID = id
+                $0.execID = execID
+                $0.pid = UInt32(started.pid)
+            })
+        } else {
+            events.publish(namespace: namespace, topic: EventTopic.taskStart, event: Containerd_Events_TaskStart.with {
+                $0.containerID = id
+                $0.pid = UInt32(started.pid)
+            })
+        }
+        watchExit(entry, execID: execID)
+        return started
+    }
+
+    /// Publishes `/tasks/exit` when the process exits (one watcher per process).
+    func watchExit(_ entry: Entry, execID: String?) {
+        let key = Self.key(entry.namespace, entry.id) + "/" + (execID ?? "")
+        guard watched.withLock({ $0.insert(key).inserted }) else { return }
+        let events = events
+        Task.detached {
+            defer { _ = self.watched.withLock { $0.remove(key) } }
+            guard let exited = try? await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else { return }
+            events.publish(namespace: entry.namespace, topic: EventTopic.taskExit, event: Containerd_Events_TaskExit.with {
+                $0.containerID = entry.id
+                $0.id = execID ?? entry.id
+                $0.pid = UInt32(exited.pid)
+                $0.exitStatus = exited.exitStatus
+                $0.exitedAt = .init(Timestamp(unixNanos: exited.exitedAt))
+            })
+        }
+    }
+
+    /// The state of a process; a task whose shim is gone reads its exit from the bundle.
+    public func state(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
+        let entry = try entry(namespace, id)
+        do {
+            guard let state = try await entry.shim.send(ShimRequest(op: .state, execID: execID)).state else {
+                throw CtrError.internalError("shim: no state")
+            }
+            return state
+        } catch where CtrError.is(error, .unavailable) && execID == nil {
+            return deadState(entry)
+        }
+    }
+
+    func deadState(_ entry: Entry) -> ShimProcessState {
+        let exit = readSmallFile(entry.bundle + "/init.exit")?.split(separator: " ")
+        let pid = readSmallFile(entry.bundle + "/init.pid").flatMap { Int32($0) } ?? 0
+        return ShimProcessState(execID: nil, pid: pid, status: .stopped,
+                                exitStatus: exit?.first.flatMap { UInt32($0) } ?? 255,
+                                exitedAt: exit?.dropFirst().first.flatMap { Int64($0) } ?? Timestamp.now.unixNanos,
+                                stdin: "", stdout: "", stderr: "", terminal: false)
+    }
+
+    public func list(_ namespace: String) async -> [(id: String, state: ShimProcessState)] {
+        let ids = entries.withLock { $0.values.filter { $0.namespace == namespace }.map(\.id) }.sorted()
+        var result: [(String, ShimProcessState)] = []
+        for id in ids {
+            if let state = try? await state(namespace, id, execID: nil) { result.append((id, state)) }
+        }
+        return result
+    }
+
+    public func kill(_ namespace: String, _ id: String, execID: String?, signal: Int32, all: Bool) async throws {
+        var request = ShimRequest(op: .kill, execID: execID)
+        request.signal = signal
+        request.all = all
+        _ = try await entry(namespace, id).shim.send(request)
+    }
+
+    public func exec(_ namespace: String, _ id: String, execID: String, spec: [UInt8], io: IO) async throws {
+        let entry = try entry(namespace, id)
+        var request = ShimRequest(op: .exec, execID: execID)
+        request.document = String(decoding: spec, as: UTF8.self)
+        request.stdin = io.stdin
+        request.stdout = io.stdout
+        request.stderr = io.stderr
+        request.terminal = io.terminal
+        _ = try await entry.shim.send(request)
+        events.publish(namespace: namespace, topic: EventTopic.taskExecAdded, event: Containerd_Events_TaskExecAdded.with {
+            $0.containerID = id
+            $0.execID = execID
+        })
+    }
+
+    public func simple(_ namespace: String, _ id: String, _ request: ShimRequest) async throws -> ShimResponse {
+        try await entry(namespace, id).shim.send(request)
+    }
+
+    public func wait(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
+        let entry = try entry(namespace, id)
+        do {
+            guard let state = try await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else {
+                throw CtrError.internalError("shim: no state")
+            }
+            return state
+        } catch where CtrError.is(error, .unavailable) && execID == nil {
+            return deadState(entry)
+        }
+    }
+
+    /// Deletes a stopped task (or an exec process): runc state, rootfs mount, bundle, shim.
+    public func delete(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
+        let entry = try entry(namespace, id)
+        if let execID {
+            guard let state = try await entry.shim.send(ShimRequest(op: .delete, execID: execID)).state else {
+                throw CtrError.internalError("shim: no state")
+            }
+            return state
+        }
+        var final: ShimProcessState
+        do {
+            guard let state = try await entry.shim.send(ShimRequest(op: .delete)).state else {
+                throw CtrError.internalError("shim: no state")
+            }
+            final = state
+        } catch where CtrError.is(error, .unavailable) {
+            // The shim is gone: clean up after it.
+            final = deadState(entry)
+            _ = try? Subprocess.run([runtime, "--root", runtimeRoot(namespace), "delete", "--force", id])
+        }
+        Mounter.unmountAll(entry.bundle + "/rootfs")
+        try? FileTree.remove(entry.bundle)
+        unlink(entry.shim.socket)
+        entries.withLock { $0[Self.key(namespace, id)] = nil }
+        events.publish(namespace: namespace, topic: EventTopic.taskDelete, event: Containerd_Events_TaskDelete.with {
+            $0.containerID = id
+            $0.id = id
+            $0.pid = UInt32(final.pid)
+            $0.exitStatus = final.exitStatus
+            $0.exitedAt = .init(Timestamp(unixNanos: final.exitedAt))
+        })
+        return final
+    }
+
+    /// The cgroup (v1) path of a task, from its spec.
+    public func cgroupPath(_ namespace: String, _ id: String) throws(CtrError) -> String {
+        let entry = try entry(namespace, id)
+        guard let text = readTextFile(entry.bundle + "/config.json"), let spec = try? JSONValue.parse(text),
+              let path = spec["linux"]?["cgroupsPath"]?.stringValue, !path.isEmpty
+        else { return "/\(namespace)/\(id)" }
+        return path
+    }
+}
+
+func listDirectory(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
