@@ -173,13 +173,13 @@ _ctr() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    daemon|version|plugins|namespaces|images|content|leases|snapshots|containers|events|cri|help)
+    daemon|version|plugins|namespaces|images|content|leases|snapshots|containers|tasks|run|oci|events|cri|help)
         # Offer subcommand argument completions
         "_ctr_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases snapshots containers events cri help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases snapshots containers tasks run oci events cri help' -- "${cur}"))
         ;;
     esac
 }
@@ -1395,13 +1395,62 @@ _ctr_containers() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|info|delete|label)
+    create|list|info|delete|label)
         # Offer subcommand argument completions
         "_ctr_containers_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list info delete label' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list info delete label' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_containers_create() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -t --tty --net-host --version -h --help)
+    repeating_options=(--env --mount --label)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter --memory-limit --cpus --cwd --runtime)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers create -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '--env')
+        return
+        ;;
+    '--mount')
+        return
+        ;;
+    '--memory-limit')
+        return
+        ;;
+    '--cpus')
+        return
+        ;;
+    '--cwd')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--runtime')
+        return
         ;;
     esac
 }
@@ -1499,6 +1548,373 @@ _ctr_containers_label() {
         ;;
     '-n'|'--namespace')
         __ctr_add_completions -W "$(__ctr_custom_complete ---completion containers label -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ctr_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    start|list|kill|delete|exec|attach|ps|pause|resume)
+        # Offer subcommand argument completions
+        "_ctr_tasks_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'start list kill delete exec attach ps pause resume' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_tasks_start() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -d --detach -t --tty --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks start -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_list() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -q --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks list -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_kill() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout -s --signal --exec-id)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks kill -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '-s'|'--signal')
+        return
+        ;;
+    '--exec-id')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -f --force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --exec-id)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks delete -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--exec-id')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_exec() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -t --tty -d --detach --version -h --help)
+    repeating_options=(--env)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --exec-id --cwd)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks exec -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--exec-id')
+        return
+        ;;
+    '--cwd')
+        return
+        ;;
+    '--env')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_attach() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks attach -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_ps() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks ps -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks pause -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_resume() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks resume -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_run() {
+    repeating_flags=()
+    non_repeating_flags=(--debug -t --tty --net-host --rm -d --detach --version -h --help)
+    repeating_options=(--env --mount --label)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --snapshotter --memory-limit --cpus --cwd --runtime)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion run -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '--env')
+        return
+        ;;
+    '--mount')
+        return
+        ;;
+    '--memory-limit')
+        return
+        ;;
+    '--cpus')
+        return
+        ;;
+    '--cwd')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--runtime')
+        return
+        ;;
+    esac
+}
+
+_ctr_oci() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __ctr_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    spec)
+        # Offer subcommand argument completions
+        "_ctr_oci_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'spec' -- "${cur}"))
+        ;;
+    esac
+}
+
+_ctr_oci_spec() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion oci spec -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')

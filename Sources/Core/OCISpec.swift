@@ -74,6 +74,11 @@ public struct OCISpec: Codable, Sendable, Equatable {
     public struct Namespace: Codable, Sendable, Equatable {
         public var type: String
         public var path: String?
+
+        public init(type: String, path: String? = nil) {
+            self.type = type
+            self.path = path
+        }
     }
 
     public struct Resources: Codable, Sendable, Equatable {
@@ -95,6 +100,12 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var limit: Int64?
         public var reservation: Int64?
         public var swap: Int64?
+
+        public init(limit: Int64? = nil, reservation: Int64? = nil, swap: Int64? = nil) {
+            self.limit = limit
+            self.reservation = reservation
+            self.swap = swap
+        }
     }
 
     public struct CPU: Codable, Sendable, Equatable {
@@ -103,6 +114,14 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var period: UInt64?
         public var cpus: String?
         public var mems: String?
+
+        public init(shares: UInt64? = nil, quota: Int64? = nil, period: UInt64? = nil, cpus: String? = nil, mems: String? = nil) {
+            self.shares = shares
+            self.quota = quota
+            self.period = period
+            self.cpus = cpus
+            self.mems = mems
+        }
     }
 
     public struct Pids: Codable, Sendable, Equatable {

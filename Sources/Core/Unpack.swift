@@ -32,39 +32,18 @@ public struct ImageUnpack: Sendable {
     /// Unpacks the image whose target is `target` and returns the chain ID of its top snapshot.
     @discardableResult
     public func run(_ image: String, target: Descriptor) async throws -> Digest {
-        let manifest = try await resolveManifest(image, target)
-        let document = try JSONValue.parse(String(decoding: try await content.read(manifest), as: UTF8.self))
-        guard let configEntry = document["config"] else {
-            throw CtrError.invalidArgument("unpack \(image): manifest \(manifest.digest) has no config")
-        }
-        let config = try Self.descriptor(configEntry, image)
-        var layers: [Descriptor] = []
-        if case .array(let entries)? = document["layers"] {
-            for entry in entries { layers.append(try Self.descriptor(entry, image)) }
-        }
-        let configDocument = try JSONValue.parse(String(decoding: try await content.read(config), as: UTF8.self))
-        var diffIDs: [Digest] = []
-        if case .array(let entries)? = configDocument["rootfs"]?["diff_ids"] {
-            for entry in entries {
-                guard case .string(let text) = entry else { continue }
-                diffIDs.append(try Digest(parsing: text))
-            }
-        }
-        guard diffIDs.count == layers.count, !layers.isEmpty else {
-            throw CtrError.invalidArgument(
-                "unpack \(image): config \(config.digest) lists \(diffIDs.count) diff IDs for \(layers.count) layers")
-        }
-        let chain = ChainID.compute(diffIDs)
-        for (index, layer) in layers.enumerated() {
-            try await unpackLayer(image, layer, diffID: diffIDs[index], chainID: chain[index],
+        let resolved = try await ResolvedImage.resolve(image, target: target, content: content, platforms: platforms)
+        let chain = ChainID.compute(resolved.diffIDs)
+        for (index, layer) in resolved.layers.enumerated() {
+            try await unpackLayer(image, layer, diffID: resolved.diffIDs[index], chainID: chain[index],
                                   parent: index > 0 ? chain[index - 1].description : "")
         }
-        guard let top = chain.last else { return diffIDs[0] }
-        var labels = try await labeler.labels(config.digest)
+        let top = resolved.chainID
+        var labels = try await labeler.labels(resolved.config.digest)
         let key = WellKnownLabels.gcRefSnapshot + snapshotterName
         if labels[key] != top.description {
             labels[key] = top.description
-            try await labeler.setLabels(config.digest, labels)
+            try await labeler.setLabels(resolved.config.digest, labels)
         }
         return top
     }
@@ -100,25 +79,71 @@ public struct ImageUnpack: Sendable {
         progress(.extracted(layer, diffID: diffID))
     }
 
-    /// The manifest for the wanted platform: the target itself, or the first match in an index.
-    private func resolveManifest(_ image: String, _ target: Descriptor) async throws -> Descriptor {
-        if MediaType.isManifest(target.mediaType) { return target }
-        guard MediaType.isIndex(target.mediaType) else {
-            throw CtrError.invalidArgument("unpack \(image): unsupported media type \"\(target.mediaType)\"")
-        }
-        let document = try JSONValue.parse(String(decoding: try await content.read(target), as: UTF8.self))
-        if case .array(let manifests)? = document["manifests"] {
-            for entry in manifests where platforms.matches(entry) {
-                return try await resolveManifest(image, try Self.descriptor(entry, image))
-            }
-        }
-        throw CtrError.notFound("unpack \(image): no manifest for platform \(platforms.platforms.joined(separator: ", "))")
-    }
-
     static func descriptor(_ entry: JSONValue, _ image: String) throws(CtrError) -> Descriptor {
         guard case .string(let mediaType)? = entry["mediaType"], case .string(let digest)? = entry["digest"],
               case .integer(let size)? = entry["size"], size >= 0
         else { throw .invalidArgument("unpack \(image): malformed descriptor") }
         return Descriptor(mediaType: mediaType, digest: try Digest(parsing: digest), size: size)
+    }
+}
+
+/// An image resolved for one platform: its manifest, config and layers.
+public struct ResolvedImage: Sendable {
+    public var manifest: Descriptor
+    public var config: Descriptor
+    /// The image config document (with `config`, `rootfs`, `history`).
+    public var configDocument: JSONValue
+    public var layers: [Descriptor]
+    public var diffIDs: [Digest]
+
+    /// The chain ID of the top layer: the name of the image's committed snapshot.
+    public var chainID: Digest { ChainID.compute(diffIDs).last ?? diffIDs[0] }
+
+    /// The process defaults (`Entrypoint`, `Cmd`, `Env`, `WorkingDir`, `User`).
+    public var runConfig: JSONValue? { configDocument["config"] }
+
+    public static func resolve(_ image: String, target: Descriptor, content: any ContentReader,
+                               platforms: PlatformMatcher) async throws -> ResolvedImage {
+        let manifest = try await resolveManifest(image, target, content: content, platforms: platforms)
+        let document = try JSONValue.parse(String(decoding: try await content.read(manifest), as: UTF8.self))
+        guard let configEntry = document["config"] else {
+            throw CtrError.invalidArgument("image \(image): manifest \(manifest.digest) has no config")
+        }
+        let config = try ImageUnpack.descriptor(configEntry, image)
+        var layers: [Descriptor] = []
+        if case .array(let entries)? = document["layers"] {
+            for entry in entries { layers.append(try ImageUnpack.descriptor(entry, image)) }
+        }
+        let configDocument = try JSONValue.parse(String(decoding: try await content.read(config), as: UTF8.self))
+        var diffIDs: [Digest] = []
+        if case .array(let entries)? = configDocument["rootfs"]?["diff_ids"] {
+            for entry in entries {
+                guard case .string(let text) = entry else { continue }
+                diffIDs.append(try Digest(parsing: text))
+            }
+        }
+        guard diffIDs.count == layers.count, !layers.isEmpty else {
+            throw CtrError.invalidArgument(
+                "image \(image): config \(config.digest) lists \(diffIDs.count) diff IDs for \(layers.count) layers")
+        }
+        return ResolvedImage(manifest: manifest, config: config, configDocument: configDocument, layers: layers,
+                             diffIDs: diffIDs)
+    }
+
+    /// The manifest for the wanted platform: the target itself, or the first match in an index.
+    static func resolveManifest(_ image: String, _ target: Descriptor, content: any ContentReader,
+                                platforms: PlatformMatcher) async throws -> Descriptor {
+        if MediaType.isManifest(target.mediaType) { return target }
+        guard MediaType.isIndex(target.mediaType) else {
+            throw CtrError.invalidArgument("image \(image): unsupported media type \"\(target.mediaType)\"")
+        }
+        let document = try JSONValue.parse(String(decoding: try await content.read(target), as: UTF8.self))
+        if case .array(let manifests)? = document["manifests"] {
+            for entry in manifests where platforms.matches(entry) {
+                return try await resolveManifest(image, try ImageUnpack.descriptor(entry, image), content: content,
+                                                 platforms: platforms)
+            }
+        }
+        throw CtrError.notFound("image \(image): no manifest for platform \(platforms.platforms.joined(separator: ", "))")
     }
 }

@@ -1,5 +1,4 @@
 public import Core
-import Dispatch
 import FoundationEssentials
 import Glibc
 
@@ -35,15 +34,7 @@ public struct ShimClient: Sendable {
 
     /// `call` on a thread of its own, so a long wait does not hold a cooperative thread.
     public func send(_ request: ShimRequest) async throws -> ShimResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do throws(CtrError) {
-                    continuation.resume(returning: try call(request))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await BlockingThread.run { try call(request) }
     }
 }
 
@@ -54,7 +45,10 @@ public enum ShimLauncher {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard count > 0 else { return "ctr" }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // A binary replaced (upgraded) while the daemon runs: the new one at the same path.
+        if path.hasSuffix(" (deleted)") { return String(path.dropLast(" (deleted)".count)) }
+        return path
     }
 
     /// Starts a shim in a session of its own and waits until its socket is up. The shim's
@@ -83,7 +77,7 @@ public enum ShimLauncher {
         }
         close(pipe[1])
         // Reap the shim whenever it exits (it is our child until we exit).
-        DispatchQueue.global().async { _ = Subprocess.wait(pid) }
+        BlockingThread.start { _ = Subprocess.wait(pid) }
         let line = LineSocket.readLine(pipe[0]) ?? []
         guard String(decoding: line, as: UTF8.self) == "ready" else {
             let reason = readText(options.bundle + "/shim.log")?.split(separator: "\n").last.map(String.init) ?? "no reason logged"

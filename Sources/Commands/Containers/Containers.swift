@@ -7,7 +7,7 @@ import FoundationEssentials
 struct ContainersGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "containers", abstract: "Manage containers.",
-        subcommands: [ContainersList.self, ContainersInfo.self, ContainersRemove.self, ContainersLabel.self],
+        subcommands: [ContainersCreate.self, ContainersList.self, ContainersInfo.self, ContainersRemove.self, ContainersLabel.self],
         aliases: ["container", "c"])
 }
 

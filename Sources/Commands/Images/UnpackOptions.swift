@@ -10,6 +10,12 @@ struct UnpackOptions: ParsableArguments {
     @Flag(name: .customLong("no-unpack"), help: "Only fetch content; do not unpack layers into snapshots.")
     var noUnpack = false
 
+    init() {}
+
+    init(snapshotter: String) {
+        self.snapshotter = snapshotter
+    }
+
     static var defaultSnapshotter: String {
         if let name = getenv("CONTAINERD_SNAPSHOTTER").map({ String(cString: $0) }), !name.isEmpty { return name }
         return "overlayfs"
