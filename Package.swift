@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "Core",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CLinux", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(

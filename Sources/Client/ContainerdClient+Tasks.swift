@@ -122,6 +122,7 @@ extension ContainerdClient {
 
     public func execProcess(_ id: String, execID: String, spec: OCISpec.Process, io: TaskIO) async throws(CtrError) {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         guard let document = try? encoder.encode(spec) else { throw .internalError("exec: cannot encode the process spec") }
         let request = Containerd_Services_Tasks_V1_ExecProcessRequest.with {
             $0.containerID = id

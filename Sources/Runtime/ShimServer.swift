@@ -467,15 +467,19 @@ public final class ShimServer {
         if let stdio {
             let pid = try Subprocess.spawn(full, stdin: stdio[0], stdout: stdio[1], stderr: stdio[2])
             let status = Subprocess.wait(pid)
-            if status != 0 { throw .internalError("runc \(arguments[0]) failed: \(Self.lastError(log) ?? "exit status \(status)")") }
+            if status != 0 { throw .internalError(Self.failure(arguments[0], Self.lastError(log) ?? "exit status \(status)")) }
             return ""
         }
         let result = try Subprocess.run(full)
         if result.status != 0 {
             let message = Self.lastError(log) ?? result.error.trimmed
-            throw .internalError("runc \(arguments[0]) failed: \(message)")
+            throw .internalError(Self.failure(arguments[0], message))
         }
         return result.output
+    }
+
+    static func failure(_ operation: String, _ message: String) -> String {
+        message.hasPrefix("runc ") ? message : "runc \(operation) failed: \(message)"
     }
 
     static func lastError(_ log: String) -> String? {

@@ -4,6 +4,7 @@
 // System calls Swift cannot reach directly: variadic wrappers (prctl, ioctl, syscall) and calls
 // glibc does not wrap (openat2).
 
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/types.h>
@@ -43,6 +44,9 @@ int ctr_receive_fd(int socket);
 
 /// accept4(fd, NULL, NULL, SOCK_CLOEXEC).
 int ctr_accept_cloexec(int fd);
+
+/// posix_spawn_file_actions_addclosefrom_np: close every descriptor from `from` up in the child.
+int ctr_spawn_close_from(posix_spawn_file_actions_t *actions, int from);
 
 /// makedev(3).
 dev_t ctr_makedev(unsigned int major, unsigned int minor);

@@ -78,7 +78,7 @@ struct ContainerOptions: ParsableArguments {
 
     static func encode(_ spec: OCISpec) throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(spec))
     }
 

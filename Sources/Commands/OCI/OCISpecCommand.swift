@@ -15,7 +15,7 @@ struct OCISpecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let spec = OCISpec.defaultSpec(id: "", namespace: global.resolvedNamespace)
         printOut(String(decoding: try encoder.encode(spec), as: UTF8.self))
     }

@@ -5,11 +5,13 @@ import Testing
 /// A real `ctr daemon` (or containerd) started on a temporary root, state and socket. Killed on
 /// deinit if still running.
 final class DaemonProcess {
-    let process = Process()
+    /// Spawned and reaped here (posix_spawn, waitpid) rather than through Foundation's Process,
+    /// whose child monitoring missed a SIGKILLed daemon's exit in this suite.
+    private(set) var pid: Int32 = 0
+    private var status: Int32?
     let directory: String
     let socket: String
     let logPath: String
-    private var reaped = false
 
     /// Starts `ctr daemon` with `config` (root, state and address come from flags) and, unless told
     /// otherwise, waits until its socket accepts connections.
@@ -51,25 +53,35 @@ final class DaemonProcess {
         self.directory = directory
         self.socket = socket
         self.logPath = directory + "/daemon-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        defer {
+            close(null)
+            close(log)
+        }
+        pid = try Subprocess.spawn([executable] + arguments, stdin: null, stdout: null, stderr: log)
         if waitForReady { try self.waitForReady() }
     }
 
-    var pid: Int32 { process.processIdentifier }
+    /// Whether the process is still running (reaping it when it has exited).
+    var isRunning: Bool {
+        if status != nil { return false }
+        var raw: Int32 = 0
+        let result = waitpid(pid, &raw, WNOHANG)
+        if result == pid {
+            status = Subprocess.exitCode(raw)
+            return false
+        }
+        return result == 0
+    }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Waits until the socket accepts a connection; fails with the daemon's log if it exits first.
     func waitForReady(timeout: Duration = .seconds(30)) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                throw TestFailure("daemon exited with \(process.terminationStatus) before it was ready:\n\(log)")
+            if !isRunning {
+                throw TestFailure("daemon exited with \(status ?? -1) before it was ready:\n\(log)")
             }
             if UnixSocket.probe(socket) == nil { return }
             Thread.sleep(forTimeInterval: 0.02)
@@ -81,18 +93,17 @@ final class DaemonProcess {
     @discardableResult
     func wait(timeout: Duration = .seconds(30)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while isRunning {
             if ContinuousClock.now >= deadline {
                 throw TestFailure("daemon still running after \(timeout):\n\(log)")
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        reaped = true
-        return process.terminationStatus
+        return status ?? -1
     }
 
     func signal(_ number: Int32) {
-        if process.isRunning { kill(process.processIdentifier, number) }
+        if isRunning { kill(pid, number) }
     }
 
     /// SIGTERM, then wait; returns the exit status.
@@ -109,9 +120,9 @@ final class DaemonProcess {
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = Subprocess.wait(pid)
         }
     }
 }

@@ -1,0 +1,44 @@
+import Core
+import Foundation
+
+let haveRunc = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runc")
+
+/// A busybox OCI archive built from Debian's busybox-static, for tests that run containers.
+func busyboxArchive(in directory: String, tag: String = "v1") throws -> String {
+    let layout = directory + "/layout"
+    let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag])
+    guard built.status == 0 else { throw TestFailure("building busybox failed: \(built)") }
+    let archive = directory + "/busybox.tar"
+    let copied = try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):\(tag)", "oci-archive:\(archive):\(tag)"])
+    guard copied.status == 0 else { throw TestFailure("skopeo failed: \(copied)") }
+    return archive
+}
+
+/// Kills every shim and container a test daemon rooted at `directory` started, and unmounts
+/// what they left mounted, so no test leaks processes, mounts or cgroups.
+func cleanUpRuntime(_ directory: String) {
+    let runcRoots = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/state/io.containerd.runtime.v2.task/runc")) ?? []
+    for namespace in runcRoots {
+        let root = directory + "/state/io.containerd.runtime.v2.task/runc/" + namespace
+        let listed = (try? run("/usr/sbin/runc", ["--root", root, "list", "-q"]))?.stdout ?? ""
+        for id in listed.split(separator: "\n") {
+            _ = try? run("/usr/sbin/runc", ["--root", root, "delete", "--force", String(id)])
+        }
+    }
+    _ = try? run("/usr/bin/pkill", ["-9", "-f", "ctr shim .*--bundle \(directory)/"])
+    let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+    for line in mounts.split(separator: "\n").reversed() {
+        let target = line.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+        if target.hasPrefix(directory + "/") { _ = try? run("/bin/umount", ["-l", target]) }
+    }
+}
+
+/// Waits until `condition` holds (polling), or fails after `timeout`.
+func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    throw TestFailure("timed out waiting for \(what)")
+}
