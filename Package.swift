@@ -130,6 +130,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
+                "Core",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

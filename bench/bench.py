@@ -184,6 +184,59 @@ def pull_rows(binary, workdir, a, b, runs):
         registry.wait()
 
 
+def pid_of(pattern):
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    return int(out[0]) if out else None
+
+
+def run_rows(binary, workdir, a, b, runs):
+    """`ctr run --rm IMAGE id true` wall time, each client against its own daemon, and the RSS
+    of the per-container supervisor (`ctr shim` vs `containerd-shim-runc-v2`) of an idle
+    `sleep` container."""
+    layout = os.path.join(workdir, "run-layout")
+    subprocess.run(["bash", os.path.join(ROOT, "scripts/fixtures/busybox-image.sh"), layout, "v1"],
+                   check=True, stdout=subprocess.DEVNULL)
+    archive = os.path.join(workdir, "busybox.tar")
+    subprocess.run(["skopeo", "copy", "-q", f"oci:{layout}:v1", f"oci-archive:{archive}:v1"], check=True)
+    image = "docker.io/bench/busybox:v1"
+    clients = {a.name: binary, b.name: CONTAINERD_CTR}
+    times = {}
+    shim_rss = {}
+    for d in (a, b):
+        wipe(d)
+        d.start()
+        client = clients[d.name]
+        base = [client, "--address", d.sock]
+        subprocess.run(base + ["images", "import", "--base-name", "docker.io/bench/busybox", archive], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run(base + ["run", "--rm", image, "warmup", "true"], check=True, stdout=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL)
+        samples = []
+        for index in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(base + ["run", "--rm", image, f"run-{index}", "true"], check=True,
+                           stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+            samples.append((time.perf_counter() - t0) * 1000)
+        times[d.name] = statistics.median(samples)
+        subprocess.run(base + ["run", "-d", image, "idle", "sleep", "1000"], check=True, stdout=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL)
+        time.sleep(2)
+        pattern = "ctr shim .*--id idle " if d is a else "containerd-shim-runc-v2 .*-id idle"
+        pid = pid_of(pattern)
+        shim_rss[d.name] = rss_kib(pid) / 1024 if pid else float("nan")
+        subprocess.run(base + ["tasks", "kill", "-s", "SIGKILL", "idle"], stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        subprocess.run(base + ["tasks", "rm", "idle"], stdout=subprocess.DEVNULL)
+        subprocess.run(base + ["containers", "rm", "idle"], stdout=subprocess.DEVNULL)
+        d.stop()
+    return [
+        ("`ctr run --rm IMAGE id true`, median (ms)", times[a.name], times[b.name],
+         f"each client against its own daemon, {runs} runs, busybox image already unpacked", "≤ 1.0"),
+        ("Per-container supervisor RSS (MB)", shim_rss[a.name], shim_rss[b.name],
+         "`ctr shim` vs `containerd-shim-runc-v2`, VmRSS of an idle `sleep` container's shim", "≤ 0.5"),
+    ]
+
+
 def stripped_size(path, workdir):
     copy = os.path.join(workdir, os.path.basename(path) + ".stripped")
     shutil.copy(path, copy)
@@ -198,6 +251,7 @@ def main():
     parser.add_argument("--runs", type=int, default=50, help="`version` runs per client")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds before reading idle RSS")
     parser.add_argument("--pulls", type=int, default=3, help="cold pulls per daemon (0 skips the pull rows)")
+    parser.add_argument("--container-runs", type=int, default=20, help="`ctr run --rm` runs per client (0 skips)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
     args = parser.parse_args()
 
@@ -235,6 +289,8 @@ def main():
             d.stop()
         if args.pulls > 0:
             rows += pull_rows(args.binary, workdir, a, b, args.pulls)
+        if args.container_runs > 0:
+            rows += run_rows(args.binary, workdir, a, b, args.container_runs)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -1571,13 +1571,13 @@ _ctr_tasks() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    start|list|kill|delete|exec|attach|ps|pause|resume)
+    start|list|kill|delete|exec|attach|ps|pause|resume|metrics)
         # Offer subcommand argument completions
         "_ctr_tasks_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'start list kill delete exec attach ps pause resume' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'start list kill delete exec attach ps pause resume metrics' -- "${cur}"))
         ;;
     esac
 }
@@ -1824,6 +1824,34 @@ _ctr_tasks_resume() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_tasks_metrics() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --format)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion tasks metrics -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--format')
         return
         ;;
     esac

@@ -50,6 +50,7 @@ protos=(
     "$cd_api/services/tasks/v1/tasks.proto"
     "$cd_api/services/version/v1/version.proto"
     "google/rpc/status.proto"
+    "github.com/containerd/cgroups/stats/v1/metrics.proto"
     "cri/api.proto"
     "health/health.proto"
 )
@@ -91,6 +92,7 @@ protoc "${includes[@]}" \
 for f in "$out"/*.swift; do
     n=$(basename "$f")
     n=${n#github.com_containerd_containerd_api_}
+    n=${n#github.com_containerd_}
     [ "$n" = "$(basename "$f")" ] || mv "$f" "$out/$n"
 done
 echo "generated $(ls "$out" | wc -l) files in Sources/API/Generated"

@@ -188,3 +188,37 @@ extension ContainerdClient {
         }
     }
 }
+
+/// The cgroup figures of a task (from `io.containerd.cgroups.v1.Metrics`).
+public struct TaskMetrics: Sendable, Equatable {
+    public var id: String
+    public var timestamp: Timestamp
+    public var memoryUsage: UInt64
+    public var memoryLimit: UInt64
+    public var memoryCache: UInt64
+    public var cpuUsage: UInt64
+    public var cpuPerCPU: [UInt64]
+    public var pidsCurrent: UInt64
+    public var pidsLimit: UInt64
+}
+
+extension ContainerdClient {
+    /// Metrics of the task `id` (cgroup v1 data as containerd encodes it).
+    public func taskMetrics(_ id: String) async throws(CtrError) -> TaskMetrics {
+        let request = Containerd_Services_Tasks_V1_MetricsRequest.with { $0.filters = ["id==\(id)"] }
+        let response = try await call {
+            try await Containerd_Services_Tasks_V1_Tasks.Client(wrapping: connection.grpc)
+                .metrics(request, metadata: metadata, options: connection.callOptions)
+        }
+        guard let metric = response.metrics.first(where: { $0.id == id }) else {
+            throw .notFound("no metrics for task \"\(id)\" (is it running?)")
+        }
+        guard metric.data.typeURL.hasSuffix("io.containerd.cgroups.v1.Metrics"),
+              let data = try? Io_Containerd_Cgroups_V1_Metrics(serializedBytes: Array(metric.data.value))
+        else { throw .unimplemented("task \"\(id)\": metrics of type \(metric.data.typeURL) are not understood") }
+        return TaskMetrics(id: id, timestamp: Timestamp(metric.timestamp), memoryUsage: data.memory.usage.usage,
+                           memoryLimit: data.memory.usage.limit, memoryCache: data.memory.cache,
+                           cpuUsage: data.cpu.usage.total, cpuPerCPU: data.cpu.usage.perCpu,
+                           pidsCurrent: data.pids.current, pidsLimit: data.pids.limit)
+    }
+}

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Runs short helper programs (cp, runc …) to completion, capturing what they print.
@@ -70,7 +70,7 @@ extension Subprocess {
     /// Starts `arguments[0]` (an absolute path, or looked up in PATH) with the given descriptors
     /// as its stdin, stdout and stderr, optionally in a new session; returns its pid.
     public static func spawn(_ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32,
-                             newSession: Bool = false) throws(CtrError) -> pid_t {
+                             newSession: Bool = false) throws(CtrError) -> Int32 {
         guard let program = arguments.first else { throw .invalidArgument("no program to run") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -102,7 +102,7 @@ extension Subprocess {
     }
 
     /// Waits for `pid` and returns its exit code (128 + signal when killed).
-    public static func wait(_ pid: pid_t) -> Int32 {
+    public static func wait(_ pid: Int32) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }

@@ -27,9 +27,15 @@ struct RuntimeTests {
         #expect(tty.status == 0 && tty.stdout.contains("/dev/pts/0"), "\(tty)")
 
         // Detached, with a memory limit the cgroup enforces.
-        try ctr(a + ["run", "-d", "--memory-limit", "33554432", image, "limited", "sleep", "1000"])
+        try ctr(a + ["run", "-d", "--memory-limit", "33554432", "--cpus", "0.5", image, "limited", "sleep", "1000"])
         let limit = try String(contentsOfFile: "/sys/fs/cgroup/memory/default/limited/memory.limit_in_bytes", encoding: .utf8)
         #expect(limit.trimmingCharacters(in: .whitespacesAndNewlines) == "33554432")
+        let quota = try String(contentsOfFile: "/sys/fs/cgroup/cpu/default/limited/cpu.cfs_quota_us", encoding: .utf8)
+        #expect(quota.trimmingCharacters(in: .whitespacesAndNewlines) == "50000")
+        let metrics = try ctr(a + ["tasks", "metrics", "limited"])
+        #expect(metrics.contains("33554432") && metrics.contains("pids.current"), "\(metrics)")
+        let theirMetrics = try containerdClient(a + ["tasks", "metrics", "limited"])
+        #expect(theirMetrics.contains("memory.usage_in_bytes"), "containerd's ctr decodes our metrics: \(theirMetrics)")
         #expect(try ctr(a + ["tasks", "ls"]).contains("RUNNING"))
         #expect(try ctr(a + ["tasks", "exec", "--exec-id", "e1", "limited", "sh", "-c", "echo in-container"]) == "in-container\n")
         let execFails = try run(ctrBinary, a + ["tasks", "exec", "--exec-id", "e2", "limited", "sh", "-c", "exit 4"])
@@ -49,11 +55,24 @@ struct RuntimeTests {
         try ctr(a + ["tasks", "rm", "limited"])
         try ctr(a + ["containers", "rm", "limited"])
 
+        // A read-only bind mount, and the host's network namespace.
+        let shared = dir.path + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        try "from-host".write(toFile: shared + "/file", atomically: false, encoding: .utf8)
+        #expect(try ctr(a + ["run", "--rm", "--mount", "type=bind,src=\(shared),dst=/host,options=rbind:ro", image, "mounted",
+                             "cat", "/host/file"]) == "from-host")
+        let readOnly = try run(ctrBinary, a + ["run", "--rm", "--mount", "type=bind,src=\(shared),dst=/host,options=rbind:ro",
+                                               image, "readonly", "touch", "/host/new"])
+        #expect(readOnly.status != 0 && !FileManager.default.fileExists(atPath: shared + "/new"))
+        let hostNetwork = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        #expect(try ctr(a + ["run", "--rm", "--net-host", image, "hostnet", "sh", "-c", "readlink /proc/self/ns/net"]) == hostNetwork + "\n")
+        #expect(try ctr(a + ["run", "--rm", image, "ownnet", "sh", "-c", "readlink /proc/self/ns/net"]) != hostNetwork + "\n")
+
         // Nothing is left: containers, snapshots other than the image's, mounts, cgroups, shims.
         #expect(try ctr(a + ["containers", "ls", "-q"]).isEmpty)
         #expect(try ctr(a + ["snapshots", "ls", "-q"]).split(separator: "\n").allSatisfy { $0.hasPrefix("sha256:") })
         #expect(!(try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)).contains(dir.path))
-        for id in ["hello", "seven", "tty", "limited"] {
+        for id in ["hello", "seven", "tty", "limited", "mounted", "hostnet"] {
             #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/default/\(id)"), "cgroup of \(id) left")
         }
         #expect(try run("/usr/bin/pgrep", ["-f", "ctr shim .*\(dir.path)"]).stdout.isEmpty, "no shim left")

@@ -9,7 +9,7 @@ struct TasksGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks", abstract: "Manage tasks.",
         subcommands: [TasksStart.self, TasksList.self, TasksKill.self, TasksRemove.self, TasksExec.self,
-                      TasksAttach.self, TasksPs.self, TasksPause.self, TasksResume.self],
+                      TasksAttach.self, TasksPs.self, TasksPause.self, TasksResume.self, TasksMetrics.self],
         aliases: ["task", "t"])
 }
 
@@ -186,4 +186,37 @@ struct TasksResume: ClientCommand {
     @Argument(help: "The container ID.") var id: String
 
     func run(client: ContainerdClient) async throws { try await client.resumeTask(id) }
+}
+
+struct TasksMetrics: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "Show a task's cgroup metrics.", aliases: ["metric"])
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Option(name: .long, help: "Output format: table or json.") var format: String = "table"
+    @Argument(help: "The container ID.") var id: String
+
+    func validate() throws {
+        if !["table", "json"].contains(format) { throw ValidationError("--format must be table or json") }
+    }
+
+    func run(client: ContainerdClient) async throws {
+        let metrics = try await client.taskMetrics(id)
+        let rows: [(String, String)] = [
+            ("memory.usage_in_bytes", String(metrics.memoryUsage)),
+            ("memory.limit_in_bytes", String(metrics.memoryLimit)),
+            ("memory.stat.cache", String(metrics.memoryCache)),
+            ("cpuacct.usage", String(metrics.cpuUsage)),
+            ("cpuacct.usage_percpu", "[" + metrics.cpuPerCPU.map(String.init).joined(separator: " ") + "]"),
+            ("pids.current", String(metrics.pidsCurrent)),
+            ("pids.limit", String(metrics.pidsLimit)),
+        ]
+        if format == "json" {
+            printOut(JSONValue.object([("id", .string(metrics.id)), ("timestamp", .string(RFC3339.format(metrics.timestamp)))]
+                                      + rows.map { ($0.0, .string($0.1)) }).serialized() + "\n")
+            return
+        }
+        printOut(Table.render(headers: ["ID", "TIMESTAMP"], rows: [[metrics.id, RFC3339.format(metrics.timestamp)]]))
+        printOut(Table.render(headers: ["METRIC", "VALUE"], rows: rows.map { [$0.0, $0.1] }))
+    }
 }

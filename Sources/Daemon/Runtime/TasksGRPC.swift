@@ -2,6 +2,7 @@ import API
 import Core
 import GRPCCore
 import Runtime
+import FoundationEssentials
 import SwiftProtobuf
 
 /// `containerd.services.tasks.v1.Tasks` over the task service.
@@ -171,7 +172,23 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
     func metrics(request: Containerd_Services_Tasks_V1_MetricsRequest, context: ServerContext) async throws
         -> Containerd_Services_Tasks_V1_MetricsResponse
     {
-        throw CtrError.unimplemented("task metrics are not implemented yet")
+        let namespace = try RequestNamespace.current()
+        let filters = try Filter.parseAll(request.filters)
+        var metrics: [Containerd_Types_Metric] = []
+        for (id, state) in await tasks.list(namespace) where state.status == .running || state.status == .paused {
+            guard Filter.any(filters, { path in path.first == "id" ? id : nil }),
+                  let data = CgroupMetrics.read(cgroup: try tasks.cgroupPath(namespace, id))
+            else { continue }
+            metrics.append(.with {
+                $0.id = id
+                $0.timestamp = .init(Timestamp.now)
+                $0.data = .with {
+                    $0.typeURL = CgroupMetrics.typeURL
+                    $0.value = (try? data.serializedBytes()) ?? Data()
+                }
+            })
+        }
+        return .with { $0.metrics = metrics }
     }
 
     func wait(request: Containerd_Services_Tasks_V1_WaitRequest, context: ServerContext) async throws
