@@ -30,7 +30,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "ctr",
-            dependencies: ["Commands"],
+            dependencies: ["Commands", "Runtime"],
             swiftSettings: strict
         ),
         .target(

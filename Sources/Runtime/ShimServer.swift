@@ -528,3 +528,39 @@ extension String {
         return String(scalars)
     }
 }
+
+/// `ctr shim …` without the command tree: the shim parses its few flags itself, so a supervisor
+/// process touches as little of the binary (and starts as few threads) as possible.
+public enum ShimMain {
+    public static func run(_ arguments: [String]) -> Never {
+        var values: [String: String] = ["--runtime": "runc"]
+        var index = 0
+        while index + 1 < arguments.count {
+            values[arguments[index]] = arguments[index + 1]
+            index += 2
+        }
+        guard let namespace = values["--namespace"], let id = values["--id"], let bundle = values["--bundle"],
+              let socket = values["--socket"], let runtime = values["--runtime"], let runtimeRoot = values["--runtime-root"]
+        else {
+            StandardError.write("ctr shim: --namespace, --id, --bundle, --socket and --runtime-root are required\n")
+            exit(2)
+        }
+        let server = ShimServer(options: ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: socket,
+                                                     runtime: runtime, runtimeRoot: runtimeRoot))
+        do throws(CtrError) {
+            try server.run {
+                StandardOutput.write(Array("ready\n".utf8))
+                // Nobody reads stdout any more: the daemon may be gone.
+                let null = open("/dev/null", O_WRONLY)
+                if null >= 0 {
+                    dup2(null, 1)
+                    close(null)
+                }
+            }
+        } catch {
+            StandardError.write("ctr shim: \(error)\n")
+            exit(1)
+        }
+        exit(0)
+    }
+}

@@ -81,6 +81,16 @@ struct SnapshotTests {
         let usage = try ctr(a + ["snapshots", "usage", "-b", "w1"])
         #expect(usage.contains("w1") && (usage.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }.max() ?? 0) >= 100_000,
                 "\(usage)")
+        // The Diff service turns the changes into a layer (containerd's ctr prints it).
+        let layer = try run(containerdCtr, a + ["snapshots", "diff", "--media-type", "application/vnd.oci.image.layer.v1.tar", "w1"])
+        #expect(layer.status == 0 && layer.stdout.contains("data") && !layer.stdout.contains("busybox"), "\(layer.stderr)")
+        let nativeWork = String(mounts.split(separator: " ")[3])
+        try Data("new".utf8).write(to: URL(fileURLWithPath: nativeWork + "/added"))
+        try FileManager.default.removeItem(atPath: nativeWork + "/bin/busybox")
+        let nativeLayer = try run(containerdCtr, a + ["-n", "nat", "snapshots", "--snapshotter", "native", "diff",
+                                                      "--media-type", "application/vnd.oci.image.layer.v1.tar", "work"])
+        #expect(nativeLayer.status == 0 && nativeLayer.stdout.contains("added") && nativeLayer.stdout.contains("bin/.wh.busybox"),
+                "\(nativeLayer.stderr)")
         try ctr(a + ["snapshots", "commit", "layer-2", "w1"])
         #expect(try ctr(a + ["snapshots", "info", "layer-2"]).contains("\"Kind\": \"Committed\""))
         try ctr(a + ["snapshots", "label", "layer-2", "team=storage"])

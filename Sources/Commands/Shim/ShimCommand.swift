@@ -3,7 +3,9 @@ import Core
 import Glibc
 import Runtime
 
-/// `ctr shim` (hidden): the per-container supervisor the daemon starts.
+/// `ctr shim` (hidden): the per-container supervisor the daemon starts. `main` hands `ctr shim`
+/// to `ShimMain` before the command tree loads; this command documents the flags and is the
+/// fallback when the tree is entered another way.
 struct ShimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shim", abstract: "Supervise one container (started by the daemon).", shouldDisplay: false)

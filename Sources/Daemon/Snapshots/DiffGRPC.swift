@@ -2,8 +2,7 @@ import API
 import Core
 import GRPCCore
 
-/// `containerd.services.diff.v1.Diff`: Apply; Diff (computing a layer from two mounts) is not
-/// implemented yet.
+/// `containerd.services.diff.v1.Diff`: Apply a layer to mounts; Diff two mounts into a layer.
 struct DiffGRPC: Containerd_Services_Diff_V1_Diff.SimpleServiceProtocol {
     let differ: LocalDiffService
 
@@ -18,6 +17,9 @@ struct DiffGRPC: Containerd_Services_Diff_V1_Diff.SimpleServiceProtocol {
     func diff(request: Containerd_Services_Diff_V1_DiffRequest, context: ServerContext) async throws
         -> Containerd_Services_Diff_V1_DiffResponse
     {
-        throw CtrError.unimplemented("diff: computing a layer from mounts is not implemented")
+        let descriptor = try differ.diff(try RequestNamespace.current(), lower: request.left.map(Mount.init),
+                                         upper: request.right.map(Mount.init), mediaType: request.mediaType,
+                                         ref: request.ref, labels: request.labels)
+        return .with { $0.diff = .init(descriptor) }
     }
 }

@@ -25,4 +25,47 @@ public final class LocalDiffService: Sendable {
         }
         return Descriptor(mediaType: "application/vnd.oci.image.layer.v1.tar", digest: result.diffID, size: result.size)
     }
+
+    /// Computes the layer that turns `lower` into `upper` and stores it as content.
+    public func diff(_ namespace: String, lower: [Mount], upper: [Mount], mediaType: String, ref: String,
+                     labels: [String: String]) throws(CtrError) -> Descriptor {
+        let type = mediaType.isEmpty ? "application/vnd.oci.image.layer.v1.tar+gzip" : mediaType
+        let gzip: Bool
+        switch type {
+        case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar": gzip = false
+        case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip": gzip = true
+        default: throw .invalidArgument("diff: unsupported media type \"\(type)\"")
+        }
+        let writer = try content.writer(namespace, ref: ref.isEmpty ? "diff-\(Timestamp.now.unixNanos)" : ref,
+                                        total: 0, expected: nil)
+        let result: LayerDiff.Result
+        if upper.count == 1, upper[0].type == "overlay", let upperDirectory = upper[0].option("upperdir") {
+            result = try LayerDiff.write(.overlayUpper(upperDirectory), gzip: gzip) { (bytes) throws(CtrError) in
+                try writer.write(bytes)
+            }
+        } else {
+            result = try Mounter.withTemporaryMount(upper, base: differ.scratch) { (upperRoot) throws(CtrError) in
+                if lower.isEmpty {
+                    return try LayerDiff.write(.trees(lower: nil, upper: upperRoot), gzip: gzip) { (bytes) throws(CtrError) in
+                        try writer.write(bytes)
+                    }
+                }
+                return try Mounter.withTemporaryMount(lower, base: differ.scratch) { (lowerRoot) throws(CtrError) in
+                    try LayerDiff.write(.trees(lower: lowerRoot, upper: upperRoot), gzip: gzip) { (bytes) throws(CtrError) in
+                        try writer.write(bytes)
+                    }
+                }
+            }
+        }
+        var all = labels
+        all[WellKnownLabels.uncompressed] = result.diffID.description
+        let (digest, _) = try writer.commit(size: 0, expected: nil)
+        do throws(CtrError) {
+            _ = try content.metadata.addContent(namespace, digest: digest, size: writer.offset, labels: all)
+        } catch {
+            // The same layer was computed before: that content is the answer.
+            if error.code != .alreadyExists { throw error }
+        }
+        return Descriptor(mediaType: type, digest: digest, size: try content.info(namespace, digest).size)
+    }
 }
