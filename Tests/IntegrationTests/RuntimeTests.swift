@@ -138,6 +138,7 @@ struct RuntimeTests {
             try ctr(a + ["run", "-d", image, "c\(index)", "sleep", "1000"])
         }
         try ctr(a + ["run", "-d", image, "quick", "sh", "-c", "while [ ! -e /stop ]; do sleep 0.1; done; exit 5"])
+        try ctr(a + ["run", "-d", image, "orphan", "sleep", "1000"])
         func pids() throws -> [String: String] {
             var result: [String: String] = [:]
             for line in try ctr(a + ["tasks", "ls"]).split(separator: "\n").dropFirst() {
@@ -147,28 +148,29 @@ struct RuntimeTests {
             return result
         }
         let before = try pids()
-        #expect(before.count == 11 && before.values.allSatisfy { $0.hasSuffix("RUNNING") }, "\(before)")
+        #expect(before.count == 12 && before.values.allSatisfy { $0.hasSuffix("RUNNING") }, "\(before)")
 
         try daemon.crash()
         // While the daemon is down: one container finishes, one shim dies.
         FileManager.default.createFile(atPath: dir.path + "/state/io.containerd.runtime.v2.task/default/quick/rootfs/stop", contents: nil)
         Thread.sleep(forTimeInterval: 0.5)
-        _ = try run("/usr/bin/pkill", ["-9", "-f", "ctr shim .*--id c9 .*\(dir.path)"])
+        _ = try run("/usr/bin/pkill", ["-9", "-f", "ctr shim .*--id orphan .*\(dir.path)"])
         daemon = try DaemonProcess.ours(in: dir.path)
 
         let after = try pids()
-        for index in 0..<9 {
+        for index in 0..<10 {
             #expect(after["c\(index)"] == before["c\(index)"], "c\(index): \(String(describing: after["c\(index)"]))")
         }
         #expect(after["quick"]?.hasSuffix("STOPPED") == true)
         let json = try ctr(a + ["tasks", "ls", "-o", "json"])
         #expect(json.contains("\"id\": \"quick\"") && json.range(of: "\"exitStatus\": 5") != nil, "\(json)")
-        #expect(after["c9"]?.hasSuffix("STOPPED") == true, "a task whose shim died is stopped: \(String(describing: after["c9"]))")
+        #expect(after["orphan"]?.hasSuffix("STOPPED") == true,
+                "a task whose shim died is stopped: \(String(describing: after["orphan"]))")
 
         #expect(try ctr(a + ["tasks", "exec", "--exec-id", "probe", "c0", "echo", "alive"]) == "alive\n")
         try ctr(a + ["tasks", "kill", "--signal", "SIGKILL", "c1"])
         try eventually("c1 to stop") { try pids()["c1"]?.hasSuffix("STOPPED") == true }
-        let all = (0..<10).map { "c\($0)" } + ["quick"]
+        let all = (0..<10).map { "c\($0)" } + ["quick", "orphan"]
         try ctr(a + ["tasks", "rm", "--force"] + all)
         try ctr(a + ["containers", "rm"] + all)
         #expect(try ctr(a + ["tasks", "ls", "-q"]).isEmpty)
