@@ -31,10 +31,12 @@ extension MetadataStore {
         }
     }
 
-    /// Records committed content in a namespace; `alreadyExists` when the namespace has it.
+    /// Records committed content in a namespace; `alreadyExists` when the namespace has it. A
+    /// lease, when given, holds it from the same transaction on (garbage collection never sees
+    /// it unreferenced).
     @discardableResult
-    public func addContent(_ namespace: String, digest: Digest, size: Int64, labels: [String: String]) throws(CtrError)
-        -> ContentInfo
+    public func addContent(_ namespace: String, digest: Digest, size: Int64, labels: [String: String],
+                           lease: String? = nil) throws(CtrError) -> ContentInfo
     {
         try Labels.validate(labels)
         return try database.transaction { (conn) throws(CtrError) -> ContentInfo in
@@ -49,8 +51,36 @@ extension MetadataStore {
             } catch where error.code == .alreadyExists {
                 throw .alreadyExists("content \(digest): already exists")
             }
+            if let lease { try Self.holdContent(conn, namespace, digest, lease: lease) }
             return ContentInfo(digest: digest, size: size, createdAt: now, updatedAt: now, labels: labels)
         }
+    }
+
+    /// Records content unless the namespace has it already, and puts it under `lease`, in one
+    /// transaction. Returns whether the record is new.
+    @discardableResult
+    public func recordContent(_ namespace: String, digest: Digest, size: Int64, labels: [String: String],
+                              lease: String?) throws(CtrError) -> Bool {
+        try Labels.validate(labels)
+        return try database.transaction { (conn) throws(CtrError) -> Bool in
+            try Self.ensureNamespace(conn, namespace)
+            let now = Timestamp.now
+            try conn.query("""
+                INSERT OR IGNORE INTO content (namespace, digest, size, labels, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [.text(namespace), .text(digest.description), .integer(size),
+                      .text(StringMap.encode(labels)), .integer(now.unixNanos), .integer(now.unixNanos)])
+            let created = conn.changes > 0
+            if let lease { try Self.holdContent(conn, namespace, digest, lease: lease) }
+            return created
+        }
+    }
+
+    static func holdContent(_ conn: borrowing Connection, _ namespace: String, _ digest: Digest, lease: String) throws(CtrError) {
+        guard try !conn.query("SELECT 1 FROM leases WHERE namespace = ? AND id = ?", [.text(namespace), .text(lease)]).isEmpty
+        else { throw .notFound("lease \"\(lease)\": not found") }
+        try conn.query("INSERT OR IGNORE INTO lease_resources (namespace, lease, type, id) VALUES (?, ?, ?, ?)",
+                       [.text(namespace), .text(lease), .text("content"), .text(digest.description)])
     }
 
     /// Changes labels of content (`labels` or `labels.<key>` paths; empty means all labels).

@@ -125,10 +125,7 @@ public final class ContentService: Sendable {
     func commit(_ namespace: String, _ writer: IngestWriter, size: Int64, expected: Digest?,
                 labels: [String: String], lease: String? = nil) throws(CtrError) -> Digest {
         let (digest, _) = try writer.commit(size: size, expected: expected)
-        try metadata.addContent(namespace, digest: digest, size: writer.offset, labels: labels)
-        if let lease {
-            try metadata.addLeaseResource(namespace, lease: lease, LeaseResource(id: digest.description, type: "content"))
-        }
+        try metadata.addContent(namespace, digest: digest, size: writer.offset, labels: labels, lease: lease)
         return digest
     }
 

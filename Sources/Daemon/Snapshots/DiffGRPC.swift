@@ -19,7 +19,7 @@ struct DiffGRPC: Containerd_Services_Diff_V1_Diff.SimpleServiceProtocol {
     {
         let descriptor = try differ.diff(try RequestNamespace.current(), lower: request.left.map(Mount.init),
                                          upper: request.right.map(Mount.init), mediaType: request.mediaType,
-                                         ref: request.ref, labels: request.labels)
+                                         ref: request.ref, labels: request.labels, lease: RequestLease.id)
         return .with { $0.diff = .init(descriptor) }
     }
 }

@@ -27,8 +27,10 @@ public final class LocalDiffService: Sendable {
     }
 
     /// Computes the layer that turns `lower` into `upper` and stores it as content.
+    /// A lease, when given, holds the new blob (containerd's clients diff under a lease and read
+    /// the blob afterwards).
     public func diff(_ namespace: String, lower: [Mount], upper: [Mount], mediaType: String, ref: String,
-                     labels: [String: String]) throws(CtrError) -> Descriptor {
+                     labels: [String: String], lease: String? = nil) throws(CtrError) -> Descriptor {
         let type = mediaType.isEmpty ? "application/vnd.oci.image.layer.v1.tar+gzip" : mediaType
         let gzip: Bool
         switch type {
@@ -60,12 +62,8 @@ public final class LocalDiffService: Sendable {
         var all = labels
         all[WellKnownLabels.uncompressed] = result.diffID.description
         let (digest, _) = try writer.commit(size: 0, expected: nil)
-        do throws(CtrError) {
-            _ = try content.metadata.addContent(namespace, digest: digest, size: writer.offset, labels: all)
-        } catch {
-            // The same layer was computed before: that content is the answer.
-            if error.code != .alreadyExists { throw error }
-        }
+        // The same layer computed before is fine: that content is the answer.
+        try content.metadata.recordContent(namespace, digest: digest, size: writer.offset, labels: all, lease: lease)
         return Descriptor(mediaType: type, digest: digest, size: try content.info(namespace, digest).size)
     }
 }
