@@ -80,7 +80,7 @@ public enum ShimLauncher {
         BlockingThread.start { _ = Subprocess.wait(pid) }
         let line = LineSocket.readLine(pipe[0]) ?? []
         guard String(decoding: line, as: UTF8.self) == "ready" else {
-            let reason = readText(options.bundle + "/shim.log")?.split(separator: "\n").last.map(String.init) ?? "no reason logged"
+            let reason = readTextFile(options.bundle + "/shim.log")?.split(separator: "\n").last.map(String.init) ?? "no reason logged"
             throw .internalError("shim for \"\(options.id)\" did not start: \(reason)")
         }
         return pid

@@ -109,7 +109,7 @@ public final class ShimServer {
         signals = ctr_sigchld_fd()
         guard signals >= 0 else { throw .internalError("shim: SIGCHLD pipe: \(UnixSocket.describe(errno))") }
         listener = try LineSocket.listen(options.socket)
-        try? writeText(options.bundle + "/shim.pid", "\(getpid())")
+        try? writeFileAtomically(options.bundle + "/shim.pid", Array("\(getpid())".utf8))
         ready()
         while !exiting {
             loopOnce()
@@ -254,7 +254,7 @@ public final class ShimServer {
             closePump(process.stdinPump)
             process.stdinPump = nil
             if process.execID == nil {
-                try? writeText(exitFile, "\(process.exitStatus) \(process.exitedAt)")
+                try? writeFileAtomically(exitFile, Array("\(process.exitStatus) \(process.exitedAt)".utf8))
             }
             notifyWaiters(process)
         }
@@ -321,7 +321,7 @@ public final class ShimServer {
                 throw .invalidArgument("exec: an exec ID and a process spec are required")
             }
             if processes[execID] != nil { throw .alreadyExists("process \"\(execID)\": already exists") }
-            try writeText(options.bundle + "/exec-\(execID).json", spec)
+            try writeFileAtomically(options.bundle + "/exec-\(execID).json", Array(spec.utf8))
             let process = Process(execID: execID, stdin: request.stdin ?? "", stdout: request.stdout ?? "",
                                   stderr: request.stderr ?? "", terminal: request.terminal ?? false)
             processes[execID] = process
@@ -382,7 +382,7 @@ public final class ShimServer {
         case .update:
             guard let document = request.document else { throw .invalidArgument("update: resources are required") }
             let path = options.bundle + "/resources.json"
-            try writeText(path, document)
+            try writeFileAtomically(path, Array(document.utf8))
             try runc(["update", "--resources", path, options.id])
             return ShimResponse()
         case .delete:
@@ -436,7 +436,7 @@ public final class ShimServer {
             for pump in pumps where pump === process.stdinPump { closePump(pump) }
             throw error
         }
-        guard let text = readText(pidFile), let pid = Int32(text.trimmed) else {
+        guard let text = readTextFile(pidFile), let pid = Int32(text.trimmed) else {
             throw .internalError("runc did not write \(pidFile)")
         }
         process.pid = pid
@@ -483,40 +483,13 @@ public final class ShimServer {
     }
 
     static func lastError(_ log: String) -> String? {
-        guard let text = readText(log) else { return nil }
+        guard let text = readTextFile(log) else { return nil }
         for line in text.split(separator: "\n").reversed() {
             guard let entry = try? JSONValue.parse(String(line)), entry["level"]?.stringValue == "error" else { continue }
             return entry["msg"]?.stringValue
         }
         return nil
     }
-}
-
-/// Small whole-file helpers for the runtime.
-func readText(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        if count <= 0 { break }
-        bytes.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-func writeText(_ path: String, _ text: String) throws(CtrError) {
-    let temporary = path + ".tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw .internalError("write \(path): \(UnixSocket.describe(errno))") }
-    let failed = FileIO.writeAll(fd, Array(text.utf8)[...])
-    fsync(fd)
-    close(fd)
-    if let failed { throw .internalError("write \(path): \(UnixSocket.describe(failed))") }
-    guard rename(temporary, path) == 0 else { throw .internalError("write \(path): \(UnixSocket.describe(errno))") }
 }
 
 extension String {

@@ -16,7 +16,7 @@ public enum FileTree {
         try remove(parent, name, display: path)
     }
 
-    static func remove(_ parent: Int32, _ name: String, display: String) throws(CtrError) {
+    public static func remove(_ parent: Int32, _ name: String, display: String) throws(CtrError) {
         var info = stat()
         guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if errno == ENOENT { return }
@@ -48,7 +48,7 @@ public enum FileTree {
         return names
     }
 
-    static func list(_ path: String) -> [String] {
+    public static func list(_ path: String) -> [String] {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }

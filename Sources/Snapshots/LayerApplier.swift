@@ -144,7 +144,7 @@ public final class LayerApplier {
                 if result != 0 { throw failure("mark opaque", parentPath.isEmpty ? "/" : parentPath) }
             case .delete:
                 // Everything the lower layers put in this directory goes; what this layer added stays.
-                for name in try listDirectory(parent, display: parentPath) {
+                for name in FileTree.list(parent) {
                     let child = parentPath.isEmpty ? name : parentPath + "/" + name
                     if !created.contains(child) { try removeTree(parent, name, display: child) }
                 }
@@ -303,36 +303,9 @@ public final class LayerApplier {
         return [time, time]
     }
 
-    private func listDirectory(_ fd: Int32, display: String) throws(CtrError) -> [String] {
-        let copy = dup(fd)
-        guard copy >= 0, let dir = fdopendir(copy) else { throw failure("list", display) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
     /// Removes `name` in directory `parent` and everything under it, following no symlink.
     func removeTree(_ parent: Int32, _ name: String, display: String) throws(CtrError) {
-        var info = stat()
-        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-            if errno == ENOENT { return }
-            throw failure("stat", display)
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard fd >= 0 else { throw failure("open", display) }
-            defer { close(fd) }
-            for child in try listDirectory(fd, display: display) {
-                try removeTree(fd, child, display: display + "/" + child)
-            }
-            if unlinkat(parent, name, AT_REMOVEDIR) != 0 { throw failure("remove", display) }
-        } else if unlinkat(parent, name, 0) != 0 && errno != ENOENT {
-            throw failure("remove", display)
-        }
+        try FileTree.remove(parent, name, display: display)
     }
 
     private func failure(_ action: String, _ path: String) -> CtrError {

@@ -56,8 +56,8 @@ public final class TaskService: Sendable {
 
     /// Finds the bundles of tasks started before this daemon and watches the live ones.
     func restore() {
-        for namespace in listDirectory(state) where namespace != "runc" {
-            for id in listDirectory(state + "/" + namespace) {
+        for namespace in FileTree.list(state) where namespace != "runc" {
+            for id in FileTree.list(state + "/" + namespace) {
                 let bundle = bundle(namespace, id)
                 let entry = Entry(namespace: namespace, id: id, bundle: bundle,
                                   shim: ShimClient(socket: Self.socketPath(bundle: bundle)))
@@ -308,15 +308,4 @@ public final class TaskService: Sendable {
         else { return "/\(namespace)/\(id)" }
         return path
     }
-}
-
-func listDirectory(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
 }

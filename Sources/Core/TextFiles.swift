@@ -1,0 +1,46 @@
+import Glibc
+
+// Whole-file helpers shared by the daemon, the shim and the snapshotters.
+
+/// Reads a whole file as UTF-8, nil when it cannot be read (errno is set).
+public func readTextFile(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if count == 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Writes `bytes` to a temporary file, fsyncs it and renames it over `path`.
+public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 = 0o600) throws(CtrError) {
+    let temporary = path + ".tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw .internalError("write \(path): \(String(cString: strerror(errno)))") }
+    if let code = FileIO.writeAll(fd, bytes[...]) {
+        close(fd)
+        throw .internalError("write \(path): \(UnixSocket.describe(code))")
+    }
+    let synced = fsync(fd) == 0
+    close(fd)
+    guard synced, rename(temporary, path) == 0 else {
+        throw .internalError("write \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Reads a small text file, without a trailing newline; nil when absent.
+public func readSmallFile(_ path: String) -> String? {
+    guard var text = readTextFile(path) else { return nil }
+    while text.last == "\n" { text.removeLast() }
+    return text
+}
+
