@@ -13,6 +13,17 @@ public struct Descriptor: Sendable, Equatable {
     }
 }
 
+extension Descriptor {
+    /// A descriptor as an index or manifest lists it (`mediaType`, `digest`, `size`); `context`
+    /// names the operation and image in the error.
+    public init(json entry: JSONValue, context: String) throws(CtrError) {
+        guard case .string(let mediaType)? = entry["mediaType"], case .string(let digest)? = entry["digest"],
+              case .integer(let size)? = entry["size"], size >= 0
+        else { throw .invalidArgument("\(context): malformed descriptor in manifest") }
+        self.init(mediaType: mediaType, digest: try Digest(parsing: digest), size: size)
+    }
+}
+
 /// A named image in a namespace: a name bound to a target descriptor, with labels.
 public struct Image: Sendable, Equatable {
     public var name: String

@@ -187,9 +187,6 @@ public struct ImagePull: Sendable {
     }
 
     public static func descriptor(_ entry: JSONValue, in reference: Reference) throws(CtrError) -> Descriptor {
-        guard case .string(let mediaType)? = entry["mediaType"], case .string(let digest)? = entry["digest"],
-              case .integer(let size)? = entry["size"], size >= 0
-        else { throw .invalidArgument("pull \(reference): malformed descriptor in manifest") }
-        return Descriptor(mediaType: mediaType, digest: try Digest(parsing: digest), size: size)
+        try Descriptor(json: entry, context: "pull \(reference)")
     }
 }

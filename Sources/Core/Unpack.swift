@@ -80,10 +80,7 @@ public struct ImageUnpack: Sendable {
     }
 
     static func descriptor(_ entry: JSONValue, _ image: String) throws(CtrError) -> Descriptor {
-        guard case .string(let mediaType)? = entry["mediaType"], case .string(let digest)? = entry["digest"],
-              case .integer(let size)? = entry["size"], size >= 0
-        else { throw .invalidArgument("unpack \(image): malformed descriptor") }
-        return Descriptor(mediaType: mediaType, digest: try Digest(parsing: digest), size: size)
+        try Descriptor(json: entry, context: "unpack \(image)")
     }
 }
 

@@ -27,13 +27,9 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
     func list(request: Containerd_Services_Content_V1_ListContentRequest,
               response: RPCWriter<Containerd_Services_Content_V1_ListContentResponse>, context: ServerContext) async throws {
         let infos = try content.list(try RequestNamespace.current(), filters: request.filters)
-        // Batches keep each message well under the gRPC size limit.
-        var start = 0
-        repeat {
-            let batch = infos[start..<min(start + 100, infos.count)]
+        try await writeInBatches(infos) { batch in
             try await response.write(.with { $0.info = batch.map { .init($0) } })
-            start += 100
-        } while start < infos.count
+        }
     }
 
     func delete(request: Containerd_Services_Content_V1_DeleteContentRequest, context: ServerContext) async throws

@@ -20,3 +20,14 @@ extension RPCRouter {
         )
     }
 }
+
+/// Writes a listing as several stream messages of at most `size` items (at least one message,
+/// possibly empty), which keeps each message well under the gRPC size limit.
+func writeInBatches<Item: Sendable>(_ items: [Item], size: Int = 100,
+                                    _ write: (ArraySlice<Item>) async throws -> Void) async throws {
+    var start = 0
+    repeat {
+        try await write(items[start..<min(start + size, items.count)])
+        start += size
+    } while start < items.count
+}

@@ -91,12 +91,9 @@ struct SnapshotsGRPC: Containerd_Services_Snapshots_V1_Snapshots.SimpleServicePr
         let infos = try snapshotter(request.snapshotter).list(try RequestNamespace.current()).filter { info in
             Filter.any(filters) { path in Self.field(info, path) }
         }
-        var start = 0
-        repeat {
-            let batch = infos[start..<min(start + 100, infos.count)]
+        try await writeInBatches(infos) { batch in
             try await response.write(.with { $0.info = batch.map { .init($0) } })
-            start += 100
-        } while start < infos.count
+        }
     }
 
     /// Filter fields, as containerd's snapshot adaptor names them.
