@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Core", "API", "TOML", "Store", "Snapshots", "Runtime",
+                "Core", "API", "TOML", "Store", "Snapshots", "Runtime", "Registry",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -35,6 +35,15 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var inheritable: [String]?
         public var permitted: [String]?
         public var ambient: [String]?
+
+        public init(bounding: [String]?, effective: [String]?, inheritable: [String]?, permitted: [String]?,
+                    ambient: [String]?) {
+            self.bounding = bounding
+            self.effective = effective
+            self.inheritable = inheritable
+            self.permitted = permitted
+            self.ambient = ambient
+        }
     }
 
     public struct Rlimit: Codable, Sendable, Equatable {
@@ -86,6 +95,13 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var memory: Memory?
         public var cpu: CPU?
         public var pids: Pids?
+
+        public init(devices: [DeviceRule]? = nil, memory: Memory? = nil, cpu: CPU? = nil, pids: Pids? = nil) {
+            self.devices = devices
+            self.memory = memory
+            self.cpu = cpu
+            self.pids = pids
+        }
     }
 
     public struct DeviceRule: Codable, Sendable, Equatable {
@@ -94,6 +110,14 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var major: Int64?
         public var minor: Int64?
         public var access: String?
+
+        public init(allow: Bool, type: String? = nil, major: Int64? = nil, minor: Int64? = nil, access: String? = nil) {
+            self.allow = allow
+            self.type = type
+            self.major = major
+            self.minor = minor
+            self.access = access
+        }
     }
 
     public struct Memory: Codable, Sendable, Equatable {

@@ -9,26 +9,46 @@ public enum Subprocess {
         public var error: String
     }
 
-    /// Runs `arguments[0]` (looked up in PATH) with `arguments`, with stdin from /dev/null.
-    public static func run(_ arguments: [String]) throws(CtrError) -> Result {
+    /// Runs `arguments[0]` (looked up in PATH) with `arguments`, with stdin from /dev/null or, when
+    /// given, `input` (at most a pipe's buffer, 64 KiB), and the daemon's environment or `environment`.
+    public static func run(_ arguments: [String], input: [UInt8]? = nil,
+                           environment: [String]? = nil) throws(CtrError) -> Result {
         guard let program = arguments.first else { throw .invalidArgument("no program to run") }
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+        var inPipe: [Int32] = [-1, -1]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, input == nil || pipe(&inPipe) == 0 else {
             throw .internalError("run \(program): pipe: \(UnixSocket.describe(errno))")
         }
-        for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in outPipe + errPipe + inPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        if let input {
+            guard input.count <= 65536 else { throw .invalidArgument("run \(program): input over 64 KiB") }
+            _ = input.withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
+            close(inPipe[1])
+        }
+        defer { if inPipe[0] >= 0 { close(inPipe[0]) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if input != nil {
+            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         _ = ctr_spawn_close_from(&actions, 3)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for pointer in envp ?? [] { free(pointer) } }
+        let rc: Int32
+        if var envp {
+            rc = posix_spawnp(&pid, program, &actions, nil, argv, &envp)
+        } else {
+            rc = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        }
         close(outPipe[1])
         close(errPipe[1])
         guard rc == 0 else {

@@ -44,3 +44,13 @@ public func readSmallFile(_ path: String) -> String? {
     return text
 }
 
+
+extension String {
+    /// Without leading and trailing whitespace and newlines.
+    public var trimmed: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace || first.isNewline { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace || last.isNewline { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -6,6 +6,8 @@ import Core
 public struct ShimRequest: Codable, Sendable {
     public enum Operation: String, Codable, Sendable {
         case create, start, state, kill, wait, exec, resize, closeIO, pause, resume, pids, update, delete, shutdown
+        /// Closes and reopens the CRI log file (after kubelet rotated it).
+        case reopenLog
     }
 
     public var op: Operation
@@ -21,6 +23,10 @@ public struct ShimRequest: Codable, Sendable {
     public var height: UInt32?
     /// Exec: the OCI process spec as JSON. Update: the OCI resources as JSON.
     public var document: String?
+    /// Output paths may be `file://` URLs: the shim appends to those files itself. With
+    /// `logFormat` "cri" it writes CRI log records (lines over `maxLogLine` bytes split).
+    public var logFormat: String?
+    public var maxLogLine: Int?
 
     public init(op: Operation, execID: String? = nil) {
         self.op = op

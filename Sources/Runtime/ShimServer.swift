@@ -44,6 +44,13 @@ public final class ShimServer {
         let terminal: Bool
         var console: Int32 = -1
         var stdinPump: Pump?
+        var outputPumps: [Pump] = []
+        /// CRI log records instead of raw bytes, for `file://` outputs.
+        var criLog = false
+        var maxLogLine = 0
+        /// Set when the process exited while its output was still being copied: waiters hear of
+        /// the exit once the output is drained (or after a grace period).
+        var exitPendingSince: ContinuousClock.Instant?
 
         init(execID: String?, stdin: String, stdout: String, stderr: String, terminal: Bool) {
             self.execID = execID
@@ -69,6 +76,10 @@ public final class ShimServer {
         var offset = 0
         var sourceDone = false
         var targetBroken = false
+        /// CRI log records instead of raw bytes.
+        var formatter: CRILogFormatter?
+        /// The file the target was opened from (reopened on request).
+        var logPath: String?
 
         init(source: Int32, target: Int32) {
             self.source = source
@@ -131,7 +142,8 @@ public final class ShimServer {
                 fds.append(pollfd(fd: -1, events: 0, revents: 0))
             }
         }
-        if poll(&fds, nfds_t(fds.count), -1) < 0 { return }
+        let pending = processes.values.contains { $0.exitPendingSince != nil }
+        if poll(&fds, nfds_t(fds.count), pending ? 100 : -1) < 0 { return }
         if fds[1].revents != 0 {
             ctr_drain_pipe(signals)
             reap()
@@ -142,6 +154,7 @@ public final class ShimServer {
         let finished = pumps.filter(\.finished)
         for pump in finished { pump.closeAll() }
         pumps.removeAll { $0.finished }
+        notifyDrainedExits()
         if fds[0].revents != 0 {
             let connection = ctr_accept_cloexec(listener)
             if connection >= 0 { handle(connection) }
@@ -168,12 +181,16 @@ public final class ShimServer {
         let count = chunk.withUnsafeMutableBytes { read(pump.source, $0.baseAddress, $0.count) }
         if count > 0 {
             if !pump.targetBroken {
-                pump.buffer = Array(chunk[0..<count])
+                pump.buffer = pump.formatter?.format(chunk[0..<count]) ?? Array(chunk[0..<count])
                 pump.offset = 0
             }
         } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
             // End of stream (EIO from a terminal whose other side closed counts too).
             pump.sourceDone = true
+            if let rest = pump.formatter?.flush(), !rest.isEmpty, !pump.targetBroken {
+                pump.buffer = rest
+                pump.offset = 0
+            }
         }
     }
 
@@ -210,14 +227,22 @@ public final class ShimServer {
         }
         for (index, path) in [(1, process.stdout), (2, process.stderr)] where !path.isEmpty {
             var pipe: [Int32] = [0, 0]
-            // Read-write: opening never blocks and writes never fail for want of a reader.
-            let fifo = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-            guard fifo >= 0, ctr_pipe_cloexec(&pipe) == 0 else {
-                throw .invalidArgument("open \(index == 1 ? "stdout" : "stderr") \(path): \(UnixSocket.describe(errno))")
+            let name = index == 1 ? "stdout" : "stderr"
+            let file = Self.filePath(path)
+            // A FIFO opens read-write: opening never blocks and writes never fail for want of a reader.
+            let target = file.map { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
+                ?? open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+            guard target >= 0, ctr_pipe_cloexec(&pipe) == 0 else {
+                throw .invalidArgument("open \(name) \(file ?? path): \(UnixSocket.describe(errno))")
             }
             close(fds[index])
             fds[index] = pipe[1]
-            _ = addPump(source: pipe[0], target: fifo)
+            let pump = addPump(source: pipe[0], target: target)
+            pump.logPath = file
+            if file != nil && process.criLog {
+                pump.formatter = CRILogFormatter(stream: name, maxLine: process.maxLogLine)
+            }
+            process.outputPumps.append(pump)
         }
         return fds
     }
@@ -231,8 +256,16 @@ public final class ShimServer {
         guard master >= 0 else { throw .internalError("shim: no terminal received from runc") }
         process.console = master
         if !process.stdout.isEmpty {
-            let fifo = open(process.stdout, O_RDWR | O_NONBLOCK | O_CLOEXEC)
-            if fifo >= 0 { _ = addPump(source: dup(master), target: fifo) }
+            let file = Self.filePath(process.stdout)
+            let target = file.map { open($0, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640) }
+                ?? open(process.stdout, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+            if target >= 0 {
+                let pump = addPump(source: dup(master), target: target)
+                pump.logPath = file
+                if file != nil && process.criLog {
+                    pump.formatter = CRILogFormatter(stream: "stdout", maxLine: process.maxLogLine)
+                }
+            }
         }
         if !process.stdin.isEmpty {
             let fifo = open(process.stdin, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -256,7 +289,40 @@ public final class ShimServer {
             if process.execID == nil {
                 try? writeFileAtomically(exitFile, Array("\(process.exitStatus) \(process.exitedAt)".utf8))
             }
-            notifyWaiters(process)
+            if process.outputPumps.contains(where: { pump in pumps.contains { $0 === pump } }) {
+                process.exitPendingSince = .now
+            } else {
+                notifyWaiters(process)
+            }
+        }
+    }
+
+    /// Tells waiters of exits whose output has been copied out, or that waited long enough (a
+    /// background child may hold the output open).
+    func notifyDrainedExits() {
+        for process in processes.values {
+            guard let since = process.exitPendingSince else { continue }
+            process.outputPumps.removeAll { pump in !pumps.contains { $0 === pump } }
+            if process.outputPumps.isEmpty || ContinuousClock.now - since > .seconds(2) {
+                process.exitPendingSince = nil
+                notifyWaiters(process)
+            }
+        }
+    }
+
+    /// The path of a `file://` URL; nil for a plain path (a FIFO).
+    static func filePath(_ path: String) -> String? {
+        path.hasPrefix("file://") ? String(path.dropFirst("file://".count)) : nil
+    }
+
+    /// Reopens every log file being written (kubelet moved the old one away).
+    func reopenLogs() throws(CtrError) {
+        for pump in pumps {
+            guard let path = pump.logPath else { continue }
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            guard fd >= 0 else { throw .internalError("reopen log \(path): \(UnixSocket.describe(errno))") }
+            close(pump.target)
+            pump.target = fd
         }
     }
 
@@ -324,6 +390,8 @@ public final class ShimServer {
             try writeFileAtomically(options.bundle + "/exec-\(execID).json", Array(spec.utf8))
             let process = Process(execID: execID, stdin: request.stdin ?? "", stdout: request.stdout ?? "",
                                   stderr: request.stderr ?? "", terminal: request.terminal ?? false)
+            process.criLog = request.logFormat == "cri"
+            process.maxLogLine = request.maxLogLine ?? 0
             processes[execID] = process
             return stateResponse(process)
         case .start:
@@ -354,7 +422,7 @@ public final class ShimServer {
             return ShimResponse()
         case .wait:
             let process = try process(request.execID)
-            if process.status == .stopped { return stateResponse(process) }
+            if process.status == .stopped && process.exitPendingSince == nil { return stateResponse(process) }
             waiters.append((connection, process.key))
             return nil
         case .resize:
@@ -390,6 +458,9 @@ public final class ShimServer {
         case .shutdown:
             exiting = true
             return ShimResponse()
+        case .reopenLog:
+            try reopenLogs()
+            return ShimResponse()
         }
     }
 
@@ -397,6 +468,8 @@ public final class ShimServer {
         if processes[""] != nil { throw .alreadyExists("task \"\(options.id)\": already exists") }
         let process = Process(execID: nil, stdin: request.stdin ?? "", stdout: request.stdout ?? "",
                               stderr: request.stderr ?? "", terminal: request.terminal ?? false)
+        process.criLog = request.logFormat == "cri"
+        process.maxLogLine = request.maxLogLine ?? 0
         let pidFile = options.bundle + "/init.pid"
         try launch(process, arguments: ["create", "--bundle", options.bundle, "--pid-file", pidFile], pidFile: pidFile)
         processes[""] = process
@@ -492,15 +565,6 @@ public final class ShimServer {
     }
 }
 
-extension String {
-    /// Without leading and trailing whitespace and newlines.
-    var trimmed: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace || first.isNewline { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace || last.isNewline { scalars.removeLast() }
-        return String(scalars)
-    }
-}
 
 /// `ctr shim …` without the command tree: the shim parses its few flags itself, so a supervisor
 /// process touches as little of the binary (and starts as few threads) as possible.

@@ -52,7 +52,7 @@ public final class LocalSnapshotter: Sendable {
             } else if let nearest = parents.first {
                 let copy = try Subprocess.run(["cp", "-a", "--reflink=auto", directory(nearest) + "/fs/.", path + "/fs/"])
                 if copy.status != 0 {
-                    throw .internalError("snapshot \"\(key)\": copy parent \"\(parent)\": \(copy.error.trimmingNewlines())")
+                    throw .internalError("snapshot \"\(key)\": copy parent \"\(parent)\": \(copy.error.trimmed)")
                 }
             }
         }
@@ -138,13 +138,5 @@ public final class LocalSnapshotter: Sendable {
             }
         }
         for entry in orphans { try FileTree.remove(base + "/" + entry) }
-    }
-}
-
-extension String {
-    func trimmingNewlines() -> String {
-        var text = self
-        while text.last == "\n" { text.removeLast() }
-        return text
     }
 }

@@ -76,12 +76,6 @@ struct ContainerOptions: ParsableArguments {
         return spec
     }
 
-    static func encode(_ spec: OCISpec) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(spec))
-    }
-
     /// Resolves the image, unpacks it when its snapshot is missing, prepares the container's
     /// snapshot and creates the container. A lease covers the window before the container holds
     /// the snapshot.
@@ -102,7 +96,7 @@ struct ContainerOptions: ParsableArguments {
             _ = try await leased.prepareSnapshot(snapshotter, key: id, parent: resolved.chainID.description)
             let container = Container(
                 id: id, labels: labels, image: image.name, runtime: .init(name: runtime),
-                spec: TypedValue(typeURL: OCISpec.typeURL, value: try Self.encode(spec)),
+                spec: TypedValue(typeURL: OCISpec.typeURL, value: try spec.encoded()),
                 snapshotter: snapshotter, snapshotKey: id)
             do {
                 return try await leased.createContainer(container)

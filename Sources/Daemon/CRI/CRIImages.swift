@@ -1,10 +1,100 @@
 import API
+import Core
+import FoundationEssentials
 import GRPCCore
+import Registry
 
-/// `runtime.v1.ImageService`. No method is implemented yet (the CRI issue brings them); every call
-/// answers UNIMPLEMENTED.
+/// `runtime.v1.ImageService` over the in-process content store, snapshotter and differ
+/// (namespace `k8s.io`). StreamImages answers UNIMPLEMENTED.
 struct CRIImageService: RegistrableRPCService {
-    let config: CRIConfig
+    let service: CRIService
 
-    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {}
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        typealias Method = Runtime_V1_ImageService.Method
+        router.unary(Method.ListImages.descriptor) { (request: Runtime_V1_ListImagesRequest, _) in
+            var images = try await service.images()
+            let wanted = request.filter.image.image
+            if !wanted.isEmpty {
+                let match = try await service.localImage(wanted)
+                images = images.filter { $0.id == match?.id }
+            }
+            return Runtime_V1_ListImagesResponse.with { $0.images = images.map(Self.image) }
+        }
+        router.unary(Method.ImageStatus.descriptor) { (request: Runtime_V1_ImageStatusRequest, _) in
+            guard let image = try await service.localImage(request.image.image) else {
+                return Runtime_V1_ImageStatusResponse()
+            }
+            return Runtime_V1_ImageStatusResponse.with {
+                $0.image = Self.image(image)
+                if request.verbose {
+                    $0.info["info"] = JSONValue.object([
+                        ("imageSpec", image.resolved.configDocument),
+                        ("chainID", .string(image.resolved.chainID.description)),
+                    ]).serialized()
+                }
+            }
+        }
+        router.unary(Method.PullImage.descriptor) { (request: Runtime_V1_PullImageRequest, _) in
+            let id = try await service.pull(request.image.image, credentials: try Self.credentials(request.auth))
+            return Runtime_V1_PullImageResponse.with { $0.imageRef = id }
+        }
+        router.unary(Method.RemoveImage.descriptor) { (request: Runtime_V1_RemoveImageRequest, _) in
+            try await service.removeImage(request.image.image)
+            return Runtime_V1_RemoveImageResponse()
+        }
+        router.unary(Method.ImageFsInfo.descriptor) { (_: Runtime_V1_ImageFsInfoRequest, _) in
+            let usage = service.imageFilesystemUsage()
+            return Runtime_V1_ImageFsInfoResponse.with {
+                $0.imageFilesystems = [.with {
+                    $0.timestamp = Timestamp.now.unixNanos
+                    $0.fsID.mountpoint = service.snapshotter.root
+                    $0.usedBytes = .with { $0.value = usage.bytes }
+                    $0.inodesUsed = .with { $0.value = usage.inodes }
+                }]
+            }
+        }
+    }
+
+    static func image(_ image: CRIImage) -> Runtime_V1_Image {
+        .with {
+            $0.id = image.id
+            $0.repoTags = image.repoTags
+            $0.repoDigests = image.repoDigests
+            $0.size = image.size
+            $0.spec.image = image.id
+            if case .string(let user)? = image.resolved.runConfig?["User"], !user.isEmpty {
+                let name = String(user.split(separator: ":").first ?? "")
+                if let uid = Int64(name) {
+                    $0.uid = .with { $0.value = uid }
+                } else {
+                    $0.username = name
+                }
+            }
+        }
+    }
+
+    /// Registry credentials from a CRI auth config: user and password, or `auth` (base64 of
+    /// `user:password`).
+    static func credentials(_ auth: Runtime_V1_AuthConfig) throws(CtrError) -> RegistryCredentials? {
+        if !auth.username.isEmpty { return RegistryCredentials(username: auth.username, password: auth.password) }
+        guard !auth.auth.isEmpty else { return nil }
+        guard let data = Data(base64Encoded: auth.auth), let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":")
+        else { throw .invalidArgument("pull image: auth is not base64 of user:password") }
+        return RegistryCredentials(username: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+    }
+}
+
+extension CRIService {
+    /// Bytes and inodes of every snapshot the snapshotter holds in the namespace.
+    func imageFilesystemUsage() -> (bytes: UInt64, inodes: UInt64) {
+        var bytes: Int64 = 0
+        var inodes: Int64 = 0
+        for info in (try? snapshotter.list(namespace)) ?? [] {
+            guard let usage = try? snapshotter.usage(namespace, key: info.name) else { continue }
+            bytes += usage.size
+            inodes += usage.inodes
+        }
+        return (UInt64(max(0, bytes)), UInt64(max(0, inodes)))
+    }
 }

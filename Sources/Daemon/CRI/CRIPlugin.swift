@@ -3,8 +3,9 @@ import Core
 import GRPCCore
 
 /// `io.containerd.grpc.v1.cri`: the Kubernetes CRI v1 services, built into the daemon and served on
-/// its socket. Requires the metadata plugin; calls the core services in process.
+/// its socket. Calls the content store, snapshotter, differ and task service in process.
 struct CRIPlugin: PluginInstance {
+    let service: CRIService
     let runtime: CRIRuntimeService
     let images: CRIImageService
 
@@ -13,18 +14,35 @@ struct CRIPlugin: PluginInstance {
         [Runtime_V1_RuntimeService.descriptor.fullyQualifiedService,
          Runtime_V1_ImageService.descriptor.fullyQualifiedService]
     }
-    var exports: [String: String] { ["sandbox_image": runtime.config.sandboxImage] }
+    var exports: [String: String] { ["sandbox_image": service.config.sandboxImage] }
+
+    func close() async throws {
+        service.containerEvents.finish()
+    }
 
     static let uri = "io.containerd.grpc.v1.cri"
 
     static let registration = PluginRegistration(
-        type: .grpc, id: "cri", requires: [.metadata], config: CRIConfig.self
+        type: .grpc, id: "cri", requires: [.metadata, ContentPlugin.type, .snapshotter, .differ, .runtime],
+        config: CRIConfig.self
     ) { context in
         let config = try context.config(as: CRIConfig.self)
         let store = try context.plugin(.metadata, as: MetadataPlugin.self).store
         try store.ensureNamespace(Namespace.criName)
-        return CRIPlugin(
-            runtime: CRIRuntimeService(config: config, daemon: context.daemon),
-            images: CRIImageService(config: config))
+        let snapshotter: SnapshotterPlugin
+        do {
+            snapshotter = try context.plugin(.snapshotter, id: config.containerd.snapshotter, as: SnapshotterPlugin.self)
+        } catch {
+            throw CtrError.failedPrecondition("cri: snapshotter \"\(config.containerd.snapshotter)\" is not loaded")
+        }
+        let service = try CRIService(
+            config: config, daemon: context.daemon, metadata: store,
+            content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service,
+            snapshotter: snapshotter.snapshotter,
+            differ: try context.plugin(.differ, as: DifferPlugin.self).differ,
+            tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks,
+            events: context.events, state: context.state, logger: context.logger)
+        service.start()
+        return CRIPlugin(service: service, runtime: CRIRuntimeService(service: service), images: CRIImageService(service: service))
     }
 }

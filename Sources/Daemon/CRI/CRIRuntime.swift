@@ -1,17 +1,148 @@
 import API
 import Core
 import GRPCCore
+import GRPCProtobuf
 import Glibc
 
-/// `runtime.v1.RuntimeService`. Methods not registered here answer UNIMPLEMENTED.
+/// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Methods
+/// not registered here (Exec, Attach, PortForward, CheckpointContainer, the Stream* calls,
+/// metrics descriptors, UpdatePodSandboxResources) answer UNIMPLEMENTED.
 struct CRIRuntimeService: RegistrableRPCService {
-    let config: CRIConfig
-    let daemon: DaemonConfig
+    let service: CRIService
+    var config: CRIConfig { service.config }
+    var daemon: DaemonConfig { service.daemon }
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         typealias Method = Runtime_V1_RuntimeService.Method
         router.unary(Method.Version.descriptor) { (request: Runtime_V1_VersionRequest, _) in version(request) }
         router.unary(Method.Status.descriptor) { (request: Runtime_V1_StatusRequest, _) in status(request) }
+        router.unary(Method.RuntimeConfig.descriptor) { (_: Runtime_V1_RuntimeConfigRequest, _) in
+            Runtime_V1_RuntimeConfigResponse.with { $0.linux.cgroupDriver = .cgroupfs }
+        }
+        router.unary(Method.UpdateRuntimeConfig.descriptor) { (request: Runtime_V1_UpdateRuntimeConfigRequest, _) in
+            service.podCIDR.withLock { $0 = request.runtimeConfig.networkConfig.podCidr }
+            return Runtime_V1_UpdateRuntimeConfigResponse()
+        }
+        registerSandboxes(&router)
+        registerContainers(&router)
+        router.registerHandler(
+            forMethod: Method.GetContainerEvents.descriptor,
+            deserializer: ProtobufDeserializer<Runtime_V1_GetEventsRequest>(),
+            serializer: ProtobufSerializer<Runtime_V1_ContainerEventResponse>()
+        ) { _, _ in
+            let events = service.containerEvents.subscribe()
+            return StreamingServerResponse(of: Runtime_V1_ContainerEventResponse.self) { writer in
+                for await event in events { try await writer.write(event) }
+                return [:]
+            }
+        }
+    }
+
+    func registerSandboxes<Transport: ServerTransport>(_ router: inout RPCRouter<Transport>) {
+        typealias Method = Runtime_V1_RuntimeService.Method
+        router.unary(Method.RunPodSandbox.descriptor) { (request: Runtime_V1_RunPodSandboxRequest, _) in
+            let id = try await service.runPodSandbox(request.config, handler: request.runtimeHandler)
+            return Runtime_V1_RunPodSandboxResponse.with { $0.podSandboxID = id }
+        }
+        router.unary(Method.StopPodSandbox.descriptor) { (request: Runtime_V1_StopPodSandboxRequest, _) in
+            try await service.stopPodSandbox(request.podSandboxID)
+            return Runtime_V1_StopPodSandboxResponse()
+        }
+        router.unary(Method.RemovePodSandbox.descriptor) { (request: Runtime_V1_RemovePodSandboxRequest, _) in
+            try await service.removePodSandbox(request.podSandboxID)
+            return Runtime_V1_RemovePodSandboxResponse()
+        }
+        router.unary(Method.PodSandboxStatus.descriptor) { (request: Runtime_V1_PodSandboxStatusRequest, _) in
+            let sandbox = try service.sandbox(request.podSandboxID)
+            return Runtime_V1_PodSandboxStatusResponse.with {
+                $0.status = service.podSandboxStatus(sandbox)
+                $0.timestamp = Timestamp.now.unixNanos
+                if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
+            }
+        }
+        router.unary(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest, _) in
+            let filter = request.filter
+            let items = service.sandboxes().filter { sandbox in
+                (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
+                    && (!filter.hasState || service.podSandboxStatus(sandbox).state == filter.state.state)
+                    && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
+            }
+            return Runtime_V1_ListPodSandboxResponse.with { $0.items = items.map(service.podSandbox) }
+        }
+        router.unary(Method.PodSandboxStats.descriptor) { (request: Runtime_V1_PodSandboxStatsRequest, _) in
+            let sandbox = try service.sandbox(request.podSandboxID)
+            return Runtime_V1_PodSandboxStatsResponse.with { $0.stats = service.podSandboxStats(sandbox) }
+        }
+        router.unary(Method.ListPodSandboxStats.descriptor) { (request: Runtime_V1_ListPodSandboxStatsRequest, _) in
+            let filter = request.filter
+            let items = service.sandboxes().filter { sandbox in
+                (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
+                    && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
+            }
+            return Runtime_V1_ListPodSandboxStatsResponse.with { $0.stats = items.map(service.podSandboxStats) }
+        }
+    }
+
+    func registerContainers<Transport: ServerTransport>(_ router: inout RPCRouter<Transport>) {
+        typealias Method = Runtime_V1_RuntimeService.Method
+        router.unary(Method.CreateContainer.descriptor) { (request: Runtime_V1_CreateContainerRequest, _) in
+            let id = try await service.createContainer(sandboxID: request.podSandboxID, request.config)
+            return Runtime_V1_CreateContainerResponse.with { $0.containerID = id }
+        }
+        router.unary(Method.StartContainer.descriptor) { (request: Runtime_V1_StartContainerRequest, _) in
+            try await service.startContainer(request.containerID)
+            return Runtime_V1_StartContainerResponse()
+        }
+        router.unary(Method.StopContainer.descriptor) { (request: Runtime_V1_StopContainerRequest, _) in
+            try await service.stopContainer(try service.container(request.containerID).id, timeout: request.timeout)
+            return Runtime_V1_StopContainerResponse()
+        }
+        router.unary(Method.RemoveContainer.descriptor) { (request: Runtime_V1_RemoveContainerRequest, _) in
+            try await service.removeContainer(request.containerID)
+            return Runtime_V1_RemoveContainerResponse()
+        }
+        router.unary(Method.ListContainers.descriptor) { (request: Runtime_V1_ListContainersRequest, _) in
+            let filter = request.filter
+            let items = service.containers().filter { container in
+                (filter.id.isEmpty || container.id.hasPrefix(filter.id))
+                    && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
+                    && (!filter.hasState || CRIService.state(container.status.phase) == filter.state.state)
+                    && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
+            }
+            return Runtime_V1_ListContainersResponse.with { $0.containers = items.map(service.containerSummary) }
+        }
+        router.unary(Method.ContainerStatus.descriptor) { (request: Runtime_V1_ContainerStatusRequest, _) in
+            let container = try service.container(request.containerID)
+            return Runtime_V1_ContainerStatusResponse.with {
+                $0.status = service.containerStatus(container)
+                if request.verbose { $0.info["info"] = service.containerInfo(container) }
+            }
+        }
+        router.unary(Method.UpdateContainerResources.descriptor) { (request: Runtime_V1_UpdateContainerResourcesRequest, _) in
+            try await service.updateResources(try service.container(request.containerID).id, request.linux)
+            return Runtime_V1_UpdateContainerResourcesResponse()
+        }
+        router.unary(Method.ReopenContainerLog.descriptor) { (request: Runtime_V1_ReopenContainerLogRequest, _) in
+            try await service.reopenLog(try service.container(request.containerID).id)
+            return Runtime_V1_ReopenContainerLogResponse()
+        }
+        router.unary(Method.ExecSync.descriptor) { (request: Runtime_V1_ExecSyncRequest, _) in
+            try await service.execSync(request.containerID, command: request.cmd, timeout: request.timeout)
+        }
+        router.unary(Method.ContainerStats.descriptor) { (request: Runtime_V1_ContainerStatsRequest, _) in
+            let container = try service.container(request.containerID)
+            return Runtime_V1_ContainerStatsResponse.with { $0.stats = service.containerStats(container) }
+        }
+        router.unary(Method.ListContainerStats.descriptor) { (request: Runtime_V1_ListContainerStatsRequest, _) in
+            let filter = request.filter
+            let items = service.containers().filter { container in
+                container.status.phase == .running
+                    && (filter.id.isEmpty || container.id.hasPrefix(filter.id))
+                    && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
+                    && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
+            }
+            return Runtime_V1_ListContainerStatsResponse.with { $0.stats = items.map(service.containerStats) }
+        }
     }
 
     func version(_ request: Runtime_V1_VersionRequest) -> Runtime_V1_VersionResponse {
@@ -69,6 +200,7 @@ struct CRIRuntimeService: RegistrableRPCService {
             ])),
             ("maxContainerLogLineSize", .integer(Int64(config.maxContainerLogLineSize))),
             ("restrictOOMScoreAdj", .bool(config.restrictOOMScoreAdj)),
+            ("podCIDR", .string(service.podCIDR.withLock { $0 })),
             ("containerdRootDir", .string(daemon.root)),
             ("containerdEndpoint", .string(daemon.grpc.address)),
             ("rootDir", .string(daemon.root + "/" + CRIPlugin.uri)),

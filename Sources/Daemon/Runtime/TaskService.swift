@@ -86,12 +86,18 @@ public final class TaskService: Sendable {
         public var stdout: String
         public var stderr: String
         public var terminal: Bool
+        /// "cri": `file://` outputs get CRI log records, lines split at `maxLogLine` bytes.
+        public var logFormat: String?
+        public var maxLogLine: Int?
 
-        public init(stdin: String = "", stdout: String = "", stderr: String = "", terminal: Bool = false) {
+        public init(stdin: String = "", stdout: String = "", stderr: String = "", terminal: Bool = false,
+                    logFormat: String? = nil, maxLogLine: Int? = nil) {
             self.stdin = stdin
             self.stdout = stdout
             self.stderr = stderr
             self.terminal = terminal
+            self.logFormat = logFormat
+            self.maxLogLine = maxLogLine
         }
     }
 
@@ -128,6 +134,8 @@ public final class TaskService: Sendable {
             request.stdout = io.stdout
             request.stderr = io.stderr
             request.terminal = io.terminal
+            request.logFormat = io.logFormat
+            request.maxLogLine = io.maxLogLine
             let shim = ShimClient(socket: options.socket)
             let created: ShimProcessState
             do {
@@ -243,6 +251,8 @@ public final class TaskService: Sendable {
         request.stdout = io.stdout
         request.stderr = io.stderr
         request.terminal = io.terminal
+        request.logFormat = io.logFormat
+        request.maxLogLine = io.maxLogLine
         _ = try await entry.shim.send(request)
         events.publish(namespace: namespace, topic: EventTopic.taskExecAdded, event: Containerd_Events_TaskExecAdded.with {
             $0.containerID = id

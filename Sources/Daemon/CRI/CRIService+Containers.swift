@@ -1,0 +1,228 @@
+import API
+import Core
+import Glibc
+import Runtime
+import Snapshots
+
+extension CRIService {
+    /// CreateContainer: the container's spec, snapshot and record; its task starts later.
+    func createContainer(sandboxID: String, _ config: Runtime_V1_ContainerConfig) async throws -> String {
+        let sandbox = try self.sandbox(sandboxID)
+        let metadata = config.metadata
+        guard !metadata.name.isEmpty else {
+            throw CtrError.invalidArgument("container config: metadata.name is required")
+        }
+        var logPath = ""
+        if !config.logPath.isEmpty {
+            guard !config.logPath.hasPrefix("/"), !config.logPath.split(separator: "/").contains("..") else {
+                throw CtrError.invalidArgument(
+                    "container \"\(metadata.name)\": log path \"\(config.logPath)\" must be relative to the pod's log directory, without \"..\"")
+            }
+            guard !sandbox.logDirectory.isEmpty else {
+                throw CtrError.invalidArgument("container \"\(metadata.name)\": a log path needs the pod's log directory")
+            }
+            logPath = sandbox.logDirectory + "/" + config.logPath
+        }
+        guard let image = try await localImage(config.image.image) else {
+            throw CtrError.notFound("container \"\(metadata.name)\": image \"\(config.image.image)\" not found")
+        }
+        let pod = sandbox.config.metadata
+        let name = "\(metadata.name)_\(pod.name)_\(pod.namespace)_\(pod.uid)_\(metadata.attempt)"
+        let id = generateID()
+        try reserve(name, for: id)
+        do {
+            let spec = try CRISpec.container(id: id, config, sandbox: sandbox, image: image, namespace: namespace,
+                                             restrictOOMScoreAdj: self.config.restrictOOMScoreAdj)
+            let status = ContainerStatus(
+                name: name, sandboxID: sandbox.id, image: config.image.image, imageID: image.id,
+                imageRef: image.repoDigests.first ?? image.id, logPath: logPath, phase: .created,
+                createdAt: Timestamp.now.unixNanos)
+            try await createRecord(id: id, kind: "container", labels: config.labels, image: image, spec: spec,
+                                   extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
+                                                CRIRecord.statusExtension: try CRIRecord.encode(status)])
+            update(CRIContainer(id: id, config: config, status: status))
+            emit(.containerCreatedEvent, containerID: id, sandboxID: sandbox.id)
+            return id
+        } catch {
+            release(name)
+            throw error
+        }
+    }
+
+    /// StartContainer: creates the task with its output going to the CRI log file, and starts it.
+    func startContainer(_ id: String) async throws {
+        var container = try self.container(id)
+        guard container.status.phase == .created else {
+            throw CtrError.failedPrecondition("container \"\(id)\" is \(container.status.phase.rawValue), not created")
+        }
+        let sandbox = try self.sandbox(container.status.sandboxID)
+        guard sandbox.status.phase == .ready else {
+            throw CtrError.failedPrecondition("container \"\(id)\": pod sandbox \"\(sandbox.id)\" is not ready")
+        }
+        var io = TaskService.IO(terminal: container.config.tty)
+        if !container.status.logPath.isEmpty {
+            let directory = String(container.status.logPath[..<(container.status.logPath.lastIndex(of: "/") ?? container.status.logPath.endIndex)])
+            try makeDirectories(directory)
+            io.stdout = "file://" + container.status.logPath
+            io.stderr = container.config.tty ? "" : "file://" + container.status.logPath
+            io.logFormat = "cri"
+            io.maxLogLine = self.config.maxContainerLogLineSize
+        }
+        let mounts = try snapshotter.mounts(namespace, key: id)
+        do {
+            _ = try await tasks.create(namespace, id, rootfs: mounts, io: io)
+            let started = try await tasks.start(namespace, id, execID: nil)
+            container.status.pid = started.pid
+            container.status.startedAt = Timestamp.now.unixNanos
+            container.status.phase = .running
+        } catch {
+            _ = try? await tasks.delete(namespace, id, execID: nil)
+            container.status.phase = .exited
+            container.status.finishedAt = Timestamp.now.unixNanos
+            container.status.exitCode = 128
+            container.status.reason = "StartError"
+            container.status.message = (error as? CtrError)?.message ?? "\(error)"
+            update(container)
+            try? persist(container)
+            throw error
+        }
+        update(container)
+        try persist(container)
+        emit(.containerStartedEvent, containerID: id, sandboxID: sandbox.id)
+    }
+
+    /// StopContainer: the image's stop signal (SIGTERM), then SIGKILL once `timeout` seconds
+    /// pass. Stopping a stopped container succeeds.
+    func stopContainer(_ id: String, timeout: Int64) async throws {
+        let container = try self.container(id)
+        guard container.status.phase == .running else { return }
+        if timeout > 0 {
+            try? await tasks.kill(namespace, container.id, execID: nil, signal: stopSignal(container), all: false)
+            if let exited = try await waitExit(container.id, seconds: timeout) {
+                await handleExit(container.id, status: Int32(bitPattern: exited.exitStatus), at: exited.exitedAt)
+                return
+            }
+        }
+        try? await tasks.kill(namespace, container.id, execID: nil, signal: SIGKILL, all: true)
+        let exited = try await waitExit(container.id, seconds: 30)
+        await handleExit(container.id, status: Int32(bitPattern: exited?.exitStatus ?? 137),
+                         at: exited?.exitedAt ?? Timestamp.now.unixNanos)
+    }
+
+    /// The task's exit, or nil when it does not exit within `seconds`.
+    func waitExit(_ id: String, seconds: Int64) async throws -> ShimProcessStateBox? {
+        let tasks = self.tasks
+        let namespace = self.namespace
+        return try await withThrowingTaskGroup(of: ShimProcessStateBox?.self) { group in
+            group.addTask {
+                do {
+                    let state = try await tasks.wait(namespace, id, execID: nil)
+                    return ShimProcessStateBox(exitStatus: state.exitStatus, exitedAt: state.exitedAt)
+                } catch where CtrError.is(error, .notFound) {
+                    return ShimProcessStateBox(exitStatus: 0, exitedAt: Timestamp.now.unixNanos)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    func stopSignal(_ container: CRIContainer) -> Int32 {
+        SIGTERM
+    }
+
+    /// RemoveContainer: a running container is killed first; record, snapshot and task go.
+    /// Removing an unknown container succeeds.
+    func removeContainer(_ id: String) async throws {
+        guard let container = try? self.container(id) else { return }
+        if container.status.phase == .running { try await stopContainer(container.id, timeout: 0) }
+        _ = try? await tasks.delete(namespace, container.id, execID: nil)
+        removeRecord(container.id)
+        store.withLock { store in
+            store.containers[container.id] = nil
+            store.names[container.status.name] = nil
+        }
+        emit(.containerDeletedEvent, containerID: container.id, sandboxID: container.status.sandboxID)
+    }
+
+    func containers() -> [CRIContainer] {
+        store.withLock { Array($0.containers.values) }.sorted { $0.status.createdAt < $1.status.createdAt }
+    }
+
+    /// UpdateContainerResources: new CPU and memory limits for a running container's cgroup.
+    func updateResources(_ id: String, _ resources: Runtime_V1_LinuxContainerResources) async throws {
+        let container = try self.container(id)
+        guard container.status.phase == .running || container.status.phase == .created else {
+            throw CtrError.failedPrecondition("container \"\(id)\" is \(container.status.phase.rawValue)")
+        }
+        var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
+        spec.linux?.resources = OCISpec.Resources()
+        try CRISpec.applyResources(resources, to: &spec, restrictOOMScoreAdj: config.restrictOOMScoreAdj)
+        var updated = container
+        updated.config.linux.resources = resources
+        if container.status.phase == .running, let linux = spec.linux?.resources {
+            var request = ShimRequest(op: .update)
+            let document = JSONValue.object([
+                ("memory", linux.memory?.limit.map { .object([("limit", .integer($0))]) } ?? .object([])),
+                ("cpu", .object([
+                    ("shares", linux.cpu?.shares.map { .integer(Int64($0)) } ?? .null),
+                    ("quota", linux.cpu?.quota.map { .integer($0) } ?? .null),
+                    ("period", linux.cpu?.period.map { .integer(Int64($0)) } ?? .null),
+                    ("cpus", linux.cpu?.cpus.map { .string($0) } ?? .null),
+                    ("mems", linux.cpu?.mems.map { .string($0) } ?? .null),
+                ].filter { $0.1 != .null })),
+            ])
+            request.document = document.serialized()
+            _ = try await tasks.simple(namespace, id, request)
+        }
+        update(updated)
+        var record = try metadata.container(namespace, id)
+        record.extensions[CRIRecord.configExtension] = try CRIRecord.message(updated.config)
+        _ = try metadata.updateContainer(namespace, record, paths: ["extensions." + CRIRecord.configExtension])
+    }
+
+    func reopenLog(_ id: String) async throws {
+        let container = try self.container(id)
+        guard container.status.phase == .running else {
+            throw CtrError.failedPrecondition("container \"\(id)\" is not running")
+        }
+        _ = try await tasks.simple(namespace, id, ShimRequest(op: .reopenLog))
+    }
+
+    /// Publishes a container event with the pod's and the pod's containers' statuses.
+    func emit(_ type: Runtime_V1_ContainerEventType, containerID: String, sandboxID: String) {
+        guard containerEvents.hasSubscribers else { return }
+        var event = Runtime_V1_ContainerEventResponse.with {
+            $0.containerID = containerID
+            $0.containerEventType = type
+            $0.createdAt = Timestamp.now.unixNanos
+        }
+        if let sandbox = try? self.sandbox(sandboxID) {
+            event.podSandboxStatus = podSandboxStatus(sandbox)
+            event.containersStatuses = containers().filter { $0.status.sandboxID == sandboxID }.map(containerStatus)
+        }
+        containerEvents.publish(event)
+    }
+}
+
+/// A task's exit as the stop path needs it.
+struct ShimProcessStateBox: Sendable {
+    var exitStatus: UInt32
+    var exitedAt: Int64
+}
+
+/// `mkdir -p`.
+func makeDirectories(_ path: String) throws(CtrError) {
+    var current = ""
+    for component in path.split(separator: "/") {
+        current += "/" + component
+        if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            throw .internalError("create directory \(current): \(UnixSocket.describe(errno))")
+        }
+    }
+}

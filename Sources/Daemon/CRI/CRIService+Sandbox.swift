@@ -1,0 +1,209 @@
+import API
+import Core
+import Glibc
+import Snapshots
+
+extension CRIService {
+    /// RunPodSandbox: the sandbox image (pulled when absent), a pinned network namespace wired
+    /// by CNI, the sandbox's hosts/hostname/resolv.conf, and the pause container running in it.
+    /// Anything done is undone when a later step fails.
+    func runPodSandbox(_ config: Runtime_V1_PodSandboxConfig, handler: String) async throws -> String {
+        let metadata = config.metadata
+        guard !metadata.name.isEmpty, !metadata.namespace.isEmpty else {
+            throw CtrError.invalidArgument("pod sandbox config: metadata.name and metadata.namespace are required")
+        }
+        let handlerName = handler.isEmpty ? self.config.containerd.defaultRuntimeName : handler
+        guard self.config.containerd.runtimes[handlerName] != nil else {
+            throw CtrError.invalidArgument("pod sandbox \"\(metadata.name)\": unknown runtime handler \"\(handler)\"")
+        }
+        if !config.logDirectory.isEmpty {
+            guard config.logDirectory.hasPrefix("/"), !config.logDirectory.split(separator: "/").contains("..") else {
+                throw CtrError.invalidArgument(
+                    "pod sandbox \"\(metadata.name)\": log directory \"\(config.logDirectory)\" must be an absolute path without \"..\"")
+            }
+        }
+        let id = generateID()
+        let name = "\(metadata.name)_\(metadata.namespace)_\(metadata.uid)_\(metadata.attempt)"
+        try reserve(name, for: id)
+        var undo: [@Sendable () async -> Void] = [{ [self] in release(name) }]
+        do {
+            let image = try await ensureImage(self.config.sandboxImage)
+            let root = state + "/sandboxes/" + id
+            try makeDirectory(root, mode: 0o755)
+            undo.append { try? FileTree.remove(root) }
+            var sandbox = Sandbox(id: id, config: config, status: SandboxStatus(
+                name: name, phase: .notReady, createdAt: Timestamp.now.unixNanos, netns: "", ips: [],
+                runtimeHandler: handlerName, pid: 0, root: root))
+            try writeSandboxFiles(sandbox)
+            if !sandbox.hostNetwork {
+                let netns = state + "/netns/" + id
+                try NetworkNamespace.create(netns)
+                undo.append { NetworkNamespace.remove(netns) }
+                sandbox.status.netns = netns
+                let attachment = attachment(sandbox)
+                undo.append { [cni] in try? await BlockingThread.run { try cni.delete(attachment) } }
+                let cni = self.cni
+                sandbox.status.ips = try await BlockingThread.run { try cni.add(attachment) }
+            }
+            let spec = CRISpec.sandbox(sandbox, image: image, namespace: namespace)
+            try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
+                                   extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
+                                                CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])
+            undo.append { [self] in removeRecord(id) }
+            let mounts = try snapshotter.mounts(namespace, key: id)
+            _ = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO())
+            undo.append { [self] in
+                _ = try? await tasks.kill(namespace, id, execID: nil, signal: SIGKILL, all: true)
+                _ = try? await tasks.wait(namespace, id, execID: nil)
+                _ = try? await tasks.delete(namespace, id, execID: nil)
+            }
+            let started = try await tasks.start(namespace, id, execID: nil)
+            sandbox.status.pid = started.pid
+            sandbox.status.phase = .ready
+            update(sandbox)
+            try persist(sandbox)
+            return id
+        } catch {
+            for step in undo.reversed() { await step() }
+            throw error
+        }
+    }
+
+    func attachment(_ sandbox: Sandbox) -> CNIAttachment {
+        let metadata = sandbox.config.metadata
+        let mappings: [JSONValue] = sandbox.config.portMappings.filter { $0.hostPort > 0 }.map { mapping in
+            let proto: String
+            switch mapping.protocol {
+            case .udp: proto = "udp"
+            case .sctp: proto = "sctp"
+            default: proto = "tcp"
+            }
+            var fields: [(String, JSONValue)] = [("hostPort", .integer(Int64(mapping.hostPort))),
+                                                 ("containerPort", .integer(Int64(mapping.containerPort))),
+                                                 ("protocol", .string(proto))]
+            if !mapping.hostIp.isEmpty { fields.append(("hostIP", .string(mapping.hostIp))) }
+            return .object(fields)
+        }
+        return CNIAttachment(sandboxID: sandbox.id, netns: sandbox.status.netns, podName: metadata.name,
+                             podNamespace: metadata.namespace, podUID: metadata.uid, portMappings: mappings)
+    }
+
+    /// hostname, hosts and resolv.conf for the pod's containers (bind-mounted into each).
+    func writeSandboxFiles(_ sandbox: Sandbox) throws(CtrError) {
+        let config = sandbox.config
+        var hostname = config.hostname
+        if hostname.isEmpty || sandbox.hostNetwork {
+            hostname = (readTextFile("/proc/sys/kernel/hostname") ?? "localhost").trimmed
+        }
+        try writeFileAtomically(sandbox.status.root + "/hostname", Array((hostname + "\n").utf8), mode: 0o644)
+        let hosts = sandbox.hostNetwork ? (readTextFile("/etc/hosts") ?? "")
+            : "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+        try writeFileAtomically(sandbox.status.root + "/hosts", Array(hosts.utf8), mode: 0o644)
+        let dns = config.dnsConfig
+        var resolv: String
+        if dns.servers.isEmpty && dns.searches.isEmpty && dns.options.isEmpty {
+            resolv = readTextFile("/etc/resolv.conf") ?? ""
+        } else {
+            resolv = ""
+            if !dns.searches.isEmpty { resolv += "search " + dns.searches.joined(separator: " ") + "\n" }
+            for server in dns.servers { resolv += "nameserver \(server)\n" }
+            if !dns.options.isEmpty { resolv += "options " + dns.options.joined(separator: " ") + "\n" }
+        }
+        try writeFileAtomically(sandbox.status.root + "/resolv.conf", Array(resolv.utf8), mode: 0o644)
+    }
+
+    /// The container record (and its snapshot, prepared from the image's top layer under a
+    /// lease until the record holds it).
+    func createRecord(id: String, kind: String, labels: [String: String], image: CRIImage, spec: OCISpec,
+                      extensions: [String: TypedValue]) async throws {
+        let lease = "cri-create-\(id)"
+        _ = try metadata.createLease(namespace, Lease(id: lease, createdAt: .now, labels: [
+            WellKnownLabels.gcExpire: RFC3339.format(Timestamp(seconds: Timestamp.now.seconds + 600)),
+        ]))
+        defer { try? metadata.deleteLease(namespace, lease) }
+        let snapshotterName = config.containerd.snapshotter
+        _ = try snapshotter.prepare(namespace, key: id, parent: image.resolved.chainID.description, labels: [:], lease: lease)
+        do {
+            var all = labels.filter { (try? Labels.validate([$0.key: $0.value])) != nil }
+            all[CRIRecord.kindLabel] = kind
+            _ = try metadata.createContainer(namespace, Container(
+                id: id, labels: all, image: image.repoTags.first ?? image.id,
+                runtime: Container.Runtime(name: "io.containerd.runc.v2"),
+                spec: TypedValue(typeURL: OCISpec.typeURL, value: try spec.encoded()),
+                snapshotter: snapshotterName, snapshotKey: id, extensions: extensions))
+        } catch {
+            try? snapshotter.remove(namespace, key: id)
+            throw error
+        }
+    }
+
+    func removeRecord(_ id: String) {
+        try? metadata.deleteContainer(namespace, id)
+        try? snapshotter.remove(namespace, key: id)
+    }
+
+    /// StopPodSandbox: stops every container of the pod, the pause container, and tears the
+    /// network down. Stopping a stopped (or unknown) sandbox succeeds.
+    func stopPodSandbox(_ id: String) async throws {
+        guard let sandbox = try? self.sandbox(id) else { return }
+        let members = store.withLock { $0.containers.values.filter { $0.status.sandboxID == sandbox.id }.map(\.id) }
+        for container in members {
+            try await stopContainer(container, timeout: 0)
+        }
+        if (try? await tasks.state(namespace, sandbox.id, execID: nil)) != nil {
+            try? await tasks.kill(namespace, sandbox.id, execID: nil, signal: SIGKILL, all: true)
+            let waited = try? await tasks.wait(namespace, sandbox.id, execID: nil)
+            await handleExit(sandbox.id, status: Int32(bitPattern: waited?.exitStatus ?? 137),
+                             at: waited?.exitedAt ?? Timestamp.now.unixNanos)
+        }
+        var current = try self.sandbox(sandbox.id)
+        if !current.status.netns.isEmpty {
+            let attachment = attachment(current)
+            let cni = self.cni
+            try await BlockingThread.run { try cni.delete(attachment) }
+            NetworkNamespace.remove(current.status.netns)
+            current.status.netns = ""
+        }
+        current.status.phase = .notReady
+        update(current)
+        try persist(current)
+    }
+
+    /// RemovePodSandbox: stops it if needed, removes its containers, record, snapshot and files.
+    func removePodSandbox(_ id: String) async throws {
+        guard let sandbox = try? self.sandbox(id) else { return }
+        try await stopPodSandbox(sandbox.id)
+        let members = store.withLock { $0.containers.values.filter { $0.status.sandboxID == sandbox.id }.map(\.id) }
+        for container in members { try await removeContainer(container) }
+        removeRecord(sandbox.id)
+        try? FileTree.remove(sandbox.status.root)
+        store.withLock { store in
+            store.sandboxes[sandbox.id] = nil
+            store.names[sandbox.status.name] = nil
+        }
+    }
+
+    func sandboxes() -> [Sandbox] {
+        store.withLock { Array($0.sandboxes.values) }.sorted { $0.status.createdAt < $1.status.createdAt }
+    }
+}
+
+/// Network namespaces pinned by a bind mount on a file, so they outlive their processes.
+enum NetworkNamespace {
+    static func create(_ path: String) throws(CtrError) {
+        let fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard fd >= 0 else { throw .internalError("create network namespace \(path): \(UnixSocket.describe(errno))") }
+        close(fd)
+        let result = try Subprocess.run(["unshare", "--net=" + path, "true"])
+        if result.status != 0 {
+            unlink(path)
+            throw .internalError("create network namespace \(path): \(result.error.trimmed)")
+        }
+    }
+
+    static func remove(_ path: String) {
+        _ = umount2(path, Int32(MNT_DETACH))
+        unlink(path)
+    }
+}

@@ -1,0 +1,217 @@
+import API
+import Core
+import Glibc
+import Logging
+import Snapshots
+import Store
+import Synchronization
+
+/// The CRI plugin's domain side: pods and containers of namespace `k8s.io` on the daemon's own
+/// content store, snapshotter, differ and task service, called in process. The gRPC adapters
+/// (`CRIRuntimeService`, `CRIImageService`) decode, call and encode.
+final class CRIService: Sendable {
+    struct Store: Sendable {
+        var sandboxes: [String: Sandbox] = [:]
+        var containers: [String: CRIContainer] = [:]
+        /// Reserved names (sandbox and container names are unique) → ID.
+        var names: [String: String] = [:]
+    }
+
+    let config: CRIConfig
+    let daemon: DaemonConfig
+    let namespace = Namespace.criName
+    let metadata: MetadataStore
+    let content: ContentService
+    let snapshotter: LocalSnapshotter
+    let differ: LocalDiffService
+    let tasks: TaskService
+    let events: EventExchange
+    let logger: Logger
+    /// The plugin's state directory: sandbox files, CNI cache, netns pins, exec output.
+    let state: String
+    let cni: CNIRunner
+    let store = Mutex<Store>(Store())
+    let containerEvents = CRIEventHub()
+    let podCIDR = Mutex<String>("")
+    let imageCache = Mutex<[Digest: ResolvedImage]>([:])
+
+    init(config: CRIConfig, daemon: DaemonConfig, metadata: MetadataStore, content: ContentService,
+         snapshotter: LocalSnapshotter, differ: LocalDiffService, tasks: TaskService, events: EventExchange,
+         state: String, logger: Logger) throws(CtrError) {
+        self.config = config
+        self.daemon = daemon
+        self.metadata = metadata
+        self.content = content
+        self.snapshotter = snapshotter
+        self.differ = differ
+        self.tasks = tasks
+        self.events = events
+        self.state = state
+        self.logger = logger
+        self.cni = CNIRunner(binDirs: config.cni.binDir.split(separator: ":").map(String.init),
+                             confDir: config.cni.confDir, cacheDir: state + "/cni")
+        for directory in [state, state + "/sandboxes", state + "/netns", state + "/exec"] {
+            try makeDirectory(directory, mode: 0o711)
+        }
+        try load()
+    }
+
+    /// Reads every sandbox and container record of namespace `k8s.io`.
+    func load() throws(CtrError) {
+        var loaded = Store()
+        for record in try metadata.containers(namespace) {
+            switch record.labels[CRIRecord.kindLabel] {
+            case "sandbox":
+                guard let config = CRIRecord.message(Runtime_V1_PodSandboxConfig.self, record.extensions[CRIRecord.configExtension]),
+                      let status = CRIRecord.decode(SandboxStatus.self, record.extensions[CRIRecord.statusExtension])
+                else { continue }
+                loaded.sandboxes[record.id] = Sandbox(id: record.id, config: config, status: status)
+                loaded.names[status.name] = record.id
+            case "container":
+                guard let config = CRIRecord.message(Runtime_V1_ContainerConfig.self, record.extensions[CRIRecord.configExtension]),
+                      let status = CRIRecord.decode(ContainerStatus.self, record.extensions[CRIRecord.statusExtension])
+                else { continue }
+                loaded.containers[record.id] = CRIContainer(id: record.id, config: config, status: status)
+                loaded.names[status.name] = record.id
+            default:
+                continue
+            }
+        }
+        store.withLock { $0 = loaded }
+    }
+
+    /// Starts following task exits and settles what changed while the daemon was down.
+    func start() {
+        let exits: AsyncStream<EventEnvelope>
+        do {
+            exits = try events.subscribe(filters: ["topic==\"\(EventTopic.taskExit)\",namespace==\"\(namespace)\""])
+        } catch {
+            logger.error("cannot follow task exits", metadata: ["error": "\(error)"])
+            return
+        }
+        Task.detached { [self] in
+            for await envelope in exits {
+                guard let exit = try? Containerd_Events_TaskExit(serializedBytes: envelope.event.value),
+                      exit.id == exit.containerID else { continue }
+                await handleExit(exit.containerID, status: Int32(bitPattern: exit.exitStatus),
+                                 at: Timestamp(exit.exitedAt).unixNanos)
+            }
+        }
+        Task.detached { [self] in await reconcile() }
+    }
+
+    /// Containers and sandboxes recorded running whose task has stopped (or is gone) are settled.
+    func reconcile() async {
+        let running = store.withLock { store in
+            store.containers.values.filter { $0.status.phase == .running }.map(\.id)
+                + store.sandboxes.values.filter { $0.status.phase == .ready }.map(\.id)
+        }
+        for id in running {
+            let taskState = try? await tasks.state(namespace, id, execID: nil)
+            if taskState == nil || taskState?.status == .stopped {
+                await handleExit(id, status: Int32(bitPattern: taskState?.exitStatus ?? 255),
+                                 at: taskState?.exitedAt ?? Timestamp.now.unixNanos)
+            }
+        }
+    }
+
+    /// Records the exit of a container's or sandbox's init process and deletes its task (the
+    /// shim goes, the rootfs is unmounted). Idempotent.
+    func handleExit(_ id: String, status: Int32, at: Int64) async {
+        enum Target { case container(CRIContainer), sandbox(Sandbox), none }
+        let target: Target = store.withLock { store in
+            if var container = store.containers[id], container.status.phase == .running {
+                container.status.phase = .exited
+                container.status.exitCode = status
+                container.status.finishedAt = at
+                container.status.reason = status == 0 ? "Completed" : "Error"
+                if Self.oomKilled(cgroup: (try? self.tasks.cgroupPath(self.namespace, id)) ?? "") {
+                    container.status.reason = "OOMKilled"
+                }
+                store.containers[id] = container
+                return .container(container)
+            }
+            if var sandbox = store.sandboxes[id], sandbox.status.phase == .ready {
+                sandbox.status.phase = .notReady
+                store.sandboxes[id] = sandbox
+                return .sandbox(sandbox)
+            }
+            return .none
+        }
+        switch target {
+        case .container(let container):
+            try? persist(container)
+            emit(.containerStoppedEvent, containerID: id, sandboxID: container.status.sandboxID)
+        case .sandbox(let sandbox):
+            try? persist(sandbox)
+        case .none:
+            break
+        }
+        _ = try? await tasks.delete(namespace, id, execID: nil)
+    }
+
+    /// Whether the memory cgroup recorded an OOM kill.
+    static func oomKilled(cgroup: String) -> Bool {
+        guard !cgroup.isEmpty, let text = readTextFile("/sys/fs/cgroup/memory" + cgroup + "/memory.oom_control") else {
+            return false
+        }
+        return text.split(separator: "\n").contains { $0.hasPrefix("oom_kill ") && !$0.hasSuffix(" 0") }
+    }
+
+    // MARK: Records
+
+    func persist(_ sandbox: Sandbox) throws(CtrError) {
+        var record = try metadata.container(namespace, sandbox.id)
+        record.extensions[CRIRecord.statusExtension] = try CRIRecord.encode(sandbox.status)
+        _ = try metadata.updateContainer(namespace, record, paths: ["extensions." + CRIRecord.statusExtension])
+    }
+
+    func persist(_ container: CRIContainer) throws(CtrError) {
+        var record = try metadata.container(namespace, container.id)
+        record.extensions[CRIRecord.statusExtension] = try CRIRecord.encode(container.status)
+        _ = try metadata.updateContainer(namespace, record, paths: ["extensions." + CRIRecord.statusExtension])
+    }
+
+    func reserve(_ name: String, for id: String) throws(CtrError) {
+        try store.withLock { (store) throws(CtrError) in
+            if let holder = store.names[name], holder != id {
+                throw .alreadyExists("name \"\(name)\" is reserved for \"\(holder)\"")
+            }
+            store.names[name] = id
+        }
+    }
+
+    func release(_ name: String) {
+        store.withLock { _ = $0.names.removeValue(forKey: name) }
+    }
+
+    func sandbox(_ id: String) throws(CtrError) -> Sandbox {
+        guard let sandbox = store.withLock({ store in Self.find(id, in: store.sandboxes) }) else {
+            throw .notFound("pod sandbox \"\(id)\": not found")
+        }
+        return sandbox
+    }
+
+    func container(_ id: String) throws(CtrError) -> CRIContainer {
+        guard let container = store.withLock({ store in Self.find(id, in: store.containers) }) else {
+            throw .notFound("container \"\(id)\": not found")
+        }
+        return container
+    }
+
+    /// By full ID, or by a unique ID prefix (crictl passes truncated IDs).
+    static func find<T>(_ id: String, in table: [String: T]) -> T? {
+        if let exact = table[id] { return exact }
+        guard !id.isEmpty else { return nil }
+        let matches = table.filter { $0.key.hasPrefix(id) }
+        return matches.count == 1 ? matches.first?.value : nil
+    }
+
+    func update(_ container: CRIContainer) {
+        store.withLock { $0.containers[container.id] = container }
+    }
+
+    func update(_ sandbox: Sandbox) {
+        store.withLock { $0.sandboxes[sandbox.id] = sandbox }
+    }
+}

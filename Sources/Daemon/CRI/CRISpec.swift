@@ -1,0 +1,227 @@
+import API
+import Core
+import Glibc
+
+/// OCI specs for pod sandboxes (the pause container) and for the containers of a pod, as
+/// containerd's CRI plugin builds them from the CRI configs.
+enum CRISpec {
+    static func cgroupsPath(parent: String, id: String, namespace: String) -> String {
+        parent.isEmpty ? "/\(namespace)/\(id)" : (parent.hasSuffix("/") ? parent + id : parent + "/" + id)
+    }
+
+    /// The pause container: its own pid, ipc and uts namespaces (unless the pod uses the host's)
+    /// and the pinned network namespace.
+    static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String) -> OCISpec {
+        let config = sandbox.config
+        let options = config.linux.securityContext.namespaceOptions
+        var spec = OCISpec.defaultSpec(id: sandbox.id, namespace: namespace)
+        spec.apply(imageConfig: image.resolved.runConfig, args: [])
+        if !sandbox.hostNetwork { spec.hostname = config.hostname }
+        var namespaces: [OCISpec.Namespace] = [OCISpec.Namespace(type: "mount")]
+        if options.pid != .node { namespaces.append(OCISpec.Namespace(type: "pid")) }
+        if options.ipc != .node { namespaces.append(OCISpec.Namespace(type: "ipc")) }
+        if !sandbox.hostNetwork {
+            namespaces.append(OCISpec.Namespace(type: "uts"))
+            namespaces.append(OCISpec.Namespace(type: "network", path: sandbox.status.netns))
+        }
+        spec.linux?.namespaces = namespaces
+        spec.linux?.cgroupsPath = cgroupsPath(parent: config.linux.cgroupParent, id: sandbox.id, namespace: namespace)
+        if !config.linux.sysctls.isEmpty { spec.linux?.sysctl = config.linux.sysctls }
+        let security = config.linux.securityContext
+        if security.hasRunAsUser { spec.process?.user.uid = UInt32(clamping: security.runAsUser.value) }
+        if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
+        if security.readonlyRootfs { spec.root?.readonly = true }
+        if security.privileged { makePrivileged(&spec) }
+        spec.annotations = [
+            "io.kubernetes.cri.container-type": "sandbox",
+            "io.kubernetes.cri.sandbox-id": sandbox.id,
+            "io.kubernetes.cri.sandbox-name": config.metadata.name,
+            "io.kubernetes.cri.sandbox-namespace": config.metadata.namespace,
+            "io.kubernetes.cri.sandbox-uid": config.metadata.uid,
+            "io.kubernetes.cri.sandbox-log-directory": config.logDirectory,
+            "io.kubernetes.cri.image-name": image.repoTags.first ?? image.id,
+        ]
+        return spec
+    }
+
+    /// A container of the pod: the pod's namespaces joined through the pause process, the
+    /// image's defaults overridden by the config, security context and resources honoured.
+    static func container(id: String, _ config: Runtime_V1_ContainerConfig, sandbox: Sandbox, image: CRIImage,
+                          namespace: String, restrictOOMScoreAdj: Bool) throws(CtrError) -> OCISpec {
+        var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
+        let runConfig = image.resolved.runConfig
+        // CRI: `command` replaces the image's entrypoint, `args` its command.
+        if !config.command.isEmpty {
+            spec.process?.args = config.command + config.args
+            spec.apply(imageConfig: runConfig, args: ["placeholder"])
+            spec.process?.args = config.command + config.args
+        } else {
+            spec.apply(imageConfig: runConfig, args: config.args)
+        }
+        if spec.process?.args.isEmpty ?? true {
+            throw .invalidArgument("container \"\(config.metadata.name)\": no command given and the image has none")
+        }
+        var env = spec.process?.env ?? []
+        for variable in config.envs {
+            env.removeAll { $0.hasPrefix(variable.key + "=") }
+            env.append(variable.key + "=" + variable.value)
+        }
+        spec.process?.env = env
+        if !config.workingDir.isEmpty { spec.process?.cwd = config.workingDir }
+        spec.process?.terminal = config.tty
+
+        // Mounts: the sandbox's hosts, hostname and resolv.conf, then the config's own.
+        var mounts = spec.mounts ?? []
+        let own = Set(config.mounts.map(\.containerPath))
+        for (name, path) in [("hosts", "/etc/hosts"), ("hostname", "/etc/hostname"), ("resolv.conf", "/etc/resolv.conf")]
+        where !own.contains(path) {
+            let source = sandbox.status.root + "/" + name
+            if access(source, F_OK) == 0 {
+                mounts.append(OCISpec.Mount(destination: path, type: "bind", source: source,
+                                            options: ["rbind", "rprivate", config.linux.securityContext.readonlyRootfs ? "ro" : "rw"]))
+            }
+        }
+        for mount in config.mounts {
+            guard mount.containerPath.hasPrefix("/") else {
+                throw .invalidArgument("container \"\(config.metadata.name)\": mount path \"\(mount.containerPath)\" is not absolute")
+            }
+            guard mount.hostPath.hasPrefix("/") else {
+                throw .invalidArgument("container \"\(config.metadata.name)\": mount source \"\(mount.hostPath)\" is not absolute")
+            }
+            if access(mount.hostPath, F_OK) != 0 {
+                // kubelet's behaviour: a missing host directory is created.
+                _ = mkdir(mount.hostPath, 0o755)
+            }
+            let propagation: String
+            switch mount.propagation {
+            case .propagationBidirectional: propagation = "rshared"
+            case .propagationHostToContainer: propagation = "rslave"
+            default: propagation = "rprivate"
+            }
+            mounts.removeAll { $0.destination == mount.containerPath }
+            mounts.append(OCISpec.Mount(destination: mount.containerPath, type: "bind", source: mount.hostPath,
+                                        options: ["rbind", propagation, mount.readonly ? "ro" : "rw"]))
+        }
+        spec.mounts = mounts
+
+        // Namespaces: the pod's, through the pause process.
+        let security = config.linux.securityContext
+        let options = security.namespaceOptions
+        let pause = sandbox.status.pid
+        var namespaces: [OCISpec.Namespace] = [OCISpec.Namespace(type: "mount")]
+        if !sandbox.hostNetwork {
+            namespaces.append(OCISpec.Namespace(type: "network", path: sandbox.status.netns))
+            namespaces.append(OCISpec.Namespace(type: "uts", path: "/proc/\(pause)/ns/uts"))
+        }
+        if options.ipc != .node { namespaces.append(OCISpec.Namespace(type: "ipc", path: "/proc/\(pause)/ns/ipc")) }
+        switch options.pid {
+        case .pod: namespaces.append(OCISpec.Namespace(type: "pid", path: "/proc/\(pause)/ns/pid"))
+        case .container: namespaces.append(OCISpec.Namespace(type: "pid"))
+        case .node: break
+        case .target:
+            throw .invalidArgument("container \"\(config.metadata.name)\": pid namespace mode TARGET is not supported")
+        default: namespaces.append(OCISpec.Namespace(type: "pid"))
+        }
+        spec.linux?.namespaces = namespaces
+        spec.linux?.cgroupsPath = cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: id, namespace: namespace)
+
+        // Security context.
+        if security.privileged {
+            guard sandbox.config.linux.securityContext.privileged else {
+                throw .invalidArgument("container \"\(config.metadata.name)\": a privileged container needs a privileged pod sandbox")
+            }
+            makePrivileged(&spec)
+        } else {
+            var capabilities = Set(OCISpec.defaultCapabilities)
+            for name in security.capabilities.addCapabilities {
+                if name.uppercased() == "ALL" { capabilities.formUnion(OCISpec.allCapabilities) } else { capabilities.insert(capName(name)) }
+            }
+            for name in security.capabilities.dropCapabilities {
+                if name.uppercased() == "ALL" { capabilities.removeAll() } else { capabilities.remove(capName(name)) }
+            }
+            let list = capabilities.sorted()
+            spec.process?.capabilities = OCISpec.Capabilities(bounding: list, effective: list, inheritable: nil,
+                                                              permitted: list, ambient: nil)
+            if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
+            if !security.readonlyPaths.isEmpty { spec.linux?.readonlyPaths = security.readonlyPaths }
+        }
+        if security.hasRunAsUser {
+            guard security.runAsUser.value >= 0 else {
+                throw .invalidArgument("container \"\(config.metadata.name)\": run_as_user \(security.runAsUser.value) is negative")
+            }
+            spec.process?.user.uid = UInt32(clamping: security.runAsUser.value)
+        }
+        if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
+        if !security.supplementalGroups.isEmpty {
+            spec.process?.user.additionalGids = security.supplementalGroups.map { UInt32(clamping: $0) }
+        }
+        if !security.runAsUsername.isEmpty {
+            throw .invalidArgument("container \"\(config.metadata.name)\": run_as_username is not supported yet; use run_as_user")
+        }
+        spec.process?.noNewPrivileges = security.noNewPrivs
+        if security.readonlyRootfs { spec.root?.readonly = true }
+
+        try applyResources(config.linux.resources, to: &spec, restrictOOMScoreAdj: restrictOOMScoreAdj)
+        spec.annotations = [
+            "io.kubernetes.cri.container-type": "container",
+            "io.kubernetes.cri.container-name": config.metadata.name,
+            "io.kubernetes.cri.sandbox-id": sandbox.id,
+            "io.kubernetes.cri.sandbox-name": sandbox.config.metadata.name,
+            "io.kubernetes.cri.sandbox-namespace": sandbox.config.metadata.namespace,
+            "io.kubernetes.cri.sandbox-uid": sandbox.config.metadata.uid,
+            "io.kubernetes.cri.image-name": config.image.image,
+        ]
+        return spec
+    }
+
+    /// CPU and memory limits; `oom_score_adj` never below the daemon's own when restricted (and
+    /// never negative: lowering it needs CAP_SYS_RESOURCE).
+    static func applyResources(_ resources: Runtime_V1_LinuxContainerResources, to spec: inout OCISpec,
+                               restrictOOMScoreAdj: Bool) throws(CtrError) {
+        var linux = spec.linux?.resources ?? OCISpec.Resources()
+        var cpu = linux.cpu ?? OCISpec.CPU()
+        if resources.cpuShares > 0 { cpu.shares = UInt64(resources.cpuShares) }
+        if resources.cpuQuota > 0 { cpu.quota = resources.cpuQuota }
+        if resources.cpuPeriod > 0 { cpu.period = UInt64(resources.cpuPeriod) }
+        if !resources.cpusetCpus.isEmpty { cpu.cpus = resources.cpusetCpus }
+        if !resources.cpusetMems.isEmpty { cpu.mems = resources.cpusetMems }
+        if cpu != OCISpec.CPU() { linux.cpu = cpu }
+        if resources.memoryLimitInBytes > 0 {
+            var memory = linux.memory ?? OCISpec.Memory()
+            memory.limit = resources.memoryLimitInBytes
+            linux.memory = memory
+        }
+        spec.linux?.resources = linux
+        if resources.oomScoreAdj != 0 {
+            var value = Int(resources.oomScoreAdj)
+            if restrictOOMScoreAdj { value = max(value, currentOOMScoreAdj()) }
+            guard value >= -1000 && value <= 1000 else {
+                throw .invalidArgument("oom_score_adj \(resources.oomScoreAdj) is outside -1000...1000")
+            }
+            spec.process?.oomScoreAdj = max(value, 0)
+        }
+    }
+
+    static func currentOOMScoreAdj() -> Int {
+        Int(readSmallFile("/proc/self/oom_score_adj") ?? "") ?? 0
+    }
+
+    static func capName(_ name: String) -> String {
+        let upper = name.uppercased()
+        return upper.hasPrefix("CAP_") ? upper : "CAP_" + upper
+    }
+
+    static func makePrivileged(_ spec: inout OCISpec) {
+        let all = OCISpec.allCapabilities
+        spec.process?.capabilities = OCISpec.Capabilities(bounding: all, effective: all, inheritable: nil, permitted: all,
+                                                          ambient: nil)
+        spec.linux?.maskedPaths = nil
+        spec.linux?.readonlyPaths = nil
+        spec.linux?.resources?.devices = [OCISpec.DeviceRule(allow: true, access: "rwm")]
+        spec.mounts = spec.mounts?.map { mount in
+            var mount = mount
+            if mount.destination == "/sys" { mount.options = ["nosuid", "noexec", "nodev", "rw"] }
+            return mount
+        }
+    }
+}
