@@ -78,11 +78,16 @@ def ours(binary, workdir):
     return Daemon("ctr-daemon", argv, sock, workdir)
 
 
-def containerd(workdir):
+def containerd(workdir, cri=None):
     d = os.path.join(workdir, "containerd")
     os.makedirs(d, exist_ok=True)
     sock = os.path.join(d, "containerd.sock")
     config = os.path.join(d, "config.toml")
+    default_cri = f"""[plugins."io.containerd.grpc.v1.cri"]
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    conf_dir = "{d}/net.d"
+"""
     with open(config, "w") as f:
         f.write(f"""version = 2
 root = "{d}/root"
@@ -93,11 +98,7 @@ state = "{d}/state"
   address = "{sock}.ttrpc"
 [plugins."io.containerd.internal.v1.opt"]
   path = "{d}/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    conf_dir = "{d}/net.d"
-""")
+{cri or default_cri}""")
     return Daemon("containerd", [CONTAINERD, "--config", config], sock, workdir)
 
 
@@ -251,6 +252,26 @@ def run_rows(binary, workdir, a, b, runs):
     ]
 
 
+def cri_rows(binary, workdir, pods):
+    """Pod start, ListContainers and RSS-with-pods rows (bench/cri.py), each daemon configured
+    with the same sandbox image, registry hosts and CNI bridge network."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import cri_bench
+    a = ours(binary, workdir)
+
+    def configure(daemon, section):
+        if daemon is a:
+            path = os.path.join(os.path.dirname(daemon.sock), "cri.toml")
+            with open(path, "w") as f:
+                f.write("version = 2\n" + section)
+            daemon.argv = daemon.argv + ["--config", path]
+        else:
+            containerd(workdir, section)
+        wipe(daemon)
+
+    return cri_bench.cri_rows({"ours": a, "containerd": containerd(workdir)}, workdir, free_port(), pods, configure)
+
+
 def stripped_size(path, workdir):
     copy = os.path.join(workdir, os.path.basename(path) + ".stripped")
     shutil.copy(path, copy)
@@ -266,6 +287,7 @@ def main():
     parser.add_argument("--idle", type=float, default=10.0, help="seconds before reading idle RSS")
     parser.add_argument("--pulls", type=int, default=3, help="cold pulls per daemon (0 skips the pull rows)")
     parser.add_argument("--container-runs", type=int, default=20, help="`ctr run --rm` runs per client (0 skips)")
+    parser.add_argument("--pods", type=int, default=20, help="pod starts per daemon (0 skips the CRI rows)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
     args = parser.parse_args()
 
@@ -305,6 +327,8 @@ def main():
             rows += pull_rows(args.binary, workdir, a, b, args.pulls)
         if args.container_runs > 0:
             rows += run_rows(args.binary, workdir, a, b, args.container_runs)
+        if args.pods > 0:
+            rows += cri_rows(args.binary, workdir, args.pods)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 swift build -c release --product ctr --scratch-path .build-release -Xswiftc -static-stdlib
-python3 bench/bench.py "$@"
+# The CRI rows use grpcio (from PyPI) in a virtualenv kept under .build-bench-venv.
+[ -x .build-bench-venv/bin/python ] || python3 -m venv .build-bench-venv
+.build-bench-venv/bin/pip install -q grpcio grpcio-tools
+.build-bench-venv/bin/python bench/bench.py "$@"

@@ -1995,13 +1995,13 @@ _ctr_cri() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    version|info)
+    version|info|runtime-config|runp|stopp|rmp|pods|inspectp|statsp|create|start|stop|rm|ps|inspect|update|run|stats|exec|attach|port-forward|logs|images|pull|inspecti|rmi|imagefsinfo|events|load|save|tag)
         # Offer subcommand argument completions
         "_ctr_cri_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'version info' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'version info runtime-config runp stopp rmp pods inspectp statsp create start stop rm ps inspect update run stats exec attach port-forward logs images pull inspecti rmi imagefsinfo events load save tag' -- "${cur}"))
         ;;
     esac
 }
@@ -2051,6 +2051,960 @@ _ctr_cri_info() {
         ;;
     '-o'|'--output')
         __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_runtime-config() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_runp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --runtime)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--runtime')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_stopp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri stopp -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_rmp() {
+    repeating_flags=()
+    non_repeating_flags=(-f --force -a --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri rmp -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_pods() {
+    repeating_flags=()
+    non_repeating_flags=(-l --latest -q --quiet -v --verbose --no-trunc --version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id --name --namespace -s --state -n --last -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--namespace')
+        return
+        ;;
+    '-s'|'--state')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '-n'|'--last')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_inspectp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri inspectp -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_statsp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_create() {
+    repeating_flags=()
+    non_repeating_flags=(--no-pull --with-pull --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options 3
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri create -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    3)
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_start() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri start -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_stop() {
+    repeating_flags=()
+    non_repeating_flags=(-a --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -t --stop-timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-t'|'--stop-timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri stop -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_rm() {
+    repeating_flags=()
+    non_repeating_flags=(-f --force -a --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri rm -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_ps() {
+    repeating_flags=()
+    non_repeating_flags=(-a --all -l --latest -q --quiet -v --verbose --no-trunc --version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id --name -p --pod --image -s --state -n --last -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '-p'|'--pod')
+        return
+        ;;
+    '--image')
+        return
+        ;;
+    '-s'|'--state')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '-n'|'--last')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri inspect -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_update() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --cpu-period --cpu-quota --cpu-share --cpuset-cpus --cpuset-mems --memory)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--cpu-period')
+        return
+        ;;
+    '--cpu-quota')
+        return
+        ;;
+    '--cpu-share')
+        return
+        ;;
+    '--cpuset-cpus')
+        return
+        ;;
+    '--cpuset-mems')
+        return
+        ;;
+    '--memory')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri update -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_run() {
+    repeating_flags=()
+    non_repeating_flags=(--no-pull --with-pull --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --runtime)
+    __ctr_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--runtime')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    2)
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_stats() {
+    repeating_flags=()
+    non_repeating_flags=(-a --all -w --watch --version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id -p --pod -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '-p'|'--pod')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_exec() {
+    repeating_flags=()
+    non_repeating_flags=(-s --sync -t --tty --interactive --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri exec -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_attach() {
+    repeating_flags=()
+    non_repeating_flags=(-t --tty --interactive --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri attach -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_port-forward() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri port-forward -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_logs() {
+    repeating_flags=()
+    non_repeating_flags=(-f --follow -t --timestamps -p --previous --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --tail --since)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--tail')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri logs -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_images() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --digests --no-trunc --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri images -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --creds --auth -u --username --pod-config)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--auth')
+        return
+        ;;
+    '-u'|'--username')
+        return
+        ;;
+    '--pod-config')
+        __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri pull -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_inspecti() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri inspecti -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_rmi() {
+    repeating_flags=()
+    non_repeating_flags=(-a --all -p --prune --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri rmi -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_imagefsinfo() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_events() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_load() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --snapshotter --base-name)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--snapshotter')
+        return
+        ;;
+    '--base-name')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __ctr_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_save() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--platform)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--platform')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -f
+        return
+        ;;
+    *)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri save -- positional@1 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_tag() {
+    repeating_flags=()
+    non_repeating_flags=(--force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    __ctr_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri tag -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
         return
         ;;
     esac

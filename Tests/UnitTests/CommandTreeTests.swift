@@ -35,6 +35,10 @@ struct CommandTreeTests {
         ["plugin", "ls"], ["plugins", "list"], ["ns", "ls"], ["namespace", "list"], ["namespaces", "c", "x"],
         ["ns", "rm", "x"], ["ns", "remove", "x"], ["ns", "label", "x", "a=b"], ["version"],
         ["cri", "version"], ["cri", "info"], ["daemon", "config", "default"], ["daemon", "config", "dump"],
+        ["cri", "pods", "-q", "--label", "a=b", "-n", "2"], ["cri", "ps", "-a", "-o", "json"], ["cri", "img"],
+        ["cri", "exec", "-s", "abc", "ls", "-l"], ["cri", "stop", "-t", "5", "abc"],
+        ["cri", "runp", "--runtime", "runc", "pod.json"], ["cri", "logs", "-f", "--tail", "3", "abc"],
+        ["cri", "rmi", "--prune"], ["cri", "load", "a.tar"], ["cri", "save", "out.tar", "busybox"],
     ])
     func aliases(path: [String]) throws {
         _ = try Ctr.parseAsRoot(path)

@@ -7,7 +7,30 @@ import Core
 struct CRI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cri", abstract: "Talk to a CRI runtime (crictl's commands).",
-        subcommands: [CRIVersion.self, CRIInfo.self])
+        discussion: """
+            --timeout bounds each call (default 2s); lifecycle calls (runp, stopp, rmp, create, start, stop, \
+            rm, run, update) default to 2m, pulls to none. `stop` takes its grace period as -t/--stop-timeout.
+            """,
+        subcommands: [
+            CRIVersion.self, CRIInfo.self, CRIRuntimeConfig.self,
+            CRIRunp.self, CRIStopp.self, CRIRmp.self, CRIPods.self, CRIInspectp.self, CRIStatsp.self,
+            CRICreate.self, CRIStart.self, CRIStop.self, CRIRm.self, CRIPs.self, CRIInspect.self, CRIUpdate.self,
+            CRIRun.self, CRIStats.self, CRIExec.self, CRIAttach.self, CRIPortForward.self, CRILogs.self,
+            CRIImages.self, CRIPull.self, CRIInspecti.self, CRIRmi.self, CRIImagefsinfo.self, CRIEvents.self,
+            CRILoad.self, CRISave.self, CRITag.self,
+        ])
+}
+
+/// How long a CRI call may take.
+enum CRIDeadline {
+    /// Queries: --timeout, default 2s.
+    case standard
+    /// Creating, starting, stopping and removing: --timeout, default 2 minutes (kubelet's default).
+    case lifecycle
+    /// --timeout (default 2s) plus the given time, for calls with their own timeout (stop, exec).
+    case extended(Duration)
+    /// No deadline: streams and pulls.
+    case none
 }
 
 /// crictl's connection options.
@@ -37,18 +60,37 @@ struct CRIOptions: ParsableArguments {
         imageEndpoint ?? Environment.value("IMAGE_SERVICE_ENDPOINT") ?? runtimeAddress
     }
 
-    private func options(_ address: String) throws -> ConnectionOptions {
-        ConnectionOptions(
-            endpoint: try Endpoint(address),
-            timeout: try timeout.map { try Durations.parse($0, option: "--timeout") } ?? .seconds(2),
+    /// The --timeout given, if any.
+    var explicitTimeout: Duration? {
+        get throws { try timeout.map { try Durations.parse($0, option: "--timeout") } }
+    }
+
+    private func options(_ address: String, _ deadline: CRIDeadline) throws -> ConnectionOptions {
+        let resolved: Duration?
+        switch deadline {
+        case .standard: resolved = try explicitTimeout ?? .seconds(2)
+        case .lifecycle: resolved = try explicitTimeout ?? .seconds(120)
+        case .extended(let extra): resolved = try (explicitTimeout ?? .seconds(2)) + extra
+        case .none: resolved = nil
+        }
+        return ConnectionOptions(
+            endpoint: try Endpoint(address), timeout: resolved,
             unreachableHint: "is a CRI runtime listening there? (set --runtime-endpoint or CONTAINER_RUNTIME_ENDPOINT)")
     }
 
-    func withRuntime<T: Sendable>(_ body: (CRIClient) async throws -> T) async throws -> T {
-        try await Connection.with(try options(runtimeAddress)) { try await body(CRIClient(connection: $0)) }
+    func withRuntime<T: Sendable>(_ deadline: CRIDeadline = .standard, _ body: (CRIClient) async throws -> T) async throws -> T {
+        try await Connection.with(try options(runtimeAddress, deadline)) { try await body(CRIClient(connection: $0)) }
     }
 
-    func withImages<T: Sendable>(_ body: (CRIClient) async throws -> T) async throws -> T {
-        try await Connection.with(try options(imageAddress)) { try await body(CRIClient(connection: $0)) }
+    func withImages<T: Sendable>(_ deadline: CRIDeadline = .standard, _ body: (CRIClient) async throws -> T) async throws -> T {
+        try await Connection.with(try options(imageAddress, deadline)) { try await body(CRIClient(connection: $0)) }
+    }
+
+    /// A containerd-API client on the runtime endpoint, in the namespace CRI uses (`k8s.io`).
+    func withContainerd<T: Sendable>(_ body: (ContainerdClient) async throws -> T) async throws -> T {
+        let connection = ConnectionOptions(
+            endpoint: try Endpoint(runtimeAddress), timeout: try explicitTimeout,
+            unreachableHint: "is \"ctr daemon\" (or containerd) listening there? (set --runtime-endpoint)")
+        return try await Connection.with(connection) { try await body(ContainerdClient(connection: $0, namespace: "k8s.io")) }
     }
 }

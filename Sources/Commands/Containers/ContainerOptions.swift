@@ -90,8 +90,8 @@ struct ContainerOptions: ParsableArguments {
             do {
                 _ = try await leased.statSnapshot(snapshotter, key: resolved.chainID.description)
             } catch where CtrError.is(error, .notFound) {
-                try await UnpackOptions(snapshotter: snapshotter).unpack(image, client: leased, platforms: PlatformMatcher(),
-                                                                          quiet: true)
+                try await UnpackOptions.unpack(image, snapshotter: snapshotter, client: leased,
+                                               platforms: PlatformMatcher(), quiet: true)
             }
             _ = try await leased.prepareSnapshot(snapshotter, key: id, parent: resolved.chainID.description)
             let container = Container(

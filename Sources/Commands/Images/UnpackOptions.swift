@@ -12,10 +12,6 @@ struct UnpackOptions: ParsableArguments {
 
     init() {}
 
-    init(snapshotter: String) {
-        self.snapshotter = snapshotter
-    }
-
     static var defaultSnapshotter: String {
         if let name = getenv("CONTAINERD_SNAPSHOTTER").map({ String(cString: $0) }), !name.isEmpty { return name }
         return "overlayfs"
@@ -25,6 +21,12 @@ struct UnpackOptions: ParsableArguments {
     /// services; `client` should carry the lease that holds the new snapshots.
     func unpack(_ image: Image, client: ContainerdClient, platforms: PlatformMatcher, quiet: Bool) async throws {
         guard !noUnpack else { return }
+        try await Self.unpack(image, snapshotter: snapshotter, client: client, platforms: platforms, quiet: quiet)
+    }
+
+    /// The same, for callers without parsed options (`ctr run`, `ctr cri load`).
+    static func unpack(_ image: Image, snapshotter: String, client: ContainerdClient, platforms: PlatformMatcher,
+                       quiet: Bool) async throws {
         let platform = PlatformMatcher(platforms: Array(platforms.platforms.prefix(1)))
         if !quiet { printOut("unpacking \(platform.platforms.joined()) \(image.target.digest)...") }
         let started = ContinuousClock.now

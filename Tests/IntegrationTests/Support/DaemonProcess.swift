@@ -27,20 +27,22 @@ final class DaemonProcess {
                                  waitForReady: waitForReady)
     }
 
-    /// Starts Debian's containerd 1.6 on a temporary root, with its CRI plugin off.
-    static func containerd(in directory: String) throws -> DaemonProcess {
+    /// Starts Debian's containerd 1.6 on a temporary root, with its CRI plugin off, or configured
+    /// with `cri` (TOML lines for `[plugins."io.containerd.grpc.v1.cri"]` and its subtables).
+    static func containerd(in directory: String, cri: String? = nil) throws -> DaemonProcess {
         let socket = directory + "/containerd.sock"
         let config = """
             version = 2
             root = "\(directory)/root"
             state = "\(directory)/state"
-            disabled_plugins = ["io.containerd.grpc.v1.cri"]
+            \(cri == nil ? "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]" : "")
             [grpc]
               address = "\(socket)"
             [ttrpc]
               address = "\(directory)/containerd.sock.ttrpc"
             [plugins."io.containerd.internal.v1.opt"]
               path = "\(directory)/opt"
+            \(cri ?? "")
             """
         let configPath = directory + "/containerd.toml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -45,10 +45,13 @@ final class LocalRegistry {
     /// Builds a busybox image (with an extra layer of `extraMB` MiB if > 0) and pushes it as
     /// `repository:tag`. Returns the manifest digest.
     @discardableResult
-    func pushBusybox(_ repository: String, tag: String = "latest", extraMB: Int = 0) throws -> String {
+    func pushBusybox(_ repository: String, tag: String = "latest", extraMB: Int = 0, command: String? = nil) throws
+        -> String
+    {
         let layout = directory.path + "/layout-\(repository)-\(tag)"
         let script = repositoryRoot + "/scripts/fixtures/busybox-image.sh"
-        let built = try run("/bin/bash", [script, layout, tag, String(extraMB)])
+        let built = try run("/bin/bash", [script, layout, tag, String(extraMB)],
+                            environment: command.map { ["IMAGE_CMD": $0] } ?? [:])
         guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
         let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false",
                                                  "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])

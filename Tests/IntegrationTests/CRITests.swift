@@ -1,0 +1,354 @@
+import Core
+import Foundation
+import Testing
+
+/// A CNI bridge network of its own for one test: bridge, subnet and IPAM directory. The host
+/// gets the gateway address on the bridge (so it can ping pods) without the plugin touching host
+/// sysctls (`isGateway` stays off).
+struct TestNetwork {
+    let octet: Int
+    let directory: String
+    var bridge: String { "ctrt\(octet)" }
+    var name: String { "ctr-test-\(octet)" }
+    var confDir: String { directory + "/net.d" }
+    var ipamDir: String { directory + "/ipam" }
+    var gateway: String { "10.234.\(octet).1" }
+
+    init(in directory: String) throws {
+        self.directory = directory
+        octet = Int.random(in: 10...250)
+        try FileManager.default.createDirectory(atPath: confDir, withIntermediateDirectories: true)
+        let conf = """
+            {"cniVersion": "1.0.0", "name": "\(name)", "plugins": [
+              {"type": "bridge", "bridge": "\(bridge)", "isGateway": false, "ipMasq": false,
+               "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.234.\(octet).0/24", "gateway": "\(gateway)"}]],
+                        "dataDir": "\(ipamDir)"}},
+              {"type": "portmap", "capabilities": {"portMappings": true}}]}
+            """
+        try conf.write(toFile: confDir + "/10-test.conflist", atomically: true, encoding: .utf8)
+    }
+
+    /// Gives the host the gateway address on the bridge (once the first pod created it).
+    func attachHost() throws {
+        let shown = try run("/usr/sbin/ip", ["addr", "show", "dev", bridge])
+        if !shown.stdout.contains(gateway + "/") {
+            let added = try run("/usr/sbin/ip", ["addr", "add", gateway + "/24", "dev", bridge])
+            guard added.status == 0 else { throw TestFailure("ip addr add: \(added)") }
+        }
+    }
+
+    /// Addresses host-local still holds.
+    var leases: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: ipamDir + "/" + name)) ?? [])
+            .filter { $0 != "lock" && !$0.hasPrefix("last_reserved_ip") }
+    }
+
+    /// veth interfaces still enslaved to the bridge.
+    var ports: String { (try? run("/usr/sbin/ip", ["-o", "link", "show", "master", bridge]).stdout) ?? "" }
+
+    func remove() {
+        _ = try? run("/usr/sbin/ip", ["link", "del", bridge])
+    }
+}
+
+/// The images the CRI tests need: busybox and a pause image (busybox sleeping) in a local registry.
+struct CRIImages {
+    let registry: LocalRegistry
+    var busybox: String { registry.host + "/busybox:1" }
+    var pause: String { registry.host + "/pause:1" }
+
+    init() throws {
+        registry = try LocalRegistry()
+        try registry.pushBusybox("busybox", tag: "1")
+        try registry.pushBusybox("pause", tag: "1", command: "/bin/sleep 2147483647")
+    }
+
+    /// The CRI section of a daemon config (ours or containerd's) for these images and `network`.
+    func criConfig(_ network: TestNetwork, hostsDir: String) -> String {
+        """
+        [plugins."io.containerd.grpc.v1.cri"]
+          sandbox_image = "\(pause)"
+          restrict_oom_score_adj = true
+          [plugins."io.containerd.grpc.v1.cri".cni]
+            bin_dir = "/usr/lib/cni"
+            conf_dir = "\(network.confDir)"
+          [plugins."io.containerd.grpc.v1.cri".registry]
+            config_path = "\(hostsDir)"
+        """
+    }
+
+    /// A hosts directory sending pulls of the registry over plain HTTP (containerd needs it).
+    func hostsDirectory(in directory: String) throws -> String {
+        let hosts = directory + "/hosts"
+        try FileManager.default.createDirectory(atPath: hosts + "/" + registry.host, withIntermediateDirectories: true)
+        try """
+            server = "http://\(registry.host)"
+            [host."http://\(registry.host)"]
+              capabilities = ["pull", "resolve"]
+            """.write(toFile: hosts + "/" + registry.host + "/hosts.toml", atomically: true, encoding: .utf8)
+        return hosts
+    }
+}
+
+/// `ctr cri` against one CRI endpoint.
+struct CRICLI {
+    let socket: String
+
+    @discardableResult
+    func callAsFunction(_ arguments: String...) throws -> String {
+        try ctr(["cri"] + arguments, environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + socket])
+    }
+
+    func attempt(_ arguments: String...) throws -> Output {
+        try run(ctrBinary, ["cri"] + arguments, environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + socket])
+    }
+
+    func json(_ arguments: String...) throws -> JSONValue {
+        let text = try ctr(["cri"] + arguments, environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + socket])
+        return try JSONValue.parse(text)
+    }
+}
+
+func writeJSON(_ text: String, to path: String) throws {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+func podConfig(name: String, logDirectory: String, hostname: String = "") -> String {
+    """
+    {"metadata": {"name": "\(name)", "namespace": "default", "uid": "uid-\(name)", "attempt": 1},
+     "hostname": "\(hostname.isEmpty ? name : hostname)", "log_directory": "\(logDirectory)",
+     "dns_config": {"servers": ["10.0.0.10"], "searches": ["svc.cluster.local"], "options": ["ndots:5"]},
+     "labels": {"app": "\(name)"}, "linux": {}}
+    """
+}
+
+func containerConfig(name: String, image: String, command: [String], logPath: String = "") -> String {
+    let args = command.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ")
+    return """
+        {"metadata": {"name": "\(name)"}, "image": {"image": "\(image)"}, "command": [\(args)],
+         "log_path": "\(logPath.isEmpty ? name + ".log" : logPath)", "labels": {"tier": "test"}, "linux": {}}
+        """
+}
+
+@Suite("CRI end to end", .serialized, .enabled(if: haveRegistryTools && haveRunc && getuid() == 0))
+struct CRITests {
+    /// The acceptance scenario, run against `socket`: pull, a bridged pod that the host can ping,
+    /// a container whose exec, logs and stats work, then stop and removal leaving nothing behind.
+    func scenario(_ cri: CRICLI, images: CRIImages, network: TestNetwork, directory: String) throws {
+        let netnsBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? [])
+        try cri("pull", images.busybox)
+        #expect(try cri("images").contains(images.registry.host + "/busybox"))
+
+        let podPath = directory + "/pod.json"
+        try writeJSON(podConfig(name: "web", logDirectory: directory + "/logs", hostname: "scenario"), to: podPath)
+        let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        let podStatus = try cri.json("inspectp", "-o", "json", pod)
+        #expect(podStatus["status"]?["state"]?.stringValue == "SANDBOX_READY")
+        let ip = try #require(podStatus["status"]?["network"]?["ip"]?.stringValue)
+        #expect(ip.hasPrefix("10.234.\(network.octet)."))
+        try network.attachHost()
+        let ping = try run("/bin/busybox", ["ping", "-c", "1", "-W", "3", ip])
+        #expect(ping.status == 0, "ping \(ip): \(ping)")
+
+        let containerPath = directory + "/box.json"
+        try writeJSON(containerConfig(name: "box", image: images.busybox, command: [
+            "/bin/sh", "-c", "echo line 1; echo line 2; echo warning >&2; echo line 3; sleep 1000",
+        ]), to: containerPath)
+        let id = try cri("create", pod, containerPath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        try cri("start", id)
+        #expect(try cri("exec", "-s", id, "hostname").trimmingCharacters(in: .whitespacesAndNewlines) == "scenario")
+        let resolv = try cri("exec", "-s", id, "cat", "/etc/resolv.conf")
+        #expect(resolv.contains("nameserver 10.0.0.10"))
+        #expect(resolv.contains("search svc.cluster.local"))
+        try eventually("the container's log") {
+            (try cri.attempt("logs", id)).stdout.contains("line 3")
+        }
+        let logs = try cri.attempt("logs", id)
+        #expect(logs.stdout == "line 1\nline 2\nline 3\n")
+        #expect(logs.stderr.contains("warning"))
+        let stats = try cri("stats", "-o", "json")
+        #expect(stats.contains(id))
+
+        try cri("stop", "--stop-timeout", "1", id)
+        let stopped = try cri.json("inspect", "-o", "json", id)
+        #expect(stopped["status"]?["state"]?.stringValue == "CONTAINER_EXITED")
+        try cri("rm", id)
+        try cri("stopp", pod)
+        try cri("rmp", pod)
+        #expect(try cri("pods", "-q").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+
+        // Nothing left: mounts, network namespaces, veths, IP leases, cgroups.
+        let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+        #expect(!mounts.contains(directory + "/"), "mounts left under \(directory)")
+        #expect(!mounts.contains(pod), "a mount of the pod is left")
+        let netnsAfter = Set((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? [])
+        #expect(netnsAfter.subtracting(netnsBefore).isEmpty, "network namespaces left: \(netnsAfter.subtracting(netnsBefore))")
+        #expect(network.ports.isEmpty, "veths left on \(network.bridge): \(network.ports)")
+        #expect(network.leases.isEmpty, "IP leases left: \(network.leases)")
+        for cgroup in [pod, id] {
+            #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/k8s.io/" + cgroup))
+        }
+    }
+
+    @Test("the scenario on our daemon")
+    func scenarioOnOurs() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let images = try CRIImages()
+        let network = try TestNetwork(in: directory.path)
+        defer { network.remove() }
+        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
+        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        defer { cleanUpRuntime(directory.path) }
+        try scenario(CRICLI(socket: daemon.socket), images: images, network: network, directory: directory.path)
+        // The pod's state directory holds no netns pin, CNI cache or sandbox files afterwards.
+        let state = directory.path + "/state/io.containerd.grpc.v1.cri"
+        for sub in ["netns", "cni", "sandboxes"] {
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/" + sub)) ?? []).isEmpty)
+        }
+        try daemon.stop()
+    }
+
+    @Test("the scenario on Debian's containerd 1.6", .enabled(if: haveContainerd))
+    func scenarioOnContainerd() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let images = try CRIImages()
+        let network = try TestNetwork(in: directory.path)
+        defer { network.remove() }
+        let daemon = try DaemonProcess.containerd(
+            in: directory.path, cri: images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path)))
+        defer {
+            _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(daemon.socket)"])
+            cleanUpRuntime(directory.path)
+        }
+        try scenario(CRICLI(socket: daemon.socket), images: images, network: network, directory: directory.path)
+        try daemon.stop()
+    }
+
+    @Test("pods and containers keep their state across a daemon SIGKILL; stopping the pod afterwards releases its IP")
+    func restart() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let images = try CRIImages()
+        let network = try TestNetwork(in: directory.path)
+        defer { network.remove() }
+        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
+        var daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        defer { cleanUpRuntime(directory.path) }
+        let cri = CRICLI(socket: daemon.socket)
+        let podPath = directory.path + "/pod.json"
+        try writeJSON(podConfig(name: "survivor", logDirectory: directory.path + "/logs"), to: podPath)
+        let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        let ip = try #require(try cri.json("inspectp", "-o", "json", pod)["status"]?["network"]?["ip"]?.stringValue)
+        func start(_ name: String, _ command: [String]) throws -> String {
+            let path = directory.path + "/\(name).json"
+            try writeJSON(containerConfig(name: name, image: images.busybox, command: command), to: path)
+            let id = try cri("create", "--with-pull", pod, path, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+            try cri("start", id)
+            return id
+        }
+        let sleeper = try start("sleeper", ["/bin/sleep", "1000"])
+        let quitter = try start("quitter", ["/bin/sh", "-c", "exit 3"])
+        let late = try start("late", ["/bin/sh", "-c", "sleep 2; exit 4"])
+        try eventually("the quitter's exit") {
+            try cri.json("inspect", "-o", "json", quitter)["status"]?["state"]?.stringValue == "CONTAINER_EXITED"
+        }
+        let pid = try cri.json("inspect", "-o", "json", sleeper)["info"]?["pid"]
+
+        try daemon.crash()
+        Thread.sleep(forTimeInterval: 2.5)  // "late" exits while the daemon is down
+        daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        let podStatus = try cri.json("inspectp", "-o", "json", pod)
+        #expect(podStatus["status"]?["state"]?.stringValue == "SANDBOX_READY")
+        #expect(podStatus["status"]?["network"]?["ip"]?.stringValue == ip)
+        let sleeping = try cri.json("inspect", "-o", "json", sleeper)
+        #expect(sleeping["status"]?["state"]?.stringValue == "CONTAINER_RUNNING")
+        #expect(sleeping["info"]?["pid"] == pid)
+        #expect(try cri("exec", "-s", sleeper, "echo", "still here").contains("still here"))
+        let quit = try cri.json("inspect", "-o", "json", quitter)["status"]
+        #expect(quit?["state"]?.stringValue == "CONTAINER_EXITED")
+        #expect(quit?["exitCode"] == .integer(3))
+        try eventually("the late container's exit") {
+            let status = try cri.json("inspect", "-o", "json", late)["status"]
+            return status?["state"]?.stringValue == "CONTAINER_EXITED" && status?["exitCode"] == .integer(4)
+        }
+
+        #expect(network.leases.count == 1)
+        try cri("stopp", pod)
+        #expect(network.leases.isEmpty, "stopping the pod after the restart must release its IP: \(network.leases)")
+        #expect(try cri.json("inspect", "-o", "json", sleeper)["status"]?["state"]?.stringValue == "CONTAINER_EXITED")
+        try cri("rmp", pod)
+        try daemon.stop()
+    }
+
+    @Test("hostile or wrong configs are refused with the cause and leave nothing behind")
+    func hostileConfigs() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let images = try CRIImages()
+        let network = try TestNetwork(in: directory.path)
+        defer { network.remove() }
+        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
+        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        defer { cleanUpRuntime(directory.path) }
+        let cri = CRICLI(socket: daemon.socket)
+
+        let relative = directory.path + "/relative.json"
+        try writeJSON(podConfig(name: "rel", logDirectory: "var/log/pods"), to: relative)
+        let refusedRelative = try cri.attempt("runp", relative)
+        #expect(refusedRelative.status != 0)
+        #expect(refusedRelative.stderr.contains("log directory"), "\(refusedRelative)")
+        let dotted = directory.path + "/dotted.json"
+        try writeJSON(podConfig(name: "dots", logDirectory: directory.path + "/logs/../../etc"), to: dotted)
+        #expect(try cri.attempt("runp", dotted).status != 0)
+        let podPath = directory.path + "/pod.json"
+        try writeJSON(podConfig(name: "good", logDirectory: directory.path + "/logs"), to: podPath)
+        let unknown = try cri.attempt("runp", "--runtime", "kata-nope", podPath)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("kata-nope"), "\(unknown)")
+        #expect(try cri("pods", "-q").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+
+        let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        try cri("pull", images.busybox)
+        for (name, logPath) in [("absolute", "/etc/evil.log"), ("escape", "../../evil.log")] {
+            let path = directory.path + "/\(name).json"
+            try writeJSON(containerConfig(name: name, image: images.busybox, command: ["/bin/true"], logPath: logPath), to: path)
+            let refused = try cri.attempt("create", pod, path, podPath)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("log path"), "\(refused)")
+        }
+        let missing = directory.path + "/missing.json"
+        try writeJSON(containerConfig(name: "missing", image: images.registry.host + "/nope:1", command: ["/bin/true"]),
+                      to: missing)
+        let notFound = try cri.attempt("create", "--no-pull", pod, missing, podPath)
+        #expect(notFound.status != 0)
+        #expect(notFound.stderr.contains("nope:1"), "\(notFound)")
+        #expect(try cri("ps", "-a", "-q").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/etc/evil.log"))
+        let state = directory.path + "/state/io.containerd.grpc.v1.cri"
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/netns")) ?? []) == [pod])
+        // Only the pod's own snapshot exists besides the image layers.
+        let snapshots = try ctr(["--address", daemon.socket, "-n", "k8s.io", "snapshots", "ls"])
+        #expect(snapshots.split(separator: "\n").filter { $0.contains("ACTIVE") || $0.contains("Active") }.count == 1,
+                "\(snapshots)")
+        try cri("rmp", "-f", pod)
+        try daemon.stop()
+    }
+
+    @Test("with the CRI plugin disabled, ctr cri explains and the containerd services still work")
+    func disabledPlugin() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let daemon = try DaemonProcess.ours(in: directory.path, config: """
+            version = 2
+            disabled_plugins = ["io.containerd.grpc.v1.cri"]
+            """)
+        let refused = try CRICLI(socket: daemon.socket).attempt("version")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("CRI"), "\(refused)")
+        #expect(try ctr(["--address", daemon.socket, "version"]).contains("Server:"))
+        #expect(try ctr(["--address", daemon.socket, "plugins", "ls"]).contains("io.containerd.content.v1"))
+        try daemon.stop()
+    }
+}

@@ -1,0 +1,190 @@
+"""CRI rows of the benchmark: the same Python gRPC client (grpcio, stubs compiled from our
+proto/cri/api.proto at run time) drives `ctr daemon` and containerd 1.6's CRI plugin.
+
+- pod start: RunPodSandbox + CreateContainer + StartContainer, bridge network through CNI;
+- ListContainers with 500 containers in 50 pods;
+- daemon RSS with 20 running pods (one running container each).
+"""
+import importlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_stubs(workdir):
+    """Compiles the CRI proto into `workdir` and imports the generated modules."""
+    from grpc_tools import protoc
+    out = os.path.join(workdir, "cri_stubs")
+    os.makedirs(out, exist_ok=True)
+    proto_root = os.path.join(ROOT, "proto")
+    import grpc_tools
+    well_known = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+    code = protoc.main(["protoc", f"-I{proto_root}", f"-I{well_known}", f"--python_out={out}",
+                        f"--grpc_python_out={out}", os.path.join(proto_root, "cri/api.proto")])
+    if code != 0:
+        raise RuntimeError("protoc failed on proto/cri/api.proto")
+    sys.path.insert(0, out)
+    return importlib.import_module("cri.api_pb2"), importlib.import_module("cri.api_pb2_grpc")
+
+
+class Registry:
+    """docker-registry on a free loopback port with busybox and a pause image (busybox sleeping)."""
+
+    def __init__(self, workdir, port):
+        self.dir = os.path.join(workdir, "cri-registry")
+        os.makedirs(self.dir, exist_ok=True)
+        self.host = f"127.0.0.1:{port}"
+        with open(os.path.join(self.dir, "config.yml"), "w") as f:
+            f.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {self.dir}/data\n"
+                    f"http:\n  addr: {self.host}\n")
+        self.proc = subprocess.Popen(["/usr/bin/docker-registry", "serve", os.path.join(self.dir, "config.yml")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        layout = os.path.join(self.dir, "layout")
+        script = os.path.join(ROOT, "scripts/fixtures/busybox-image.sh")
+        for tag, command in (("busybox", "/bin/sh"), ("pause", "/bin/sleep 2147483647")):
+            subprocess.run(["bash", script, layout, tag], check=True, stdout=subprocess.DEVNULL,
+                           env=dict(os.environ, IMAGE_CMD=command))
+            subprocess.run(["skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{layout}:{tag}",
+                            f"docker://{self.host}/{tag}:1"], check=True)
+        self.hosts = os.path.join(self.dir, "hosts")
+        os.makedirs(os.path.join(self.hosts, self.host), exist_ok=True)
+        with open(os.path.join(self.hosts, self.host, "hosts.toml"), "w") as f:
+            f.write(f'server = "http://{self.host}"\n[host."http://{self.host}"]\n  capabilities = ["pull", "resolve"]\n')
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def cri_config(registry, net_dir):
+    return f"""[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "{registry.host}/pause:1"
+  restrict_oom_score_adj = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "{net_dir}"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "{registry.hosts}"
+"""
+
+
+def write_network(net_dir, ipam_dir, bridge, subnet):
+    os.makedirs(net_dir, exist_ok=True)
+    with open(os.path.join(net_dir, "10-bench.conflist"), "w") as f:
+        f.write(f"""{{"cniVersion": "1.0.0", "name": "{bridge}", "plugins": [
+  {{"type": "bridge", "bridge": "{bridge}", "isGateway": false, "ipMasq": false,
+   "ipam": {{"type": "host-local", "ranges": [[{{"subnet": "{subnet}"}}]], "dataDir": "{ipam_dir}"}}}}]}}""")
+
+
+class Client:
+    def __init__(self, pb, rpc, sock):
+        import grpc
+        self.pb = pb
+        self.channel = grpc.insecure_channel(f"unix://{sock}")
+        self.runtime = rpc.RuntimeServiceStub(self.channel)
+        self.images = rpc.ImageServiceStub(self.channel)
+
+    def pod_config(self, name, logs):
+        pb = self.pb
+        return pb.PodSandboxConfig(
+            metadata=pb.PodSandboxMetadata(name=name, namespace="bench", uid=f"uid-{name}", attempt=0),
+            hostname=name, log_directory=os.path.join(logs, name), linux=pb.LinuxPodSandboxConfig())
+
+    def container_config(self, name, image, command):
+        pb = self.pb
+        return pb.ContainerConfig(metadata=pb.ContainerMetadata(name=name), image=pb.ImageSpec(image=image),
+                                  command=command, log_path=f"{name}.log", linux=pb.LinuxContainerConfig())
+
+    def start_pod(self, name, image, logs, start_container=True, containers=1):
+        pb = self.pb
+        config = self.pod_config(name, logs)
+        pod = self.runtime.RunPodSandbox(pb.RunPodSandboxRequest(config=config), timeout=120).pod_sandbox_id
+        ids = []
+        for index in range(containers):
+            cid = self.runtime.CreateContainer(pb.CreateContainerRequest(
+                pod_sandbox_id=pod, config=self.container_config(f"c{index}", image, ["/bin/sleep", "100000"]),
+                sandbox_config=config), timeout=60).container_id
+            if start_container:
+                self.runtime.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+            ids.append(cid)
+        return pod, ids
+
+    def remove_all(self):
+        pb = self.pb
+        for pod in self.runtime.ListPodSandbox(pb.ListPodSandboxRequest(), timeout=60).items:
+            self.runtime.StopPodSandbox(pb.StopPodSandboxRequest(pod_sandbox_id=pod.id), timeout=120)
+            self.runtime.RemovePodSandbox(pb.RemovePodSandboxRequest(pod_sandbox_id=pod.id), timeout=120)
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config):
+    """`daemons` maps "ours"/"containerd" to Daemon objects; `write_daemon_config(daemon, cri_toml)`
+    gives a daemon its CRI section before it starts."""
+    pb, rpc = load_stubs(workdir)
+    registry = Registry(workdir, port)
+    results = {}
+    try:
+        for index, (key, daemon) in enumerate(daemons.items()):
+            base = os.path.join(workdir, f"cri-{key}")
+            bridge = f"ctrb{index}"
+            write_network(os.path.join(base, "net.d"), os.path.join(base, "ipam"), bridge, f"10.235.{index}.0/24")
+            write_daemon_config(daemon, cri_config(registry, os.path.join(base, "net.d")))
+            daemon.start()
+            client = Client(pb, rpc, daemon.sock)
+            image = f"{registry.host}/busybox:1"
+            client.images.PullImage(pb.PullImageRequest(image=pb.ImageSpec(image=image)), timeout=120)
+            client.images.PullImage(pb.PullImageRequest(image=pb.ImageSpec(image=f"{registry.host}/pause:1")),
+                                    timeout=120)
+            logs = os.path.join(base, "logs")
+            client.start_pod("warmup", image, logs)
+            client.remove_all()
+            samples = []
+            for run in range(pod_runs):
+                t0 = time.perf_counter()
+                client.start_pod(f"start-{run}", image, logs)
+                samples.append((time.perf_counter() - t0) * 1000)
+                client.remove_all()
+            pods = []
+            for run in range(20):
+                pods.append(client.start_pod(f"rss-{run}", image, logs))
+            time.sleep(3)
+            rss = rss_mb(daemon.proc.pid)
+            client.remove_all()
+            for run in range(50):
+                client.start_pod(f"list-{run}", image, logs, start_container=False, containers=10)
+            listed = client.runtime.ListContainers(pb.ListContainersRequest(), timeout=60)
+            assert len(listed.containers) == 500, len(listed.containers)
+            list_samples = []
+            for _ in range(50):
+                t0 = time.perf_counter()
+                client.runtime.ListContainers(pb.ListContainersRequest(), timeout=60)
+                list_samples.append((time.perf_counter() - t0) * 1000)
+            client.remove_all()
+            client.channel.close()
+            daemon.stop()
+            subprocess.run(["ip", "link", "del", bridge], stderr=subprocess.DEVNULL)
+            results[key] = (statistics.median(samples), statistics.median(list_samples), rss)
+    finally:
+        registry.stop()
+    ours, theirs = results["ours"], results["containerd"]
+    return [
+        ("Pod start: RunPodSandbox + CreateContainer + StartContainer, median (ms)", ours[0], theirs[0],
+         f"same Python gRPC client, bridge network through CNI, images present, {pod_runs} pods", "≤ 0.8"),
+        ("ListContainers with 500 containers in 50 pods, median (ms)", ours[1], theirs[1],
+         "same client, 50 calls on one connection; containers created, pods running", "≤ 0.5"),
+        ("Daemon RSS with 20 running pods (MB)", ours[2], theirs[2],
+         "VmRSS of the daemon; each pod runs one `sleep` container", "≤ 0.5"),
+    ]
