@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "CZlib", "CZstd", "CLinux",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Runtime", "CZlib", "CZstd", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             ],

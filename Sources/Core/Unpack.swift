@@ -93,6 +93,15 @@ public struct ResolvedImage: Sendable {
     public var layers: [Descriptor]
     public var diffIDs: [Digest]
 
+    public init(manifest: Descriptor, config: Descriptor, configDocument: JSONValue, layers: [Descriptor],
+                diffIDs: [Digest]) {
+        self.manifest = manifest
+        self.config = config
+        self.configDocument = configDocument
+        self.layers = layers
+        self.diffIDs = diffIDs
+    }
+
     /// The chain ID of the top layer: the name of the image's committed snapshot.
     public var chainID: Digest { ChainID.compute(diffIDs).last ?? diffIDs[0] }
 

@@ -351,4 +351,79 @@ struct CRITests {
         #expect(try ctr(["--address", daemon.socket, "plugins", "ls"]).contains("io.containerd.content.v1"))
         try daemon.stop()
     }
+
+    @Test("container events stream, long log lines split and reassembled, resource updates, exec timeout")
+    func kubeletDetails() throws {
+        let directory = try TemporaryDirectory("ctr-cri")
+        defer { directory.remove() }
+        let images = try CRIImages()
+        let network = try TestNetwork(in: directory.path)
+        defer { network.remove() }
+        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
+            .replacingOccurrences(of: "restrict_oom_score_adj = true", with: "restrict_oom_score_adj = true\n  max_container_log_line_size = 64")
+        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        defer { cleanUpRuntime(directory.path) }
+        let cri = CRICLI(socket: daemon.socket)
+
+        let eventsPath = directory.path + "/events.json"
+        FileManager.default.createFile(atPath: eventsPath, contents: nil)
+        let events = Process()
+        events.executableURL = URL(fileURLWithPath: ctrBinary)
+        events.arguments = ["cri", "events", "-o", "json"]
+        events.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket]
+        events.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: eventsPath))
+        events.standardError = FileHandle.nullDevice
+        try events.run()
+        defer {
+            if events.isRunning { events.terminate() }
+            events.waitUntilExit()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+
+        let podPath = directory.path + "/pod.json"
+        try writeJSON(podConfig(name: "details", logDirectory: directory.path + "/logs"), to: podPath)
+        let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        let long = String(repeating: "x", count: 150)
+        let path = directory.path + "/long.json"
+        try writeJSON(containerConfig(name: "long", image: images.busybox, command: [
+            "/bin/sh", "-c", "echo \(long); echo short; sleep 1000",
+        ]), to: path)
+        let id = try cri("create", "--with-pull", pod, path, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        try cri("start", id)
+        try eventually("the long line in the log") { (try cri.attempt("logs", id)).stdout.contains("short") }
+        #expect(try cri.attempt("logs", id).stdout == long + "\nshort\n")
+        let records = try String(contentsOfFile: directory.path + "/logs/long.log", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: " ", maxSplits: 3) }
+        #expect(records.map { String($0[2]) } == ["P", "P", "F", "F"], "\(records)")
+        #expect(records.allSatisfy { $0.count == 4 && $0[1] == "stdout" && RFC3339.parse(String($0[0])) != nil })
+
+        try cri("update", "--memory", "67108864", "--cpu-quota", "50000", "--cpu-period", "100000", id)
+        let cgroup = "/sys/fs/cgroup/memory/k8s.io/\(id)/memory.limit_in_bytes"
+        #expect((try String(contentsOfFile: cgroup, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines) == "67108864")
+        let quota = "/sys/fs/cgroup/cpu/k8s.io/\(id)/cpu.cfs_quota_us"
+        #expect((try String(contentsOfFile: quota, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines) == "50000")
+        let inspected = try cri.json("inspect", "-o", "json", id)
+        #expect(inspected["status"]?["resources"]?["linux"]?["memoryLimitInBytes"] != nil, "\(inspected)")
+
+        let started = ContinuousClock.now
+        let timedOut = try cri.attempt("exec", "-s", "--timeout", "1", id, "sleep", "30")
+        #expect(timedOut.status != 0)
+        #expect(timedOut.stderr.contains("timeout") || timedOut.stderr.contains("deadline"), "\(timedOut)")
+        #expect(ContinuousClock.now - started < .seconds(15))
+        #expect(try cri("exec", "-s", id, "echo", "alive").contains("alive"))
+
+        try cri("stop", "--stop-timeout", "0", id)
+        try cri("rm", id)
+        try eventually("the deleted event") {
+            ((try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "").contains("CONTAINER_DELETED_EVENT")
+        }
+        let seen = try String(contentsOfFile: eventsPath, encoding: .utf8)
+        for type in ["CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT", "CONTAINER_STOPPED_EVENT"] {
+            #expect(seen.contains(type), "\(type) missing from \(seen)")
+        }
+        #expect(seen.contains(id))
+        try cri("stopp", pod)
+        try cri("rmp", pod)
+        try daemon.stop()
+    }
 }

@@ -2,6 +2,7 @@ import API
 import Core
 import FoundationEssentials
 import SwiftProtobuf
+import Synchronization
 
 /// What the CRI plugin keeps of a pod sandbox besides its config; stored as JSON in an extension
 /// of the sandbox's containerd container (namespace `k8s.io`), so it survives restarts.
@@ -93,4 +94,34 @@ func generateID() -> String {
     var generator = SystemRandomNumberGenerator()
     let digits = Array("0123456789abcdef")
     return String((0..<64).map { _ in digits[Int(generator.next() % 16)] })
+}
+
+/// `operation`'s result, or nil once `seconds` pass first. Unlike a task group, it does not wait
+/// for an operation that ignores cancellation (a blocking shim wait): that one finishes on its own
+/// later, its result dropped.
+func within<T: Sendable>(seconds: Int64, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
+    let outcome = FirstOutcome<T?>()
+    return try await withCheckedThrowingContinuation { continuation in
+        outcome.set(continuation)
+        Task {
+            do { outcome.resume(with: .success(try await operation())) } catch { outcome.resume(with: .failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            outcome.resume(with: .success(nil))
+        }
+    }
+}
+
+/// A continuation resumed by whichever outcome comes first.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func set(_ value: CheckedContinuation<T, any Error>) {
+        continuation.withLock { $0 = value }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
+    }
 }

@@ -113,22 +113,13 @@ extension CRIService {
     func waitExit(_ id: String, seconds: Int64) async throws -> ShimProcessStateBox? {
         let tasks = self.tasks
         let namespace = self.namespace
-        return try await withThrowingTaskGroup(of: ShimProcessStateBox?.self) { group in
-            group.addTask {
-                do {
-                    let state = try await tasks.wait(namespace, id, execID: nil)
-                    return ShimProcessStateBox(exitStatus: state.exitStatus, exitedAt: state.exitedAt)
-                } catch where CtrError.is(error, .notFound) {
-                    return ShimProcessStateBox(exitStatus: 0, exitedAt: Timestamp.now.unixNanos)
-                }
+        return try await within(seconds: seconds) {
+            do {
+                let state = try await tasks.wait(namespace, id, execID: nil)
+                return ShimProcessStateBox(exitStatus: state.exitStatus, exitedAt: state.exitedAt)
+            } catch where CtrError.is(error, .notFound) {
+                return ShimProcessStateBox(exitStatus: 0, exitedAt: Timestamp.now.unixNanos)
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 

@@ -162,18 +162,8 @@ extension CRIService {
     func waitExec(_ id: String, _ execID: String, seconds: Int64) async throws -> ShimProcessState? {
         let tasks = self.tasks
         let namespace = self.namespace
-        return try await withThrowingTaskGroup(of: ShimProcessState?.self) { group in
-            group.addTask { try await tasks.wait(namespace, id, execID: execID) }
-            if seconds > 0 {
-                group.addTask {
-                    try await Task.sleep(for: .seconds(seconds))
-                    return nil
-                }
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        if seconds <= 0 { return try await tasks.wait(namespace, id, execID: execID) }
+        return try await within(seconds: seconds) { try await tasks.wait(namespace, id, execID: execID) }
     }
 
     /// A file's first 16 MiB.
