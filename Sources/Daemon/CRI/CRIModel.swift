@@ -24,6 +24,8 @@ struct Sandbox: Sendable {
     var id: String
     var config: Runtime_V1_PodSandboxConfig
     var status: SandboxStatus
+    /// The pod as a ListPodSandbox response item, encoded (kept current by `CRIService.Store`).
+    var listEntry: [UInt8] = []
 
     var hostNetwork: Bool { config.linux.securityContext.namespaceOptions.network == .node }
     var logDirectory: String { config.logDirectory }
@@ -54,6 +56,8 @@ struct CRIContainer: Sendable {
     var id: String
     var config: Runtime_V1_ContainerConfig
     var status: ContainerStatus
+    /// The container as a ListContainers response item, encoded (kept current by `CRIService.Store`).
+    var listEntry: [UInt8] = []
 }
 
 /// Keys of the containerd container records the CRI plugin writes.

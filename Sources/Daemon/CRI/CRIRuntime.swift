@@ -2,6 +2,7 @@ import API
 import Core
 import GRPCCore
 import GRPCProtobuf
+import SwiftProtobuf
 import Glibc
 
 /// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Methods
@@ -60,14 +61,19 @@ struct CRIRuntimeService: RegistrableRPCService {
                 if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
             }
         }
-        router.unary(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest, _) in
+        router.encoded(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest) in
             let filter = request.filter
-            let items = service.sandboxes().filter { sandbox in
-                (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
-                    && (!filter.hasState || service.podSandboxStatus(sandbox).state == filter.state.state)
-                    && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
+            let stateWanted: SandboxStatus.Phase? = filter.hasState
+                ? (filter.state.state == .sandboxReady ? .ready : .notReady) : nil
+            return service.store.withLock { store in
+                var items = store.sandboxes.values.filter { sandbox in
+                    (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
+                        && (stateWanted == nil || sandbox.status.phase == stateWanted)
+                        && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
+                }
+                items.sort { $0.status.createdAt < $1.status.createdAt }
+                return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
             }
-            return Runtime_V1_ListPodSandboxResponse.with { $0.items = items.map(service.podSandbox) }
         }
         router.unary(Method.PodSandboxStats.descriptor) { (request: Runtime_V1_PodSandboxStatsRequest, _) in
             let sandbox = try service.sandbox(request.podSandboxID)
@@ -101,15 +107,18 @@ struct CRIRuntimeService: RegistrableRPCService {
             try await service.removeContainer(request.containerID)
             return Runtime_V1_RemoveContainerResponse()
         }
-        router.unary(Method.ListContainers.descriptor) { (request: Runtime_V1_ListContainersRequest, _) in
+        router.encoded(Method.ListContainers.descriptor) { (request: Runtime_V1_ListContainersRequest) in
             let filter = request.filter
-            let items = service.containers().filter { container in
-                (filter.id.isEmpty || container.id.hasPrefix(filter.id))
-                    && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
-                    && (!filter.hasState || CRIService.state(container.status.phase) == filter.state.state)
-                    && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
+            return service.store.withLock { store in
+                var items = store.containers.values.filter { container in
+                    (filter.id.isEmpty || container.id.hasPrefix(filter.id))
+                        && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
+                        && (!filter.hasState || CRIWire.state(container.status.phase) == filter.state.state)
+                        && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
+                }
+                items.sort { $0.status.createdAt < $1.status.createdAt }
+                return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
             }
-            return Runtime_V1_ListContainersResponse.with { $0.containers = items.map(service.containerSummary) }
         }
         router.unary(Method.ContainerStatus.descriptor) { (request: Runtime_V1_ContainerStatusRequest, _) in
             let container = try service.container(request.containerID)
@@ -206,6 +215,19 @@ struct CRIRuntimeService: RegistrableRPCService {
             ("rootDir", .string(daemon.root + "/" + CRIPlugin.uri)),
             ("stateDir", .string(daemon.state + "/" + CRIPlugin.uri)),
         ])
+    }
+}
+
+extension RPCRouter {
+    /// A unary method whose handler returns the response already encoded.
+    mutating func encoded<Input: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor, _ handler: @escaping @Sendable (Input) throws -> [UInt8]
+    ) {
+        registerHandler(forMethod: method, deserializer: ProtobufDeserializer<Input>(),
+                        serializer: EncodedMessageSerializer()) { request, _ in
+            let response = try ServerResponse(message: handler(try await ServerRequest(stream: request).message))
+            return StreamingServerResponse(single: response)
+        }
     }
 }
 

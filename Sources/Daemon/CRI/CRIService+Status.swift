@@ -36,47 +36,11 @@ extension CRIService {
         ]).serialized()
     }
 
-    func podSandbox(_ sandbox: Sandbox) -> Runtime_V1_PodSandbox {
-        .with {
-            $0.id = sandbox.id
-            $0.metadata = sandbox.config.metadata
-            $0.state = sandbox.status.phase == .ready ? .sandboxReady : .sandboxNotready
-            $0.createdAt = sandbox.status.createdAt
-            $0.labels = sandbox.config.labels
-            $0.annotations = sandbox.config.annotations
-            $0.runtimeHandler = sandbox.status.runtimeHandler
-        }
-    }
-
-    static func state(_ phase: ContainerStatus.Phase) -> Runtime_V1_ContainerState {
-        switch phase {
-        case .created: return .containerCreated
-        case .running: return .containerRunning
-        case .exited: return .containerExited
-        }
-    }
-
-    func containerSummary(_ container: CRIContainer) -> Runtime_V1_Container {
-        .with {
-            $0.id = container.id
-            $0.podSandboxID = container.status.sandboxID
-            $0.metadata = container.config.metadata
-            $0.image = container.config.image
-            $0.image.image = container.status.imageID
-            $0.imageRef = container.status.imageRef
-            $0.imageID = container.status.imageID
-            $0.state = Self.state(container.status.phase)
-            $0.createdAt = container.status.createdAt
-            $0.labels = container.config.labels
-            $0.annotations = container.config.annotations
-        }
-    }
-
     func containerStatus(_ container: CRIContainer) -> Runtime_V1_ContainerStatus {
         .with {
             $0.id = container.id
             $0.metadata = container.config.metadata
-            $0.state = Self.state(container.status.phase)
+            $0.state = CRIWire.state(container.status.phase)
             $0.createdAt = container.status.createdAt
             $0.startedAt = container.status.startedAt
             $0.finishedAt = container.status.finishedAt

@@ -15,6 +15,19 @@ final class CRIService: Sendable {
         var containers: [String: CRIContainer] = [:]
         /// Reserved names (sandbox and container names are unique) → ID.
         var names: [String: String] = [:]
+
+        /// Stores a container with its list entry encoded, so lists only concatenate bytes.
+        mutating func put(_ container: CRIContainer) {
+            var container = container
+            container.listEntry = CRIWire.listEntry(CRIWire.summary(container))
+            containers[container.id] = container
+        }
+
+        mutating func put(_ sandbox: Sandbox) {
+            var sandbox = sandbox
+            sandbox.listEntry = CRIWire.listEntry(CRIWire.summary(sandbox))
+            sandboxes[sandbox.id] = sandbox
+        }
     }
 
     let config: CRIConfig
@@ -65,13 +78,13 @@ final class CRIService: Sendable {
                 guard let config = CRIRecord.message(Runtime_V1_PodSandboxConfig.self, record.extensions[CRIRecord.configExtension]),
                       let status = CRIRecord.decode(SandboxStatus.self, record.extensions[CRIRecord.statusExtension])
                 else { continue }
-                loaded.sandboxes[record.id] = Sandbox(id: record.id, config: config, status: status)
+                loaded.put(Sandbox(id: record.id, config: config, status: status))
                 loaded.names[status.name] = record.id
             case "container":
                 guard let config = CRIRecord.message(Runtime_V1_ContainerConfig.self, record.extensions[CRIRecord.configExtension]),
                       let status = CRIRecord.decode(ContainerStatus.self, record.extensions[CRIRecord.statusExtension])
                 else { continue }
-                loaded.containers[record.id] = CRIContainer(id: record.id, config: config, status: status)
+                loaded.put(CRIContainer(id: record.id, config: config, status: status))
                 loaded.names[status.name] = record.id
             default:
                 continue
@@ -128,12 +141,12 @@ final class CRIService: Sendable {
                 if Self.oomKilled(cgroup: (try? self.tasks.cgroupPath(self.namespace, id)) ?? "") {
                     container.status.reason = "OOMKilled"
                 }
-                store.containers[id] = container
+                store.put(container)
                 return .container(container)
             }
             if var sandbox = store.sandboxes[id], sandbox.status.phase == .ready {
                 sandbox.status.phase = .notReady
-                store.sandboxes[id] = sandbox
+                store.put(sandbox)
                 return .sandbox(sandbox)
             }
             return .none
@@ -208,10 +221,10 @@ final class CRIService: Sendable {
     }
 
     func update(_ container: CRIContainer) {
-        store.withLock { $0.containers[container.id] = container }
+        store.withLock { $0.put(container) }
     }
 
     func update(_ sandbox: Sandbox) {
-        store.withLock { $0.sandboxes[sandbox.id] = sandbox }
+        store.withLock { $0.put(sandbox) }
     }
 }
