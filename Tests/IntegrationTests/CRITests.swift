@@ -352,7 +352,7 @@ struct CRITests {
         try daemon.stop()
     }
 
-    @Test("container events stream, long log lines split and reassembled, resource updates, exec timeout")
+    @Test("runtime handler binaries, container events stream, long log lines split and reassembled, resource updates, exec timeout")
     func kubeletDetails() throws {
         let directory = try TemporaryDirectory("ctr-cri")
         defer { directory.remove() }
@@ -361,9 +361,31 @@ struct CRITests {
         defer { network.remove() }
         let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
             .replacingOccurrences(of: "restrict_oom_score_adj = true", with: "restrict_oom_score_adj = true\n  max_container_log_line_size = 64")
-        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
+        let wrapper = directory.path + "/runc-wrapper"
+        try "#!/bin/sh\necho \"$@\" >> \(directory.path)/wrapper.log\nexec /usr/sbin/runc \"$@\"\n"
+            .write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        let handlers = """
+
+              [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.logged]
+                runtime_type = "io.containerd.runc.v2"
+                [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.logged.options]
+                  BinaryName = "\(wrapper)"
+            """
+        let daemon = try DaemonProcess.ours(in: directory.path, config: config + handlers)
         defer { cleanUpRuntime(directory.path) }
         let cri = CRICLI(socket: daemon.socket)
+
+        // A runtime handler's BinaryName runs the pod's containers.
+        let loggedPod = directory.path + "/logged.json"
+        try writeJSON(podConfig(name: "logged", logDirectory: directory.path + "/logs-logged"), to: loggedPod)
+        let logged = try cri("runp", "--timeout", "60s", "--runtime", "logged", loggedPod)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try cri.json("inspectp", "-o", "json", logged)["status"]?["runtimeHandler"]?.stringValue == "logged")
+        let wrapped = (try? String(contentsOfFile: directory.path + "/wrapper.log", encoding: .utf8)) ?? ""
+        #expect(wrapped.contains("create") && wrapped.contains(logged), "\(wrapped)")
+        try cri("stopp", logged)
+        try cri("rmp", logged)
 
         let eventsPath = directory.path + "/events.json"
         FileManager.default.createFile(atPath: eventsPath, contents: nil)

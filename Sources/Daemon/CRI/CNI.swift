@@ -75,13 +75,17 @@ struct CNIRunner: Sendable {
         return try CNINetworkList.load(path)
     }
 
-    /// Attaches loopback and the pod network; returns the pod's IPs (first is the primary).
-    func add(_ attachment: CNIAttachment) throws(CtrError) -> [String] {
+    /// Attaches loopback and the pod network (the two at once); returns the pod's IPs (first is
+    /// the primary).
+    func add(_ attachment: CNIAttachment) async throws -> [String] {
         guard let network = try network() else {
-            throw .failedPrecondition("cni: no network config found in \(confDir)")
+            throw CtrError.failedPrecondition("cni: no network config found in \(confDir)")
         }
-        _ = try run("ADD", CNINetworkList.loopback, attachment, ifname: "lo", previous: nil)
-        let result = try run("ADD", network, attachment, ifname: "eth0", previous: nil)
+        async let loopback = BlockingThread.run {
+            try run("ADD", CNINetworkList.loopback, attachment, ifname: "lo", previous: nil)
+        }
+        let result = try await BlockingThread.run { try run("ADD", network, attachment, ifname: "eth0", previous: nil) }
+        _ = try await loopback
         let cache = JSONValue.object([("network", network.json), ("result", result),
                                       ("portMappings", .array(attachment.portMappings))])
         try makeDirectory(cacheDir, mode: 0o700)

@@ -35,15 +35,23 @@ extension CRIService {
                 name: name, phase: .notReady, createdAt: Timestamp.now.unixNanos, netns: "", ips: [],
                 runtimeHandler: handlerName, pid: 0, root: root))
             try writeSandboxFiles(sandbox)
+            // CNI runs while the pause container is being created: both need only the netns.
+            let networking: Task<[String], any Error>?
             if !sandbox.hostNetwork {
                 let netns = state + "/netns/" + id
                 try NetworkNamespace.create(netns)
                 undo.append { NetworkNamespace.remove(netns) }
                 sandbox.status.netns = netns
                 let attachment = attachment(sandbox)
-                undo.append { [cni] in try? await BlockingThread.run { try cni.delete(attachment) } }
                 let cni = self.cni
-                sandbox.status.ips = try await BlockingThread.run { try cni.add(attachment) }
+                let adding = Task { try await cni.add(attachment) }
+                networking = adding
+                undo.append {
+                    _ = try? await adding.value
+                    try? await BlockingThread.run { try cni.delete(attachment) }
+                }
+            } else {
+                networking = nil
             }
             let spec = CRISpec.sandbox(sandbox, image: image, namespace: namespace)
             try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
@@ -51,12 +59,14 @@ extension CRIService {
                                                 CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])
             undo.append { [self] in removeRecord(id) }
             let mounts = try snapshotter.mounts(namespace, key: id)
-            _ = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO())
+            _ = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO(),
+                                       runtimeBinary: runtimeBinary(handlerName))
             undo.append { [self] in
                 _ = try? await tasks.kill(namespace, id, execID: nil, signal: SIGKILL, all: true)
                 _ = try? await tasks.wait(namespace, id, execID: nil)
                 _ = try? await tasks.delete(namespace, id, execID: nil)
             }
+            if let networking { sandbox.status.ips = try await networking.value }
             let started = try await tasks.start(namespace, id, execID: nil)
             sandbox.status.pid = started.pid
             sandbox.status.phase = .ready
@@ -67,6 +77,11 @@ extension CRIService {
             for step in undo.reversed() { await step() }
             throw error
         }
+    }
+
+    /// The OCI runtime binary of a runtime handler (`runtimes.<name>.options.BinaryName`).
+    func runtimeBinary(_ handler: String) -> String? {
+        config.containerd.runtimes[handler]?.binaryName
     }
 
     func attachment(_ sandbox: Sandbox) -> CNIAttachment {

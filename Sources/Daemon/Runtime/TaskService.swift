@@ -102,7 +102,9 @@ public final class TaskService: Sendable {
     }
 
     /// Creates the task of container `id`: bundle, rootfs mounted from `rootfs`, shim, `runc create`.
-    public func create(_ namespace: String, _ id: String, rootfs: [Mount], io: IO) async throws -> ShimProcessState {
+    /// `runtimeBinary` replaces the configured OCI runtime (a CRI handler's `BinaryName`).
+    public func create(_ namespace: String, _ id: String, rootfs: [Mount], io: IO,
+                       runtimeBinary: String? = nil) async throws -> ShimProcessState {
         let container = try metadata.container(namespace, id)
         guard container.runtime.name.hasPrefix("io.containerd.runc.") || container.runtime.name == "io.containerd.runtime.v1.linux" else {
             throw CtrError.invalidArgument("container \"\(id)\": runtime \"\(container.runtime.name)\" is not supported (io.containerd.runc.v2 is)")
@@ -127,8 +129,8 @@ public final class TaskService: Sendable {
             if !rootfs.isEmpty { try Mounter.mount(rootfs, at: bundle + "/rootfs") }
             try makeDirectory(runtimeRoot(namespace), mode: 0o711)
             let options = ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: Self.socketPath(bundle: bundle),
-                                      runtime: runtime, runtimeRoot: runtimeRoot(namespace))
-            _ = try ShimLauncher.start(options)
+                                      runtime: runtimeBinary ?? runtime, runtimeRoot: runtimeRoot(namespace))
+            _ = try await BlockingThread.run { try ShimLauncher.start(options) }
             var request = ShimRequest(op: .create)
             request.stdin = io.stdin
             request.stdout = io.stdout
