@@ -90,6 +90,38 @@ struct CRIImages {
     }
 }
 
+/// What every CRI test needs: a directory, the images in a registry, a bridge network; cleaned
+/// up (shims, mounts, bridge, files) when released.
+final class CRIFixture {
+    let directory: TemporaryDirectory
+    let images: CRIImages
+    let network: TestNetwork
+    let hostsDir: String
+    var path: String { directory.path }
+
+    init() throws {
+        directory = try TemporaryDirectory("ctr-cri")
+        images = try CRIImages()
+        network = try TestNetwork(in: directory.path)
+        hostsDir = try images.hostsDirectory(in: directory.path)
+    }
+
+    /// The CRI section for these images and network, for our daemon or containerd.
+    var criSection: String { images.criConfig(network, hostsDir: hostsDir) }
+
+    /// A whole config for our daemon; `criKeys` go into the CRI table, `extra` after it.
+    func ourConfig(criKeys: String = "", extra: String = "") -> String {
+        "version = 2\n" + criSection.replacingOccurrences(
+            of: "restrict_oom_score_adj = true", with: "restrict_oom_score_adj = true\n" + criKeys) + extra
+    }
+
+    deinit {
+        cleanUpRuntime(directory.path)
+        network.remove()
+        directory.remove()
+    }
+}
+
 /// `ctr cri` against one CRI endpoint.
 struct CRICLI {
     let socket: String
@@ -192,17 +224,12 @@ struct CRITests {
 
     @Test("the scenario on our daemon")
     func scenarioOnOurs() throws {
-        let directory = try TemporaryDirectory("ctr-cri")
-        defer { directory.remove() }
-        let images = try CRIImages()
-        let network = try TestNetwork(in: directory.path)
-        defer { network.remove() }
-        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
-        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
-        defer { cleanUpRuntime(directory.path) }
-        try scenario(CRICLI(socket: daemon.socket), images: images, network: network, directory: directory.path)
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let daemon = try DaemonProcess.ours(in: fixture.path, config: fixture.ourConfig())
+        try scenario(CRICLI(socket: daemon.socket), images: fixture.images, network: fixture.network, directory: fixture.path)
         // The pod's state directory holds no netns pin, CNI cache or sandbox files afterwards.
-        let state = directory.path + "/state/io.containerd.grpc.v1.cri"
+        let state = fixture.path + "/state/io.containerd.grpc.v1.cri"
         for sub in ["netns", "cni", "sandboxes"] {
             #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/" + sub)) ?? []).isEmpty)
         }
@@ -211,31 +238,21 @@ struct CRITests {
 
     @Test("the scenario on Debian's containerd 1.6", .enabled(if: haveContainerd))
     func scenarioOnContainerd() throws {
-        let directory = try TemporaryDirectory("ctr-cri")
-        defer { directory.remove() }
-        let images = try CRIImages()
-        let network = try TestNetwork(in: directory.path)
-        defer { network.remove() }
-        let daemon = try DaemonProcess.containerd(
-            in: directory.path, cri: images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path)))
-        defer {
-            _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(daemon.socket)"])
-            cleanUpRuntime(directory.path)
-        }
-        try scenario(CRICLI(socket: daemon.socket), images: images, network: network, directory: directory.path)
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let daemon = try DaemonProcess.containerd(in: fixture.path, cri: fixture.criSection)
+        defer { _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(daemon.socket)"]) }
+        try scenario(CRICLI(socket: daemon.socket), images: fixture.images, network: fixture.network, directory: fixture.path)
         try daemon.stop()
     }
 
     @Test("pods and containers keep their state across a daemon SIGKILL; stopping the pod afterwards releases its IP")
     func restart() throws {
-        let directory = try TemporaryDirectory("ctr-cri")
-        defer { directory.remove() }
-        let images = try CRIImages()
-        let network = try TestNetwork(in: directory.path)
-        defer { network.remove() }
-        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let (directory, images, network) = (fixture.directory, fixture.images, fixture.network)
+        let config = fixture.ourConfig()
         var daemon = try DaemonProcess.ours(in: directory.path, config: config)
-        defer { cleanUpRuntime(directory.path) }
         let cri = CRICLI(socket: daemon.socket)
         let podPath = directory.path + "/pod.json"
         try writeJSON(podConfig(name: "survivor", logDirectory: directory.path + "/logs"), to: podPath)
@@ -284,14 +301,10 @@ struct CRITests {
 
     @Test("hostile or wrong configs are refused with the cause and leave nothing behind")
     func hostileConfigs() throws {
-        let directory = try TemporaryDirectory("ctr-cri")
-        defer { directory.remove() }
-        let images = try CRIImages()
-        let network = try TestNetwork(in: directory.path)
-        defer { network.remove() }
-        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
-        let daemon = try DaemonProcess.ours(in: directory.path, config: config)
-        defer { cleanUpRuntime(directory.path) }
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let (directory, images) = (fixture.directory, fixture.images)
+        let daemon = try DaemonProcess.ours(in: directory.path, config: fixture.ourConfig())
         let cri = CRICLI(socket: daemon.socket)
 
         let relative = directory.path + "/relative.json"
@@ -354,13 +367,9 @@ struct CRITests {
 
     @Test("runtime handler binaries, container events stream, long log lines split and reassembled, resource updates, exec timeout")
     func kubeletDetails() throws {
-        let directory = try TemporaryDirectory("ctr-cri")
-        defer { directory.remove() }
-        let images = try CRIImages()
-        let network = try TestNetwork(in: directory.path)
-        defer { network.remove() }
-        let config = "version = 2\n" + images.criConfig(network, hostsDir: try images.hostsDirectory(in: directory.path))
-            .replacingOccurrences(of: "restrict_oom_score_adj = true", with: "restrict_oom_score_adj = true\n  max_container_log_line_size = 64")
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let (directory, images) = (fixture.directory, fixture.images)
         let wrapper = directory.path + "/runc-wrapper"
         try "#!/bin/sh\necho \"$@\" >> \(directory.path)/wrapper.log\nexec /usr/sbin/runc \"$@\"\n"
             .write(toFile: wrapper, atomically: true, encoding: .utf8)
@@ -372,8 +381,8 @@ struct CRITests {
                 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.logged.options]
                   BinaryName = "\(wrapper)"
             """
-        let daemon = try DaemonProcess.ours(in: directory.path, config: config + handlers)
-        defer { cleanUpRuntime(directory.path) }
+        let daemon = try DaemonProcess.ours(
+            in: directory.path, config: fixture.ourConfig(criKeys: "  max_container_log_line_size = 64", extra: handlers))
         let cri = CRICLI(socket: daemon.socket)
 
         // A runtime handler's BinaryName runs the pod's containers.
@@ -386,6 +395,27 @@ struct CRITests {
         #expect(wrapped.contains("create") && wrapped.contains(logged), "\(wrapped)")
         try cri("stopp", logged)
         try cri("rmp", logged)
+
+        // A host-network pod: no netns of its own, the host's hostname and interfaces.
+        let hostPod = directory.path + "/host.json"
+        try writeJSON("""
+            {"metadata": {"name": "hostnet", "namespace": "default", "uid": "uid-hostnet"},
+             "log_directory": "\(directory.path)/logs-host",
+             "linux": {"security_context": {"namespace_options": {"network": 2}}}}
+            """, to: hostPod)
+        let host = try cri("runp", "--timeout", "60s", hostPod).trimmingCharacters(in: .whitespacesAndNewlines)
+        let hostBox = directory.path + "/hostbox.json"
+        try writeJSON(containerConfig(name: "hostbox", image: images.busybox, command: ["/bin/sleep", "1000"]), to: hostBox)
+        let hostContainer = try cri("create", "--with-pull", host, hostBox, hostPod)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try cri("start", hostContainer)
+        let hostname = try String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try cri("exec", "-s", hostContainer, "hostname").trimmingCharacters(in: .whitespacesAndNewlines) == hostname)
+        #expect(try cri("exec", "-s", hostContainer, "cat", "/proc/net/dev").contains(fixture.network.bridge))
+        #expect(try cri.json("inspectp", "-o", "json", host)["info"]?["netNamespacePath"]?.stringValue == "")
+        try cri("stopp", host)
+        try cri("rmp", host)
 
         let eventsPath = directory.path + "/events.json"
         FileManager.default.createFile(atPath: eventsPath, contents: nil)
