@@ -233,7 +233,7 @@ def run_rows(binary, workdir, a, b, runs):
         subprocess.run(base + ["run", "-d", image, "idle", "sleep", "1000"], check=True, stdout=subprocess.DEVNULL,
                        stdin=subprocess.DEVNULL)
         time.sleep(2)
-        pattern = "ctr shim .*--id idle " if d is a else "containerd-shim-runc-v2 .*-id idle"
+        pattern = f"{os.path.basename(binary)} shim .*--id idle " if d is a else "containerd-shim-runc-v2 .*-id idle"
         pid = pid_of(pattern)
         shim_rss[d.name] = rss_kib(pid) / 1024 if pid else float("nan")
         shim_private[d.name] = private_kib(pid) / 1024 if pid else float("nan")
