@@ -28,6 +28,11 @@ struct Sandbox: Sendable {
     var listEntry: [UInt8] = []
 
     var hostNetwork: Bool { config.linux.securityContext.namespaceOptions.network == .node }
+
+    /// CRI list filters: an ID prefix and labels that must all match.
+    func matches(id prefix: String, labels: [String: String]) -> Bool {
+        (prefix.isEmpty || id.hasPrefix(prefix)) && labels.allSatisfy { config.labels[$0.key] == $0.value }
+    }
     var logDirectory: String { config.logDirectory }
 }
 
@@ -58,6 +63,12 @@ struct CRIContainer: Sendable {
     var status: ContainerStatus
     /// The container as a ListContainers response item, encoded (kept current by `CRIService.Store`).
     var listEntry: [UInt8] = []
+
+    /// CRI list filters: ID and pod ID prefixes and labels that must all match.
+    func matches(id prefix: String, pod: String, labels: [String: String]) -> Bool {
+        (prefix.isEmpty || id.hasPrefix(prefix)) && (pod.isEmpty || status.sandboxID.hasPrefix(pod))
+            && labels.allSatisfy { config.labels[$0.key] == $0.value }
+    }
 }
 
 /// Keys of the containerd container records the CRI plugin writes.

@@ -67,9 +67,8 @@ struct CRIRuntimeService: RegistrableRPCService {
                 ? (filter.state.state == .sandboxReady ? .ready : .notReady) : nil
             return service.store.withLock { store in
                 var items = store.sandboxes.values.filter { sandbox in
-                    (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
+                    sandbox.matches(id: filter.id, labels: filter.labelSelector)
                         && (stateWanted == nil || sandbox.status.phase == stateWanted)
-                        && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
                 }
                 items.sort { $0.status.createdAt < $1.status.createdAt }
                 return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
@@ -81,10 +80,7 @@ struct CRIRuntimeService: RegistrableRPCService {
         }
         router.unary(Method.ListPodSandboxStats.descriptor) { (request: Runtime_V1_ListPodSandboxStatsRequest, _) in
             let filter = request.filter
-            let items = service.sandboxes().filter { sandbox in
-                (filter.id.isEmpty || sandbox.id.hasPrefix(filter.id))
-                    && filter.labelSelector.allSatisfy { sandbox.config.labels[$0.key] == $0.value }
-            }
+            let items = service.sandboxes().filter { $0.matches(id: filter.id, labels: filter.labelSelector) }
             return Runtime_V1_ListPodSandboxStatsResponse.with { $0.stats = items.map(service.podSandboxStats) }
         }
     }
@@ -111,10 +107,8 @@ struct CRIRuntimeService: RegistrableRPCService {
             let filter = request.filter
             return service.store.withLock { store in
                 var items = store.containers.values.filter { container in
-                    (filter.id.isEmpty || container.id.hasPrefix(filter.id))
-                        && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
+                    container.matches(id: filter.id, pod: filter.podSandboxID, labels: filter.labelSelector)
                         && (!filter.hasState || CRIWire.state(container.status.phase) == filter.state.state)
-                        && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
                 }
                 items.sort { $0.status.createdAt < $1.status.createdAt }
                 return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
@@ -146,9 +140,7 @@ struct CRIRuntimeService: RegistrableRPCService {
             let filter = request.filter
             let items = service.containers().filter { container in
                 container.status.phase == .running
-                    && (filter.id.isEmpty || container.id.hasPrefix(filter.id))
-                    && (filter.podSandboxID.isEmpty || container.status.sandboxID.hasPrefix(filter.podSandboxID))
-                    && filter.labelSelector.allSatisfy { container.config.labels[$0.key] == $0.value }
+                    && container.matches(id: filter.id, pod: filter.podSandboxID, labels: filter.labelSelector)
             }
             return Runtime_V1_ListContainerStatsResponse.with { $0.stats = items.map(service.containerStats) }
         }

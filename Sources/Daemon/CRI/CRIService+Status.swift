@@ -149,8 +149,7 @@ extension CRIService {
 
     func containerStats(_ container: CRIContainer) -> Runtime_V1_ContainerStats {
         let now = Timestamp.now.unixNanos
-        let cgroup = CRISpec.cgroupsPath(parent: (try? sandbox(container.status.sandboxID))?.config.linux.cgroupParent ?? "",
-                                         id: container.id, namespace: namespace)
+        let cgroup = cgroupPath(container)
         let usage = try? snapshotter.usage(namespace, key: container.id)
         return .with {
             $0.attributes = .with {
@@ -161,18 +160,8 @@ extension CRIService {
             }
             if container.status.phase == .running {
                 let figures = Self.cgroupFigures(cgroup)
-                $0.cpu = .with {
-                    $0.timestamp = now
-                    $0.usageCoreNanoSeconds = .with { $0.value = figures.cpu }
-                }
-                $0.memory = .with {
-                    $0.timestamp = now
-                    $0.workingSetBytes = .with { $0.value = figures.workingSet }
-                    $0.usageBytes = .with { $0.value = figures.memory }
-                    $0.rssBytes = .with { $0.value = figures.rss }
-                    $0.pageFaults = .with { $0.value = figures.pageFaults }
-                    $0.majorPageFaults = .with { $0.value = figures.majorPageFaults }
-                }
+                $0.cpu = figures.cpu(at: now)
+                $0.memory = figures.memory(at: now)
             }
             $0.writableLayer = .with {
                 $0.timestamp = now
@@ -190,6 +179,33 @@ extension CRIService {
         var rss: UInt64 = 0
         var pageFaults: UInt64 = 0
         var majorPageFaults: UInt64 = 0
+
+        static func += (total: inout CgroupFigures, other: CgroupFigures) {
+            total.cpu += other.cpu
+            total.memory += other.memory
+            total.workingSet += other.workingSet
+            total.rss += other.rss
+            total.pageFaults += other.pageFaults
+            total.majorPageFaults += other.majorPageFaults
+        }
+
+        func cpu(at now: Int64) -> Runtime_V1_CpuUsage {
+            .with {
+                $0.timestamp = now
+                $0.usageCoreNanoSeconds = .with { $0.value = cpu }
+            }
+        }
+
+        func memory(at now: Int64) -> Runtime_V1_MemoryUsage {
+            .with {
+                $0.timestamp = now
+                $0.workingSetBytes = .with { $0.value = workingSet }
+                $0.usageBytes = .with { $0.value = memory }
+                $0.rssBytes = .with { $0.value = rss }
+                $0.pageFaults = .with { $0.value = pageFaults }
+                $0.majorPageFaults = .with { $0.value = majorPageFaults }
+            }
+        }
     }
 
     /// cgroup v1 CPU and memory figures; the working set is usage minus inactive file pages, as
@@ -213,15 +229,11 @@ extension CRIService {
     func podSandboxStats(_ sandbox: Sandbox) -> Runtime_V1_PodSandboxStats {
         let now = Timestamp.now.unixNanos
         let members = containers().filter { $0.status.sandboxID == sandbox.id }
-        let stats = members.map(containerStats)
         var total = sandbox.status.phase == .ready
             ? Self.cgroupFigures(CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: sandbox.id, namespace: namespace))
             : CgroupFigures()
-        for member in stats {
-            total.cpu += member.cpu.usageCoreNanoSeconds.value
-            total.memory += member.memory.usageBytes.value
-            total.workingSet += member.memory.workingSetBytes.value
-            total.rss += member.memory.rssBytes.value
+        for member in members where member.status.phase == .running {
+            total += Self.cgroupFigures(cgroupPath(member))
         }
         return .with {
             $0.attributes = .with {
@@ -231,18 +243,16 @@ extension CRIService {
                 $0.annotations = sandbox.config.annotations
             }
             $0.linux = .with {
-                $0.cpu = .with {
-                    $0.timestamp = now
-                    $0.usageCoreNanoSeconds = .with { $0.value = total.cpu }
-                }
-                $0.memory = .with {
-                    $0.timestamp = now
-                    $0.workingSetBytes = .with { $0.value = total.workingSet }
-                    $0.usageBytes = .with { $0.value = total.memory }
-                    $0.rssBytes = .with { $0.value = total.rss }
-                }
-                $0.containers = stats
+                $0.cpu = total.cpu(at: now)
+                $0.memory = total.memory(at: now)
+                $0.containers = members.map(containerStats)
             }
         }
+    }
+
+    /// A container's cgroup, under its pod's cgroup parent.
+    func cgroupPath(_ container: CRIContainer) -> String {
+        CRISpec.cgroupsPath(parent: (try? sandbox(container.status.sandboxID))?.config.linux.cgroupParent ?? "",
+                            id: container.id, namespace: namespace)
     }
 }
