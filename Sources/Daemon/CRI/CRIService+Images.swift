@@ -124,10 +124,7 @@ extension CRIService {
     /// Removes every name of the image; an absent image is not an error (CRI's RemoveImage is idempotent).
     func removeImage(_ name: String) async throws {
         guard let image = try await localImage(name) else { return }
-        let inUse = store.withLock { store in
-            store.containers.values.first { $0.status.imageID == image.id }?.id
-                ?? store.sandboxes.values.first { _ in false }?.id
-        }
+        let inUse = store.withLock { store in store.containers.values.first { $0.status.imageID == image.id }?.id }
         if let inUse {
             throw CtrError.failedPrecondition("image \"\(name)\" is in use by container \"\(inUse)\"")
         }

@@ -132,15 +132,13 @@ final class CRIService: Sendable {
     /// shim goes, the rootfs is unmounted). Idempotent.
     func handleExit(_ id: String, status: Int32, at: Int64) async {
         enum Target { case container(CRIContainer), sandbox(Sandbox), none }
+        let oomKilled = Self.oomKilled(cgroup: (try? tasks.cgroupPath(namespace, id)) ?? "")
         let target: Target = store.withLock { store in
             if var container = store.containers[id], container.status.phase == .running {
                 container.status.phase = .exited
                 container.status.exitCode = status
                 container.status.finishedAt = at
-                container.status.reason = status == 0 ? "Completed" : "Error"
-                if Self.oomKilled(cgroup: (try? self.tasks.cgroupPath(self.namespace, id)) ?? "") {
-                    container.status.reason = "OOMKilled"
-                }
+                container.status.reason = oomKilled ? "OOMKilled" : status == 0 ? "Completed" : "Error"
                 store.put(container)
                 return .container(container)
             }
