@@ -1,3 +1,4 @@
+import CLinux
 import Core
 import Glibc
 
@@ -84,5 +85,27 @@ public enum FileTree {
         if mkdir(path, mode) != 0 && errno != EEXIST {
             throw .internalError("create directory \(path): \(UnixSocket.describe(errno))")
         }
+    }
+}
+
+extension FileTree {
+    /// A small file (up to 1 MiB) read from inside `root`, its path resolved as if `root` were
+    /// `/` (openat2 RESOLVE_IN_ROOT): an image's symlink cannot make it read a host file. Nil
+    /// when the file is absent.
+    public static func readConfined(_ path: String, in root: String) -> String? {
+        let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { return nil }
+        defer { close(rootFD) }
+        let fd = ctr_openat2(rootFD, path, O_RDONLY | O_CLOEXEC, 0, UInt64(CTR_RESOLVE_IN_ROOT))
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 1 << 20 {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -331,6 +331,14 @@ struct CRITests {
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("log path"), "\(refused)")
         }
+        let ghost = directory.path + "/ghost.json"
+        try writeJSON("""
+            {"metadata": {"name": "ghost"}, "image": {"image": "\(images.busybox)"}, "command": ["/bin/true"],
+             "linux": {"security_context": {"run_as_username": "ghost"}}}
+            """, to: ghost)
+        let noUser = try cri.attempt("create", pod, ghost, podPath)
+        #expect(noUser.status != 0)
+        #expect(noUser.stderr.contains("ghost") && noUser.stderr.contains("passwd"), "\(noUser)")
         let missing = directory.path + "/missing.json"
         try writeJSON(containerConfig(name: "missing", image: images.registry.host + "/nope:1", command: ["/bin/true"]),
                       to: missing)
@@ -456,6 +464,20 @@ struct CRITests {
         #expect((try String(contentsOfFile: quota, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines) == "50000")
         let inspected = try cri.json("inspect", "-o", "json", id)
         #expect(inspected["status"]?["resources"]?["linux"]?["memoryLimitInBytes"] != nil, "\(inspected)")
+
+        // run_as_username resolves in the image's /etc/passwd and /etc/group.
+        let nobodyPath = directory.path + "/nobody.json"
+        try writeJSON("""
+            {"metadata": {"name": "nobody"}, "image": {"image": "\(images.busybox)"}, "command": ["/bin/sleep", "1000"],
+             "log_path": "nobody.log", "linux": {"security_context": {"run_as_username": "nobody"}}}
+            """, to: nobodyPath)
+        let nobody = try cri("create", pod, nobodyPath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        try cri("start", nobody)
+        let identity = try cri("exec", "-s", nobody, "id")
+        #expect(identity.contains("uid=65534(nobody)") && identity.contains("gid=65534(nogroup)")
+                && identity.contains("50(staff)"), "\(identity)")
+        try cri("stop", "--stop-timeout", "0", nobody)
+        try cri("rm", nobody)
 
         let started = ContinuousClock.now
         let timedOut = try cri.attempt("exec", "-s", "--timeout", "1", id, "sleep", "30")

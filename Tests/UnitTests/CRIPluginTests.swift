@@ -104,4 +104,18 @@ struct CRIPluginTests {
                                       restrictOOMScoreAdj: true)
         }
     }
+
+    @Test("user names resolve in the image's passwd and group files, as runc does")
+    func userDatabase() throws {
+        let passwd = "root:x:0:0:root:/root:/bin/sh\n# comment\nnobody:x:65534:65534::/:/bin/false\napp:x:1000:1000::/app:/bin/sh\n"
+        let group = "root:x:0:\nstaff:x:50:app,nobody\napp:x:1000:\nwheel:x:10:app\n"
+        #expect(try UserDatabase.resolve("app", passwd: passwd, group: group)
+                == .init(uid: 1000, gid: 1000, additionalGids: [50, 10]))
+        #expect(try UserDatabase.resolve("nobody:staff", passwd: passwd, group: group).gid == 50)
+        #expect(try UserDatabase.resolve("1000", passwd: passwd, group: group).gid == 1000)
+        #expect(try UserDatabase.resolve("4242:7", passwd: nil, group: nil) == .init(uid: 4242, gid: 7, additionalGids: []))
+        #expect(!UserDatabase.needsLookup("1000:1000") && UserDatabase.needsLookup("app") && UserDatabase.needsLookup("0:wheel"))
+        #expect(throws: CtrError.self) { try UserDatabase.resolve("ghost", passwd: passwd, group: group) }
+        #expect(throws: CtrError.self) { try UserDatabase.resolve("app:nogroup", passwd: passwd, group: group) }
+    }
 }

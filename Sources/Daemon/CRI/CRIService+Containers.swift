@@ -32,7 +32,8 @@ extension CRIService {
         try reserve(name, for: id)
         do {
             let spec = try CRISpec.container(id: id, config, sandbox: sandbox, image: image, namespace: namespace,
-                                             restrictOOMScoreAdj: self.config.restrictOOMScoreAdj)
+                                             restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
+                                             user: try await resolveUser(config, image: image))
             let status = ContainerStatus(
                 name: name, sandboxID: sandbox.id, image: config.image.image, imageID: image.id,
                 imageRef: image.repoDigests.first ?? image.id, logPath: logPath, phase: .created,
@@ -46,6 +47,30 @@ extension CRIService {
         } catch {
             release(name)
             throw error
+        }
+    }
+
+    /// The user a container runs as when a name must be looked up in the image: CRI's
+    /// `run_as_username`, or the image's `User` when no `run_as_user` overrides it.
+    func resolveUser(_ config: Runtime_V1_ContainerConfig, image: CRIImage) async throws -> UserDatabase.Resolved? {
+        let security = config.linux.securityContext
+        var wanted = security.runAsUsername
+        if wanted.isEmpty, !security.hasRunAsUser, case .string(let imageUser)? = image.resolved.runConfig?["User"] {
+            wanted = imageUser
+        }
+        guard !wanted.isEmpty, UserDatabase.needsLookup(wanted) else { return nil }
+        let key = "cri-user-" + generateID().prefix(16)
+        let mounts = try snapshotter.view(namespace, key: key, parent: image.resolved.chainID.description, labels: [:],
+                                          lease: nil)
+        defer { try? snapshotter.remove(namespace, key: key) }
+        let (passwd, group) = try Mounter.withTemporaryMount(mounts, base: state + "/exec") { root in
+            (FileTree.readConfined("etc/passwd", in: root), FileTree.readConfined("etc/group", in: root))
+        }
+        do {
+            return try UserDatabase.resolve(wanted, passwd: passwd, group: group)
+        } catch {
+            throw CtrError(error.code == .notFound ? .invalidArgument : error.code,
+                           "container \"\(config.metadata.name)\": \(error.message)")
         }
     }
 

@@ -46,8 +46,11 @@ enum CRISpec {
 
     /// A container of the pod: the pod's namespaces joined through the pause process, the
     /// image's defaults overridden by the config, security context and resources honoured.
+    /// `user` is the image's or `run_as_username`'s user resolved against the image's
+    /// /etc/passwd and /etc/group, when either names one.
     static func container(id: String, _ config: Runtime_V1_ContainerConfig, sandbox: Sandbox, image: CRIImage,
-                          namespace: String, restrictOOMScoreAdj: Bool) throws(CtrError) -> OCISpec {
+                          namespace: String, restrictOOMScoreAdj: Bool,
+                          user: UserDatabase.Resolved? = nil) throws(CtrError) -> OCISpec {
         var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
         let runConfig = image.resolved.runConfig
         // CRI: `command` replaces the image's entrypoint, `args` its command.
@@ -145,6 +148,11 @@ enum CRISpec {
             if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
             if !security.readonlyPaths.isEmpty { spec.linux?.readonlyPaths = security.readonlyPaths }
         }
+        if let user {
+            spec.process?.user.uid = user.uid
+            spec.process?.user.gid = user.gid
+            spec.process?.user.additionalGids = user.additionalGids.isEmpty ? nil : user.additionalGids
+        }
         if security.hasRunAsUser {
             guard security.runAsUser.value >= 0 else {
                 throw .invalidArgument("container \"\(config.metadata.name)\": run_as_user \(security.runAsUser.value) is negative")
@@ -153,10 +161,8 @@ enum CRISpec {
         }
         if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
         if !security.supplementalGroups.isEmpty {
-            spec.process?.user.additionalGids = security.supplementalGroups.map { UInt32(clamping: $0) }
-        }
-        if !security.runAsUsername.isEmpty {
-            throw .invalidArgument("container \"\(config.metadata.name)\": run_as_username is not supported yet; use run_as_user")
+            let existing = spec.process?.user.additionalGids ?? []
+            spec.process?.user.additionalGids = existing + security.supplementalGroups.map { UInt32(clamping: $0) }
         }
         spec.process?.noNewPrivileges = security.noNewPrivs
         if security.readonlyRootfs { spec.root?.readonly = true }
