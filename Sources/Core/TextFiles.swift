@@ -21,8 +21,11 @@ public func readTextFile(_ path: String) -> String? {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-/// Writes `bytes` to a temporary file, fsyncs it and renames it over `path`.
-public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 = 0o600) throws(CtrError) {
+/// Writes `bytes` to a temporary file, fsyncs it and renames it over `path`. `durable: false`
+/// skips the fsync for files that need to survive a daemon crash but not a power loss (files of
+/// running containers, which a power loss ends anyway).
+public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 = 0o600,
+                                durable: Bool = true) throws(CtrError) {
     let temporary = path + ".tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard fd >= 0 else { throw .internalError("write \(path): \(String(cString: strerror(errno)))") }
@@ -30,7 +33,7 @@ public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 =
         close(fd)
         throw .internalError("write \(path): \(UnixSocket.describe(code))")
     }
-    let synced = fsync(fd) == 0
+    let synced = !durable || fsync(fd) == 0
     close(fd)
     guard synced, rename(temporary, path) == 0 else {
         throw .internalError("write \(path): \(String(cString: strerror(errno)))")

@@ -120,7 +120,7 @@ public final class ShimServer {
         signals = ctr_sigchld_fd()
         guard signals >= 0 else { throw .internalError("shim: SIGCHLD pipe: \(UnixSocket.describe(errno))") }
         listener = try LineSocket.listen(options.socket)
-        try? writeFileAtomically(options.bundle + "/shim.pid", Array("\(getpid())".utf8))
+        try? writeFileAtomically(options.bundle + "/shim.pid", Array("\(getpid())".utf8), durable: false)
         ready()
         while !exiting {
             loopOnce()

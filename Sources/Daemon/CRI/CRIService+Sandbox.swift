@@ -110,11 +110,11 @@ extension CRIService {
         if hostname.isEmpty || sandbox.hostNetwork {
             hostname = (readTextFile("/proc/sys/kernel/hostname") ?? "localhost").trimmed
         }
-        try writeFileAtomically(sandbox.status.root + "/hostname", Array((hostname + "\n").utf8), mode: 0o644)
+        try writeFileAtomically(sandbox.status.root + "/hostname", Array((hostname + "\n").utf8), mode: 0o644, durable: false)
         let hosts = sandbox.hostNetwork ? (readTextFile("/etc/hosts") ?? "")
             : "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
                 + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-        try writeFileAtomically(sandbox.status.root + "/hosts", Array(hosts.utf8), mode: 0o644)
+        try writeFileAtomically(sandbox.status.root + "/hosts", Array(hosts.utf8), mode: 0o644, durable: false)
         let dns = config.dnsConfig
         var resolv: String
         if dns.servers.isEmpty && dns.searches.isEmpty && dns.options.isEmpty {
@@ -125,30 +125,25 @@ extension CRIService {
             for server in dns.servers { resolv += "nameserver \(server)\n" }
             if !dns.options.isEmpty { resolv += "options " + dns.options.joined(separator: " ") + "\n" }
         }
-        try writeFileAtomically(sandbox.status.root + "/resolv.conf", Array(resolv.utf8), mode: 0o644)
+        try writeFileAtomically(sandbox.status.root + "/resolv.conf", Array(resolv.utf8), mode: 0o644, durable: false)
     }
 
-    /// The container record (and its snapshot, prepared from the image's top layer under a
-    /// lease until the record holds it).
+    /// The container record, then its snapshot prepared from the image's top layer. The record
+    /// comes first: it holds the snapshot key against garbage collection, so no lease is needed.
     func createRecord(id: String, kind: String, labels: [String: String], image: CRIImage, spec: OCISpec,
                       extensions: [String: TypedValue]) async throws {
-        let lease = "cri-create-\(id)"
-        _ = try metadata.createLease(namespace, Lease(id: lease, createdAt: .now, labels: [
-            WellKnownLabels.gcExpire: RFC3339.format(Timestamp(seconds: Timestamp.now.seconds + 600)),
-        ]))
-        defer { try? metadata.deleteLease(namespace, lease) }
-        let snapshotterName = config.containerd.snapshotter
-        _ = try snapshotter.prepare(namespace, key: id, parent: image.resolved.chainID.description, labels: [:], lease: lease)
+        var all = labels.filter { (try? Labels.validate([$0.key: $0.value])) != nil }
+        all[CRIRecord.kindLabel] = kind
+        _ = try metadata.createContainer(namespace, Container(
+            id: id, labels: all, image: image.repoTags.first ?? image.id,
+            runtime: Container.Runtime(name: "io.containerd.runc.v2"),
+            spec: TypedValue(typeURL: OCISpec.typeURL, value: try spec.encoded()),
+            snapshotter: config.containerd.snapshotter, snapshotKey: id, extensions: extensions))
         do {
-            var all = labels.filter { (try? Labels.validate([$0.key: $0.value])) != nil }
-            all[CRIRecord.kindLabel] = kind
-            _ = try metadata.createContainer(namespace, Container(
-                id: id, labels: all, image: image.repoTags.first ?? image.id,
-                runtime: Container.Runtime(name: "io.containerd.runc.v2"),
-                spec: TypedValue(typeURL: OCISpec.typeURL, value: try spec.encoded()),
-                snapshotter: snapshotterName, snapshotKey: id, extensions: extensions))
+            _ = try snapshotter.prepare(namespace, key: id, parent: image.resolved.chainID.description, labels: [:],
+                                        lease: nil)
         } catch {
-            try? snapshotter.remove(namespace, key: id)
+            try? metadata.deleteContainer(namespace, id)
             throw error
         }
     }

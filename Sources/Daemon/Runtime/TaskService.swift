@@ -125,7 +125,7 @@ public final class TaskService: Sendable {
             try? FileTree.remove(bundle)
             try makeDirectory(bundle, mode: 0o711)
             try makeDirectory(bundle + "/rootfs", mode: 0o755)
-            try writeFileAtomically(bundle + "/config.json", spec.value)
+            try writeFileAtomically(bundle + "/config.json", spec.value, durable: false)
             if !rootfs.isEmpty { try Mounter.mount(rootfs, at: bundle + "/rootfs") }
             try makeDirectory(runtimeRoot(namespace), mode: 0o711)
             let options = ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: Self.socketPath(bundle: bundle),
