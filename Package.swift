@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime",
+                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime", "Snapshots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

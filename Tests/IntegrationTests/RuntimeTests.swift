@@ -20,6 +20,11 @@ struct RuntimeTests {
         let image = "example.com/busybox:v1"
 
         #expect(try ctr(a + ["run", "--rm", image, "hello", "echo", "hello"]) == "hello\n")
+        // An image whose User is a name: looked up in the image's own /etc/passwd and /etc/group.
+        try ctr(a + ["images", "import", "--base-name", "example.com/busybox",
+                     try busyboxArchive(in: dir.path, tag: "nobody", user: "nobody")])
+        let identity = try ctr(a + ["run", "--rm", "example.com/busybox:nobody", "who", "id"])
+        #expect(identity.contains("uid=65534(nobody)") && identity.contains("50(staff)"), "\(identity)")
         let failing = try run(ctrBinary, a + ["run", "--rm", image, "seven", "sh", "-c", "echo out; echo err >&2; exit 7"])
         #expect(failing.status == 7 && failing.stdout == "out\n" && failing.stderr == "err\n", "\(failing)")
         let tty = try run("/usr/bin/script", ["-qec", ([ctrBinary] + a + ["run", "-t", "--rm", image, "tty", "sh", "-c", "tty"]).joined(separator: " "),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Client
 import Core
+import Snapshots
 import FoundationEssentials
 
 /// What `ctr run` and `ctr containers create` share: the snapshotter and the spec options.
@@ -76,6 +77,20 @@ struct ContainerOptions: ParsableArguments {
         return spec
     }
 
+    /// An image `User` naming a user or group is looked up in the container's own /etc/passwd and
+    /// /etc/group, read (confined to the rootfs) from its snapshot mounted here, as containerd's
+    /// ctr does; numeric users need nothing.
+    static func resolveImageUser(_ spec: inout OCISpec, image: ResolvedImage, mounts: [Mount]) throws {
+        guard case .string(let user)? = image.runConfig?["User"], UserDatabase.needsLookup(user) else { return }
+        let (passwd, group) = try Mounter.withTemporaryMount(mounts, base: "/tmp") { root in
+            (FileTree.readConfined("etc/passwd", in: root), FileTree.readConfined("etc/group", in: root))
+        }
+        let resolved = try UserDatabase.resolve(user, passwd: passwd, group: group)
+        spec.process?.user.uid = resolved.uid
+        spec.process?.user.gid = resolved.gid
+        spec.process?.user.additionalGids = resolved.additionalGids.isEmpty ? nil : resolved.additionalGids
+    }
+
     /// Resolves the image, unpacks it when its snapshot is missing, prepares the container's
     /// snapshot and creates the container. A lease covers the window before the container holds
     /// the snapshot.
@@ -84,7 +99,7 @@ struct ContainerOptions: ParsableArguments {
         let content = GRPCContentIngester(client: client)
         let resolved = try await ResolvedImage.resolve(image.name, target: image.target, content: content,
                                                        platforms: PlatformMatcher())
-        let spec = try spec(id: id, namespace: client.namespace, image: resolved, args: args)
+        var spec = try spec(id: id, namespace: client.namespace, image: resolved, args: args)
         let labels = try parseLabels(label)
         return try await client.withTemporaryLease(prefix: "ctr-run-") { leased in
             do {
@@ -93,7 +108,13 @@ struct ContainerOptions: ParsableArguments {
                 try await UnpackOptions.unpack(image, snapshotter: snapshotter, client: leased,
                                                platforms: PlatformMatcher(), quiet: true)
             }
-            _ = try await leased.prepareSnapshot(snapshotter, key: id, parent: resolved.chainID.description)
+            let mounts = try await leased.prepareSnapshot(snapshotter, key: id, parent: resolved.chainID.description)
+            do {
+                try Self.resolveImageUser(&spec, image: resolved, mounts: mounts)
+            } catch {
+                try? await leased.removeSnapshot(snapshotter, key: id)
+                throw error
+            }
             let container = Container(
                 id: id, labels: labels, image: image.name, runtime: .init(name: runtime),
                 spec: TypedValue(typeURL: OCISpec.typeURL, value: try spec.encoded()),

@@ -4,11 +4,13 @@ import Foundation
 let haveRunc = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runc")
 
 /// A busybox OCI archive built from Debian's busybox-static, for tests that run containers.
-func busyboxArchive(in directory: String, tag: String = "v1") throws -> String {
+/// `user` becomes the image's User.
+func busyboxArchive(in directory: String, tag: String = "v1", user: String? = nil) throws -> String {
     let layout = directory + "/layout"
-    let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag])
+    let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag],
+                        environment: user.map { ["IMAGE_USER": $0] } ?? [:])
     guard built.status == 0 else { throw TestFailure("building busybox failed: \(built)") }
-    let archive = directory + "/busybox.tar"
+    let archive = directory + (tag == "v1" ? "/busybox.tar" : "/busybox-\(tag).tar")
     let copied = try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):\(tag)", "oci-archive:\(archive):\(tag)"])
     guard copied.status == 0 else { throw TestFailure("skopeo failed: \(copied)") }
     return archive
