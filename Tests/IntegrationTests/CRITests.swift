@@ -476,6 +476,9 @@ struct CRITests {
         let identity = try cri("exec", "-s", nobody, "id")
         #expect(identity.contains("uid=65534(nobody)") && identity.contains("gid=65534(nogroup)")
                 && identity.contains("50(staff)"), "\(identity)")
+        // Containers of a pod share its /dev/shm (as they share its IPC namespace).
+        try cri("exec", "-s", id, "sh", "-c", "echo shared > /dev/shm/probe")
+        #expect(try cri("exec", "-s", nobody, "cat", "/dev/shm/probe") == "shared\n")
         try cri("stop", "--stop-timeout", "0", nobody)
         try cri("rm", nobody)
 

@@ -35,6 +35,10 @@ extension CRIService {
                 name: name, phase: .notReady, createdAt: Timestamp.now.unixNanos, netns: "", ips: [],
                 runtimeHandler: handlerName, pid: 0, root: root))
             try writeSandboxFiles(sandbox)
+            if sandbox.config.linux.securityContext.namespaceOptions.ipc != .node {
+                try SandboxShm.mount(root + "/shm")
+                undo.append { SandboxShm.unmount(root + "/shm") }
+            }
             // CNI runs while the pause container is being created: both need only the netns.
             let networking: Task<[String], any Error>?
             if !sandbox.hostNetwork {
@@ -167,6 +171,7 @@ extension CRIService {
             await handleExit(sandbox.id, status: Int32(bitPattern: waited?.exitStatus ?? 137),
                              at: waited?.exitedAt ?? Timestamp.now.unixNanos)
         }
+        SandboxShm.unmount(sandbox.status.root + "/shm")
         var current = try self.sandbox(sandbox.id)
         if !current.status.netns.isEmpty {
             let attachment = attachment(current)
@@ -187,6 +192,7 @@ extension CRIService {
         let members = store.withLock { $0.containers.values.filter { $0.status.sandboxID == sandbox.id }.map(\.id) }
         for container in members { try await removeContainer(container) }
         removeRecord(sandbox.id)
+        SandboxShm.unmount(sandbox.status.root + "/shm")
         try? FileTree.remove(sandbox.status.root)
         store.withLock { store in
             store.sandboxes[sandbox.id] = nil
@@ -215,5 +221,24 @@ enum NetworkNamespace {
     static func remove(_ path: String) {
         _ = umount2(path, Int32(MNT_DETACH))
         unlink(path)
+    }
+}
+
+/// The pod's /dev/shm: one tmpfs under the sandbox's directory, bind-mounted into the pause
+/// container and every container sharing the pod's IPC namespace (POSIX shared memory lives in
+/// /dev/shm, so a shared IPC namespace needs a shared /dev/shm too).
+enum SandboxShm {
+    static func mount(_ path: String) throws(CtrError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .internalError("create \(path): \(UnixSocket.describe(errno))")
+        }
+        let flags = UInt(MS_NOSUID) | UInt(MS_NODEV) | UInt(MS_NOEXEC)
+        guard Glibc.mount("shm", path, "tmpfs", flags, "mode=1777,size=65536k") == 0 else {
+            throw .internalError("mount the pod's shm at \(path): \(UnixSocket.describe(errno))")
+        }
+    }
+
+    static func unmount(_ path: String) {
+        _ = umount2(path, Int32(MNT_DETACH))
     }
 }

@@ -5,6 +5,15 @@ import Glibc
 /// OCI specs for pod sandboxes (the pause container) and for the containers of a pod, as
 /// containerd's CRI plugin builds them from the CRI configs.
 enum CRISpec {
+    /// /dev/shm from the pod's shared tmpfs instead of a private one.
+    static func useSandboxShm(_ spec: inout OCISpec, _ sandbox: Sandbox) {
+        let shm = sandbox.status.root + "/shm"
+        guard access(shm, F_OK) == 0 else { return }
+        spec.mounts?.removeAll { $0.destination == "/dev/shm" }
+        spec.mounts?.append(OCISpec.Mount(destination: "/dev/shm", type: "bind", source: shm,
+                                          options: ["rbind", "nosuid", "nodev", "noexec", "rw"]))
+    }
+
     static func cgroupsPath(parent: String, id: String, namespace: String) -> String {
         parent.isEmpty ? "/\(namespace)/\(id)" : (parent.hasSuffix("/") ? parent + id : parent + "/" + id)
     }
@@ -25,6 +34,7 @@ enum CRISpec {
             namespaces.append(OCISpec.Namespace(type: "network", path: sandbox.status.netns))
         }
         spec.linux?.namespaces = namespaces
+        if options.ipc != .node { useSandboxShm(&spec, sandbox) }
         spec.linux?.cgroupsPath = cgroupsPath(parent: config.linux.cgroupParent, id: sandbox.id, namespace: namespace)
         if !config.linux.sysctls.isEmpty { spec.linux?.sysctl = config.linux.sysctls }
         let security = config.linux.securityContext
@@ -126,6 +136,7 @@ enum CRISpec {
         default: namespaces.append(OCISpec.Namespace(type: "pid"))
         }
         spec.linux?.namespaces = namespaces
+        if options.ipc != .node { useSandboxShm(&spec, sandbox) }
         spec.linux?.cgroupsPath = cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: id, namespace: namespace)
 
         // Security context.
