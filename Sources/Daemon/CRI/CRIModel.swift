@@ -29,6 +29,8 @@ struct Sandbox: Sendable {
 
     var hostNetwork: Bool { config.linux.securityContext.namespaceOptions.network == .node }
 
+    var state: Runtime_V1_PodSandboxState { status.phase == .ready ? .sandboxReady : .sandboxNotready }
+
     /// CRI list filters: an ID prefix and labels that must all match.
     func matches(id prefix: String, labels: [String: String]) -> Bool {
         (prefix.isEmpty || id.hasPrefix(prefix)) && labels.allSatisfy { config.labels[$0.key] == $0.value }
@@ -118,12 +120,13 @@ func within<T: Sendable>(seconds: Int64, _ operation: @escaping @Sendable () asy
     let outcome = FirstOutcome<T?>()
     return try await withCheckedThrowingContinuation { continuation in
         outcome.set(continuation)
-        Task {
-            do { outcome.resume(with: .success(try await operation())) } catch { outcome.resume(with: .failure(error)) }
-        }
-        Task {
+        let timer = Task {
             try? await Task.sleep(for: .seconds(seconds))
             outcome.resume(with: .success(nil))
+        }
+        Task {
+            do { outcome.resume(with: .success(try await operation())) } catch { outcome.resume(with: .failure(error)) }
+            timer.cancel()  // no timer left sleeping out its whole period after the operation won
         }
     }
 }

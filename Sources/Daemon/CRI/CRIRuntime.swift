@@ -63,12 +63,10 @@ struct CRIRuntimeService: RegistrableRPCService {
         }
         router.encoded(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest) in
             let filter = request.filter
-            let stateWanted: SandboxStatus.Phase? = filter.hasState
-                ? (filter.state.state == .sandboxReady ? .ready : .notReady) : nil
             return service.store.withLock { store in
                 var items = store.sandboxes.values.filter { sandbox in
                     sandbox.matches(id: filter.id, labels: filter.labelSelector)
-                        && (stateWanted == nil || sandbox.status.phase == stateWanted)
+                        && (!filter.hasState || sandbox.state == filter.state.state)
                 }
                 items.sort { $0.status.createdAt < $1.status.createdAt }
                 return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }

@@ -10,7 +10,7 @@ extension CRIService {
         .with {
             $0.id = sandbox.id
             $0.metadata = sandbox.config.metadata
-            $0.state = sandbox.status.phase == .ready ? .sandboxReady : .sandboxNotready
+            $0.state = sandbox.state
             $0.createdAt = sandbox.status.createdAt
             if let first = sandbox.status.ips.first {
                 $0.network.ip = first

@@ -18,7 +18,7 @@ enum CRIWire {
         .with {
             $0.id = sandbox.id
             $0.metadata = sandbox.config.metadata
-            $0.state = sandbox.status.phase == .ready ? .sandboxReady : .sandboxNotready
+            $0.state = sandbox.state
             $0.createdAt = sandbox.status.createdAt
             $0.labels = sandbox.config.labels
             $0.annotations = sandbox.config.annotations
