@@ -6,9 +6,10 @@ packages=(
     pkg-config libsqlite3-dev            # build: the metadata store's SQLite
     zlib1g-dev libzstd-dev               # build: gzip and zstd layers
     runc containernetworking-plugins     # run: containers and pod networks
-    iproute2
+    iproute2 iptables                    # run: pod networks (ip, portmap's DNAT rules)
     containerd                           # tests and bench: Debian's containerd 1.6 and its ctr
     busybox-static skopeo umoci docker-registry   # tests: build images, serve them on 127.0.0.1
+    curl                                 # tests: reach a pod through its host port
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -46,8 +46,20 @@ struct TestNetwork {
     /// veth interfaces still enslaved to the bridge.
     var ports: String { (try? run("/usr/sbin/ip", ["-o", "link", "show", "master", bridge]).stdout) ?? "" }
 
+    /// Removes the bridge and any host-port DNAT rules portmap left for this network (a test
+    /// that failed before `stopp`).
     func remove() {
         _ = try? run("/usr/sbin/ip", ["link", "del", bridge])
+        guard let listed = try? run("/usr/sbin/iptables", ["-t", "nat", "-L", "CNI-HOSTPORT-DNAT", "--line-numbers", "-n"]),
+              listed.status == 0 else { return }
+        let rules = listed.stdout.split(separator: "\n").filter { $0.contains("\"\(name)\"") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            .filter { $0.count > 1 && Int($0[0]) != nil }
+        for rule in rules.sorted(by: { Int($0[0]) ?? 0 > Int($1[0]) ?? 0 }) {
+            _ = try? run("/usr/sbin/iptables", ["-t", "nat", "-D", "CNI-HOSTPORT-DNAT", rule[0]])
+            _ = try? run("/usr/sbin/iptables", ["-t", "nat", "-F", rule[1]])
+            _ = try? run("/usr/sbin/iptables", ["-t", "nat", "-X", rule[1]])
+        }
     }
 }
 
@@ -145,10 +157,13 @@ func writeJSON(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-func podConfig(name: String, logDirectory: String, hostname: String = "") -> String {
-    """
+/// `hostPorts` maps host ports to container ports (TCP).
+func podConfig(name: String, logDirectory: String, hostname: String = "", hostPorts: [Int: Int] = [:]) -> String {
+    let mappings = hostPorts.map { #"{"protocol": "TCP", "container_port": \#($0.value), "host_port": \#($0.key)}"# }
+    return """
     {"metadata": {"name": "\(name)", "namespace": "default", "uid": "uid-\(name)", "attempt": 1},
      "hostname": "\(hostname.isEmpty ? name : hostname)", "log_directory": "\(logDirectory)",
+     "port_mappings": [\(mappings.joined(separator: ", "))],
      "dns_config": {"servers": ["10.0.0.10"], "searches": ["svc.cluster.local"], "options": ["ndots:5"]},
      "labels": {"app": "\(name)"}, "linux": {}}
     """
@@ -164,15 +179,18 @@ func containerConfig(name: String, image: String, command: [String], logPath: St
 
 @Suite("CRI end to end", .serialized, .enabled(if: haveRegistryTools && haveRunc && getuid() == 0))
 struct CRITests {
-    /// The acceptance scenario, run against `socket`: pull, a bridged pod that the host can ping,
-    /// a container whose exec, logs and stats work, then stop and removal leaving nothing behind.
+    /// The acceptance scenario, run against `socket`: pull, a bridged pod that the host can ping
+    /// and reach through a host port (the portmap plugin), a container whose exec, logs and stats
+    /// work, then stop and removal leaving nothing behind (nor DNAT rules).
     func scenario(_ cri: CRICLI, images: CRIImages, network: TestNetwork, directory: String) throws {
         let netnsBefore = Set((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? [])
         try cri("pull", images.busybox)
         #expect(try cri("images").contains(images.registry.host + "/busybox"))
 
         let podPath = directory + "/pod.json"
-        try writeJSON(podConfig(name: "web", logDirectory: directory + "/logs", hostname: "scenario"), to: podPath)
+        let hostPort = Int.random(in: 20000...39999)
+        try writeJSON(podConfig(name: "web", logDirectory: directory + "/logs", hostname: "scenario",
+                                hostPorts: [hostPort: 80]), to: podPath)
         let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
         let podStatus = try cri.json("inspectp", "-o", "json", pod)
         #expect(podStatus["status"]?["state"]?.stringValue == "SANDBOX_READY")
@@ -184,10 +202,16 @@ struct CRITests {
 
         let containerPath = directory + "/box.json"
         try writeJSON(containerConfig(name: "box", image: images.busybox, command: [
-            "/bin/sh", "-c", "echo line 1; echo line 2; echo warning >&2; echo line 3; sleep 1000",
+            "/bin/sh", "-c", "echo line 1; echo line 2; echo warning >&2; echo line 3; "
+                + "mkdir /www; echo pong > /www/index.html; /bin/busybox httpd -p 80 -h /www; sleep 1000",
         ]), to: containerPath)
         let id = try cri("create", pod, containerPath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
         try cri("start", id)
+        // The host port leads to the pod's port 80 (portmap's DNAT also covers local traffic).
+        let url = "http://\(network.gateway):\(hostPort)/index.html"
+        try eventually("\(url) served by the pod") {
+            (try run("/usr/bin/curl", ["-s", "-m", "2", url])).stdout == "pong\n"
+        }
         #expect(try cri("exec", "-s", id, "hostname").trimmingCharacters(in: .whitespacesAndNewlines) == "scenario")
         let resolv = try cri("exec", "-s", id, "cat", "/etc/resolv.conf")
         #expect(resolv.contains("nameserver 10.0.0.10"))
@@ -217,6 +241,8 @@ struct CRITests {
         #expect(netnsAfter.subtracting(netnsBefore).isEmpty, "network namespaces left: \(netnsAfter.subtracting(netnsBefore))")
         #expect(network.ports.isEmpty, "veths left on \(network.bridge): \(network.ports)")
         #expect(network.leases.isEmpty, "IP leases left: \(network.leases)")
+        let nat = try run("/usr/sbin/iptables", ["-t", "nat", "-S"])
+        #expect(nat.status == 0 && !nat.stdout.contains("--dport \(hostPort) "), "DNAT rules left: \(nat.stdout)")
         for cgroup in [pod, id] {
             #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/k8s.io/" + cgroup))
         }

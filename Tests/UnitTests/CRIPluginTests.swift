@@ -92,7 +92,7 @@ struct CRIPluginTests {
         #expect(spec.root?.readonly == true)
         #expect(spec.linux?.cgroupsPath == "/kubepods/pod1/c1")
         #expect(spec.linux?.resources?.memory?.limit == 1 << 26)
-        #expect((spec.process?.oomScoreAdj ?? -1) >= 0, "never negative: lowering it needs CAP_SYS_RESOURCE")
+        #expect(spec.process?.oomScoreAdj == CRISpec.currentOOMScoreAdj(), "restricted: not below the daemon's own")
         let namespaces = Dictionary(uniqueKeysWithValues: (spec.linux?.namespaces ?? []).map { ($0.type, $0.path ?? "") })
         #expect(namespaces["network"] == "/run/netns/x")
         #expect(namespaces["ipc"] == "/proc/42/ns/ipc")
@@ -103,6 +103,16 @@ struct CRIPluginTests {
             _ = try CRISpec.container(id: "c2", config, sandbox: sandbox, image: image, namespace: "k8s.io",
                                       restrictOOMScoreAdj: true)
         }
+    }
+
+    @Test("oom_score_adj: restricted or without CAP_SYS_RESOURCE never below the daemon's own; pods ask -998")
+    func oomScoreAdj() {
+        #expect(CRISpec.oomScoreAdj(-997, restrict: false, own: 0, mayLower: true) == -997)
+        #expect(CRISpec.oomScoreAdj(-997, restrict: true, own: 0, mayLower: true) == 0)
+        #expect(CRISpec.oomScoreAdj(-997, restrict: false, own: 0, mayLower: false) == 0)
+        #expect(CRISpec.oomScoreAdj(CRISpec.sandboxOOMScoreAdj, restrict: true, own: -500, mayLower: true) == -500)
+        #expect(CRISpec.oomScoreAdj(1000, restrict: true, own: -500, mayLower: false) == 1000)
+        #expect(CRISpec.oomScoreAdj(300, restrict: true, own: 300, mayLower: false) == 300)
     }
 
     @Test("user names resolve in the image's passwd and group files, as runc does")

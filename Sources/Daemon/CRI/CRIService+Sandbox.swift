@@ -57,7 +57,8 @@ extension CRIService {
             } else {
                 networking = nil
             }
-            let spec = CRISpec.sandbox(sandbox, image: image, namespace: namespace)
+            let spec = CRISpec.sandbox(sandbox, image: image, namespace: namespace,
+                                       restrictOOMScoreAdj: self.config.restrictOOMScoreAdj)
             try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
                                    extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
                                                 CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])

@@ -20,7 +20,7 @@ enum CRISpec {
 
     /// The pause container: its own pid, ipc and uts namespaces (unless the pod uses the host's)
     /// and the pinned network namespace.
-    static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String) -> OCISpec {
+    static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String, restrictOOMScoreAdj: Bool) -> OCISpec {
         let config = sandbox.config
         let options = config.linux.securityContext.namespaceOptions
         var spec = OCISpec.defaultSpec(id: sandbox.id, namespace: namespace)
@@ -42,6 +42,7 @@ enum CRISpec {
         if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
         if security.readonlyRootfs { spec.root?.readonly = true }
         if security.privileged { makePrivileged(&spec) }
+        spec.process?.oomScoreAdj = oomScoreAdj(sandboxOOMScoreAdj, restrict: restrictOOMScoreAdj)
         spec.annotations = [
             "io.kubernetes.cri.container-type": "sandbox",
             "io.kubernetes.cri.sandbox-id": sandbox.id,
@@ -210,17 +211,37 @@ enum CRISpec {
         }
         spec.linux?.resources = linux
         if resources.oomScoreAdj != 0 {
-            var value = Int(resources.oomScoreAdj)
-            if restrictOOMScoreAdj { value = max(value, currentOOMScoreAdj()) }
-            guard value >= -1000 && value <= 1000 else {
+            guard resources.oomScoreAdj >= -1000 && resources.oomScoreAdj <= 1000 else {
                 throw .invalidArgument("oom_score_adj \(resources.oomScoreAdj) is outside -1000...1000")
             }
-            spec.process?.oomScoreAdj = max(value, 0)
+            spec.process?.oomScoreAdj = oomScoreAdj(Int(resources.oomScoreAdj), restrict: restrictOOMScoreAdj)
         }
+    }
+
+    /// What the pause container asks for, as containerd does: almost never OOM-killed, since
+    /// losing it takes the whole pod down.
+    static let sandboxOOMScoreAdj = -998
+
+    /// The `oom_score_adj` a container gets for `requested`. Restricted, it never goes below the
+    /// daemon's own; and it never goes below that without CAP_SYS_RESOURCE either, since the
+    /// kernel would refuse runc (a kubelet asks -997 for Guaranteed pods).
+    static func oomScoreAdj(_ requested: Int, restrict: Bool, own: Int = currentOOMScoreAdj(),
+                            mayLower: Bool = hasCapability(24)) -> Int {
+        guard requested < own else { return requested }
+        return restrict || !mayLower ? own : requested
     }
 
     static func currentOOMScoreAdj() -> Int {
         Int(readSmallFile("/proc/self/oom_score_adj") ?? "") ?? 0
+    }
+
+    /// Whether this process has capability `number` in its effective set (24: CAP_SYS_RESOURCE).
+    static func hasCapability(_ number: Int) -> Bool {
+        guard let status = readTextFile("/proc/self/status"),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(String(line.dropFirst("CapEff:".count)).trimmed, radix: 16)
+        else { return false }
+        return mask & (1 << UInt64(number)) != 0
     }
 
     static func capName(_ name: String) -> String {
