@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-swift build -c release --product ctr --scratch-path .build-release -Xswiftc -static-stdlib
+binary=$(./scripts/build-release.sh | tail -1)
 # The CRI rows use grpcio (from PyPI) in a virtualenv kept under .build-bench-venv.
 [ -x .build-bench-venv/bin/python ] || python3 -m venv .build-bench-venv
 .build-bench-venv/bin/pip install -q grpcio grpcio-tools
-.build-bench-venv/bin/python bench/bench.py "$@"
+.build-bench-venv/bin/python bench/bench.py --binary "$binary" "$@"

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-swift build -c release --product ctr
-exec .build/release/ctr daemon "$@"
+binary=$(./scripts/build-release.sh | tail -1)
+exec "$binary" daemon "$@"

@@ -419,6 +419,21 @@ struct CRITests {
             in: directory.path, config: fixture.ourConfig(criKeys: "  max_container_log_line_size = 64", extra: handlers))
         let cri = CRICLI(socket: daemon.socket)
 
+        // Parallel pulls of one image (kubelets pull in parallel) all succeed, into one image.
+        let pulls = try (0..<3).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ctrBinary)
+            process.arguments = ["cri", "pull", images.busybox]
+            process.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        pulls.forEach { $0.waitUntilExit() }
+        #expect(pulls.map(\.terminationStatus) == [0, 0, 0], "parallel pulls of \(images.busybox)")
+        let listed = try cri("images").split(separator: "\n").filter { $0.contains(images.registry.host + "/busybox") }
+        #expect(listed.count == 1, "one image after parallel pulls: \(listed)")
+
         // A runtime handler's BinaryName runs the pod's containers.
         let loggedPod = directory.path + "/logged.json"
         try writeJSON(podConfig(name: "logged", logDirectory: directory.path + "/logs-logged"), to: loggedPod)

@@ -66,8 +66,23 @@ extension CRIService {
         return matches.count == 1 ? matches[0] : nil
     }
 
-    /// Pulls `name` into namespace `k8s.io` and unpacks it to the CRI snapshotter; returns the image ID.
+    /// Pulls `name` into namespace `k8s.io` and unpacks it to the CRI snapshotter; returns the image
+    /// ID. A pull of the same name with the same credentials already running is joined.
     func pull(_ name: String, credentials: RegistryCredentials?) async throws -> String {
+        let key = [name, credentials?.username ?? "", credentials?.password ?? ""].joined(separator: "\u{0}")
+        let pull = pulls.withLock { pulls in
+            if let running = pulls[key] { return running }
+            let started = Task {
+                defer { _ = self.pulls.withLock { $0.removeValue(forKey: key) } }
+                return try await self.pullOnce(name, credentials: credentials)
+            }
+            pulls[key] = started
+            return started
+        }
+        return try await pull.value
+    }
+
+    func pullOnce(_ name: String, credentials: RegistryCredentials?) async throws -> String {
         let reference: Reference
         do { reference = try Reference(parsing: name) } catch {
             throw CtrError.invalidArgument("pull image \"\(name)\": \(error.message)")

@@ -47,6 +47,9 @@ final class CRIService: Sendable {
     let containerEvents = CRIEventHub()
     let podCIDR = Mutex<String>("")
     let imageCache = Mutex<[Digest: ResolvedImage]>([:])
+    /// Pulls in progress by image name and credentials: a kubelet pulling in parallel gets one
+    /// pull per image, the others wait for it instead of fetching the same blobs beside it.
+    let pulls = Mutex<[String: Task<String, any Error>]>([:])
 
     init(config: CRIConfig, daemon: DaemonConfig, metadata: MetadataStore, content: ContentService,
          snapshotter: LocalSnapshotter, differ: LocalDiffService, tasks: TaskService, events: EventExchange,
