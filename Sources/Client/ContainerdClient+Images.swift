@@ -25,6 +25,28 @@ extension ContainerdClient {
         return try Image(response.image)
     }
 
+    /// `getImage` for commands that take an image name: when it is missing here but present in
+    /// other namespaces (CRI pulls into `k8s.io`, `ctr` defaults to `default`), the error says
+    /// where and how to reach it.
+    public func getImageOrHint(_ name: String) async throws(CtrError) -> Image {
+        let missing: CtrError
+        do {
+            return try await getImage(name)
+        } catch {
+            guard error.code == .notFound else { throw error }
+            missing = error
+        }
+        var holders: [String] = []
+        for other in (try? await listNamespaces()) ?? [] where other.name != namespace {
+            if (try? await ContainerdClient(connection: connection, namespace: other.name).getImage(name)) != nil {
+                holders.append(other.name)
+            }
+        }
+        guard let first = holders.first else { throw missing }
+        let names = holders.map { "\"\($0)\"" }.joined(separator: ", ")
+        throw .notFound("\(missing.message) in namespace \"\(namespace)\"; namespace \(names) has it (use -n \(first))")
+    }
+
     @discardableResult
     public func createImage(_ image: Image) async throws(CtrError) -> Image {
         let response = try await call {

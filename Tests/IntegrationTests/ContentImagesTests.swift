@@ -83,6 +83,10 @@ struct ContentImagesTests {
 
         // The images live in namespace "team" only, and the namespace cannot go while they do.
         #expect(try ctr(["--address", daemon.socket, "images", "ls", "-q"]).isEmpty)
+        // Asked for in another namespace, an image's absence says where it is.
+        let elsewhere = try run(ctrBinary, ["--address", daemon.socket, "images", "tag", reference, "other:v1"])
+        #expect(elsewhere.status == 1 && elsewhere.stderr.contains(
+            "not found in namespace \"default\"; namespace \"team\" has it (use -n team)"), "\(elsewhere)")
         let busy = try run(ctrBinary, ["--address", daemon.socket, "ns", "rm", "team"])
         #expect(busy.status == 1 && busy.stderr.contains("namespace \"team\" must be empty"), "\(busy)")
 

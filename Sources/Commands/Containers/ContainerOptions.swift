@@ -95,7 +95,7 @@ struct ContainerOptions: ParsableArguments {
     /// snapshot and creates the container. A lease covers the window before the container holds
     /// the snapshot.
     func createContainer(client: ContainerdClient, imageName: String, id: String, args: [String]) async throws -> Container {
-        let image = try await client.getImage(imageName)
+        let image = try await client.getImageOrHint(imageName)
         let content = GRPCContentIngester(client: client)
         let resolved = try await ResolvedImage.resolve(image.name, target: image.target, content: content,
                                                        platforms: PlatformMatcher())

@@ -119,7 +119,7 @@ struct ImagesTag: ClientCommand {
     @Argument(help: "New names.") var targets: [String]
 
     func run(client: ContainerdClient) async throws {
-        let image = try await client.getImage(source)
+        let image = try await client.getImageOrHint(source)
         for name in targets {
             var copy = image
             copy.name = name

@@ -21,7 +21,7 @@ struct ImagesPush: ClientCommand {
 
     func run(client: ContainerdClient) async throws {
         let reference = try Reference(parsing: remote)
-        let image = try await client.getImage(local ?? reference.description)
+        let image = try await client.getImageOrHint(local ?? reference.description)
         let display = ProgressDisplay(quiet: quiet)
         let registry = registryOptions.makeClient()
         let push = ImagePush(
