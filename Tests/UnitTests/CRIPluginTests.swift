@@ -115,6 +115,31 @@ struct CRIPluginTests {
         #expect(CRISpec.oomScoreAdj(300, restrict: true, own: 300, mayLower: false) == 300)
     }
 
+    @Test("container lists: oldest first, the unfiltered answer follows every put and remove")
+    func containerLists() throws {
+        func container(_ id: String, at time: Int64, phase: ContainerStatus.Phase = .created) -> CRIContainer {
+            CRIContainer(id: id, config: .with { $0.metadata.name = id }, status: ContainerStatus(
+                name: id, sandboxID: "pod", image: "busybox", imageID: "sha256:1", imageRef: "busybox@sha256:2",
+                logPath: "", phase: phase, createdAt: time))
+        }
+        func ids(_ entries: [[UInt8]]) throws -> [String] {
+            let bytes = entries.reduce(into: [UInt8]()) { $0 += $1 }
+            return try Runtime_V1_ListContainersResponse(serializedBytes: bytes).containers.map(\.id)
+        }
+        var store = CRIService.Store()
+        store.put(container("b", at: 2))
+        store.put(container("a", at: 1))
+        #expect(try ids(store.containerEntries(nil)) == ["a", "b"])
+        store.put(container("c", at: 3))
+        store.remove(container: "a")
+        #expect(try ids(store.containerEntries(nil)) == ["b", "c"])
+        store.put(container("b", at: 2, phase: .running))
+        let listed = try Runtime_V1_ListContainersResponse(
+            serializedBytes: store.containerEntries(nil).reduce(into: [UInt8]()) { $0 += $1 })
+        #expect(listed.containers.map(\.state) == [.containerRunning, .containerCreated])
+        #expect(try ids(store.containerEntries { $0.status.phase == .running }) == ["b"])
+    }
+
     @Test("user names resolve in the image's passwd and group files, as runc does")
     func userDatabase() throws {
         let passwd = "root:x:0:0:root:/root:/bin/sh\n# comment\nnobody:x:65534:65534::/:/bin/false\napp:x:1000:1000::/app:/bin/sh\n"

@@ -63,13 +63,12 @@ struct CRIRuntimeService: RegistrableRPCService {
         }
         router.encoded(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest) in
             let filter = request.filter
+            let filtered = !filter.id.isEmpty || !filter.labelSelector.isEmpty || filter.hasState
             return service.store.withLock { store in
-                var items = store.sandboxes.values.filter { sandbox in
+                store.sandboxEntries(filtered ? { sandbox in
                     sandbox.matches(id: filter.id, labels: filter.labelSelector)
                         && (!filter.hasState || sandbox.state == filter.state.state)
-                }
-                items.sort { $0.status.createdAt < $1.status.createdAt }
-                return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
+                } : nil)
             }
         }
         router.unary(Method.PodSandboxStats.descriptor) { (request: Runtime_V1_PodSandboxStatsRequest, _) in
@@ -103,13 +102,13 @@ struct CRIRuntimeService: RegistrableRPCService {
         }
         router.encoded(Method.ListContainers.descriptor) { (request: Runtime_V1_ListContainersRequest) in
             let filter = request.filter
+            let filtered = !filter.id.isEmpty || !filter.podSandboxID.isEmpty || !filter.labelSelector.isEmpty
+                || filter.hasState
             return service.store.withLock { store in
-                var items = store.containers.values.filter { container in
+                store.containerEntries(filtered ? { container in
                     container.matches(id: filter.id, pod: filter.podSandboxID, labels: filter.labelSelector)
                         && (!filter.hasState || CRIWire.state(container.status.phase) == filter.state.state)
-                }
-                items.sort { $0.status.createdAt < $1.status.createdAt }
-                return items.reduce(into: [UInt8]()) { $0 += $1.listEntry }
+                } : nil)
             }
         }
         router.unary(Method.ContainerStatus.descriptor) { (request: Runtime_V1_ContainerStatusRequest, _) in
@@ -209,9 +208,9 @@ struct CRIRuntimeService: RegistrableRPCService {
 }
 
 extension RPCRouter {
-    /// A unary method whose handler returns the response already encoded.
+    /// A unary method whose handler returns the response already encoded, in parts.
     mutating func encoded<Input: SwiftProtobuf.Message>(
-        _ method: MethodDescriptor, _ handler: @escaping @Sendable (Input) throws -> [UInt8]
+        _ method: MethodDescriptor, _ handler: @escaping @Sendable (Input) throws -> [[UInt8]]
     ) {
         registerHandler(forMethod: method, deserializer: ProtobufDeserializer<Input>(),
                         serializer: EncodedMessageSerializer()) { request, _ in

@@ -161,7 +161,7 @@ extension CRIService {
         _ = try? await tasks.delete(namespace, container.id, execID: nil)
         removeRecord(container.id)
         store.withLock { store in
-            store.containers[container.id] = nil
+            store.remove(container: container.id)
             store.names[container.status.name] = nil
         }
         emit(.containerDeletedEvent, containerID: container.id, sandboxID: container.status.sandboxID)

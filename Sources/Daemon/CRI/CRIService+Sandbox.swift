@@ -196,7 +196,7 @@ extension CRIService {
         SandboxShm.unmount(sandbox.status.root + "/shm")
         try? FileTree.remove(sandbox.status.root)
         store.withLock { store in
-            store.sandboxes[sandbox.id] = nil
+            store.remove(sandbox: sandbox.id)
             store.names[sandbox.status.name] = nil
         }
     }

@@ -11,22 +11,63 @@ import Synchronization
 /// (`CRIRuntimeService`, `CRIImageService`) decode, call and encode.
 final class CRIService: Sendable {
     struct Store: Sendable {
-        var sandboxes: [String: Sandbox] = [:]
-        var containers: [String: CRIContainer] = [:]
+        private(set) var sandboxes: [String: Sandbox] = [:]
+        private(set) var containers: [String: CRIContainer] = [:]
         /// Reserved names (sandbox and container names are unique) → ID.
         var names: [String: String] = [:]
+        /// The encoded entries of every pod / container by creation time: the answer to an
+        /// unfiltered list (a kubelet relists every second), dropped on any change.
+        private var allSandboxes: [[UInt8]]?
+        private var allContainers: [[UInt8]]?
 
         /// Stores a container with its list entry encoded, so lists only concatenate bytes.
         mutating func put(_ container: CRIContainer) {
             var container = container
             container.listEntry = CRIWire.listEntry(CRIWire.summary(container))
             containers[container.id] = container
+            allContainers = nil
         }
 
         mutating func put(_ sandbox: Sandbox) {
             var sandbox = sandbox
             sandbox.listEntry = CRIWire.listEntry(CRIWire.summary(sandbox))
             sandboxes[sandbox.id] = sandbox
+            allSandboxes = nil
+        }
+
+        mutating func remove(container id: String) {
+            containers[id] = nil
+            allContainers = nil
+        }
+
+        mutating func remove(sandbox id: String) {
+            sandboxes[id] = nil
+            allSandboxes = nil
+        }
+
+        /// The list entries of the containers `include` accepts (all when nil), oldest first.
+        mutating func containerEntries(_ include: ((CRIContainer) -> Bool)?) -> [[UInt8]] {
+            if include == nil, let allContainers { return allContainers }
+            let entries = Self.entries(containers.values, include, createdAt: \.status.createdAt, entry: \.listEntry)
+            if include == nil { allContainers = entries }
+            return entries
+        }
+
+        /// The list entries of the pods `include` accepts (all when nil), oldest first.
+        mutating func sandboxEntries(_ include: ((Sandbox) -> Bool)?) -> [[UInt8]] {
+            if include == nil, let allSandboxes { return allSandboxes }
+            let entries = Self.entries(sandboxes.values, include, createdAt: \.status.createdAt, entry: \.listEntry)
+            if include == nil { allSandboxes = entries }
+            return entries
+        }
+
+        private static func entries<Item>(_ items: some Sequence<Item>, _ include: ((Item) -> Bool)?,
+                                          createdAt: KeyPath<Item, Int64>, entry: KeyPath<Item, [UInt8]>) -> [[UInt8]] {
+            var chosen: [(Int64, [UInt8])] = []
+            for item in items where include?(item) ?? true {
+                chosen.append((item[keyPath: createdAt], item[keyPath: entry]))
+            }
+            return chosen.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

@@ -56,9 +56,18 @@ enum CRIWire {
     }
 }
 
-/// Sends bytes that are already an encoded message.
+/// Sends a message given as the concatenation of already encoded parts (list entries), copied
+/// once, straight into the transport's buffer.
 struct EncodedMessageSerializer: MessageSerializer {
-    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes {
-        Bytes(message)
+    func serialize<Bytes: GRPCContiguousBytes>(_ parts: [[UInt8]]) throws -> Bytes {
+        var bytes = Bytes(repeating: 0, count: parts.reduce(0) { $0 + $1.count })
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            for part in parts {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + part.count]).copyBytes(from: part)
+                offset += part.count
+            }
+        }
+        return bytes
     }
 }
