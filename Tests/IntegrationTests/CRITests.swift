@@ -253,6 +253,7 @@ struct CRITests {
         let fixture = try CRIFixture()
         defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
         let daemon = try DaemonProcess.ours(in: fixture.path, config: fixture.ourConfig())
+        defer { _ = try? CRICLI(socket: daemon.socket).attempt("rmp", "-f", "-a") }  // a failed scenario's pod
         try scenario(CRICLI(socket: daemon.socket), images: fixture.images, network: fixture.network, directory: fixture.path)
         // The pod's state directory holds no netns pin, CNI cache or sandbox files afterwards.
         let state = fixture.path + "/state/io.containerd.grpc.v1.cri"
@@ -268,6 +269,8 @@ struct CRITests {
         defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
         let daemon = try DaemonProcess.containerd(in: fixture.path, cri: fixture.criSection)
         defer { _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(daemon.socket)"]) }
+        // A failed scenario's pod: containerd keeps its netns under /run/netns and its DNAT rules.
+        defer { _ = try? CRICLI(socket: daemon.socket).attempt("rmp", "-f", "-a") }
         try scenario(CRICLI(socket: daemon.socket), images: fixture.images, network: fixture.network, directory: fixture.path)
         try daemon.stop()
     }
