@@ -7,16 +7,10 @@ public func readTextFile(_ path: String) -> String? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            return nil
-        }
-        if count == 0 { break }
-        bytes.append(contentsOf: buffer[0..<count])
+    let (bytes, error) = FileIO.readAll(fd)
+    if let error {
+        errno = error
+        return nil
     }
     return String(decoding: bytes, as: UTF8.self)
 }

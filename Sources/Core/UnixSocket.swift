@@ -44,6 +44,23 @@ public enum FileIO {
         }
         return nil
     }
+
+    /// Reads `fd` to its end, retrying EINTR, in 64 KiB reads while fewer than `limit` bytes have
+    /// arrived: the bytes read, and errno when a read failed before the end.
+    public static func readAll(_ fd: Int32, limit: Int = .max) -> (bytes: [UInt8], error: Int32?) {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < limit {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return (bytes, errno)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return (bytes, nil)
+    }
 }
 
 /// Unbuffered writes to the standard error stream (fd 2).

@@ -99,13 +99,6 @@ extension FileTree {
         let fd = ctr_openat2(rootFD, path, O_RDONLY | O_CLOEXEC, 0, UInt64(CTR_RESOLVE_IN_ROOT))
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: FileIO.readAll(fd, limit: 1 << 20).bytes, as: UTF8.self)
     }
 }
