@@ -46,7 +46,11 @@ public struct Connection: Sendable {
         do {
             let transport = try HTTP2ClientTransport.Posix(
                 target: .unixDomainSocket(path: options.endpoint.path),
-                transportSecurity: .plaintext)
+                transportSecurity: .plaintext,
+                config: .defaults { config in
+                    config.http2.targetWindowSize = GRPCTuning.windowSize
+                    config.http2.maxFrameSize = GRPCTuning.maxFrameSize
+                })
             return try await withGRPCClient(transport: transport) { grpc in
                 try await body(Connection(grpc: grpc, options: options))
             }

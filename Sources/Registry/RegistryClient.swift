@@ -27,7 +27,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
     /// HTTP clients with an endpoint's own TLS settings, by endpoint base URL.
     private let clients = Mutex<[String: HTTPClient]>([:])
 
-    public init(http: HTTPClient = .shared, plainHTTP: Bool = false, credentials: RegistryCredentials? = nil,
+    public init(http: HTTPClient = RegistryHosts.defaultClient, plainHTTP: Bool = false, credentials: RegistryCredentials? = nil,
                 hosts: RegistryHosts? = nil) {
         self.http = http
         self.plainHTTP = plainHTTP
@@ -174,7 +174,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         do {
             return try await httpClient(for: request.url).execute(request, timeout: .seconds(60))
         } catch {
-            throw CtrError.unavailable("registry \(reference.domain) unreachable: \(Self.describe(error))")
+            throw CtrError.unavailable(Self.failure("registry \(reference.domain)", error))
         }
     }
 
@@ -204,7 +204,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         do {
             response = try await http.execute(request, timeout: .seconds(30))
         } catch {
-            throw CtrError.unavailable("token service \(realm) unreachable: \(Self.describe(error))")
+            throw CtrError.unavailable(Self.failure("token service \(realm)", error))
         }
         guard response.status.code == 200 else {
             throw CtrError(.permissionDenied, "pull \(reference): token service answered \(response.status.code)")
@@ -254,15 +254,27 @@ public final class RegistryClient: RemoteRegistry, Sendable {
                 .connect(host: name.filter { $0 != "[" && $0 != "]" }, port: port).get()
             try await channel.close()
         } catch {
-            throw CtrError.unavailable("registry \(reference.domain) unreachable: \(Self.describe(error))")
+            throw CtrError.unavailable(Self.failure("registry \(reference.domain)", error))
         }
     }
 
-    static func describe(_ error: any Error) -> String {
+    /// What went wrong reaching `server` (`registry HOST`, `token service URL`), in words: an
+    /// untrusted or mismatched certificate is not an unreachable host.
+    static func failure(_ server: String, _ error: any Error) -> String {
         let text = "\(error)"
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("connectTimeout") { return "connection timed out" }
-        return text
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "\(server): TLS certificate not trusted (CERTIFICATE_VERIFY_FAILED); "
+                + "give its CA with `ca`, or `skip_verify = true`, in the registry's hosts.toml"
+        }
+        if text.contains("failedToValidateHostname") {
+            return "\(server): TLS certificate is not valid for this host name"
+        }
+        if text.contains("handshakeFailed") { return "\(server): TLS handshake failed: \(text)" }
+        if text.contains("connectionRefused") || text.contains("Connection refused") {
+            return "\(server) unreachable: connection refused"
+        }
+        if text.contains("connectTimeout") { return "\(server) unreachable: connection timed out" }
+        return "\(server) unreachable: \(text)"
     }
 }
 

@@ -105,6 +105,20 @@ public struct RegistryHosts: Sendable {
             }
             tls.trustRoots = .certificates(certificates)
         }
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(tls))
+    }
+
+    /// The HTTP client for registries without TLS settings of their own (never shut down).
+    public static let defaultClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(nil))
+
+    /// A failed connection (refused, or a certificate the TLS handshake rejects) fails the
+    /// request at once with its cause, as Go's HTTP client does for containerd: AsyncHTTPClient's
+    /// default retries it until the request's deadline, then reports only that the connection
+    /// closed.
+    static func configuration(_ tls: TLSConfiguration?) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return configuration
     }
 }

@@ -240,3 +240,43 @@ extension PullTests {
         try daemon.stop()
     }
 }
+
+extension PullTests {
+    @Test("HTTPS and basic auth: an untrusted certificate is named, hosts.toml ca and skip_verify, --user")
+    func httpsWithAuth() throws {
+        let registry = try LocalRegistry(tls: true, users: ["tester": "s3cret"])
+        let manifest = try registry.pushBusybox("secure")
+        let dir = try TemporaryDirectory("ctr-tls")
+        defer { dir.remove() }
+        let hostDir = dir.path + "/certs.d/" + registry.host
+        try FileManager.default.createDirectory(atPath: hostDir, withIntermediateDirectories: true)
+        func hosts(_ extra: String) throws {
+            try "server = \"https://\(registry.host)\"\n\(extra)\n".write(toFile: hostDir + "/hosts.toml", atomically: true,
+                                                                         encoding: .utf8)
+        }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let reference = "\(registry.host)/secure:latest"
+        let pull = a + ["images", "pull", "--quiet", "--hosts-dir", dir.path + "/certs.d"]
+
+        try hosts("")
+        let untrusted = try run(ctrBinary, pull + ["--user", "tester:s3cret", reference])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderr.hasPrefix("ctr: registry \(registry.host): TLS certificate not trusted"), "\(untrusted.stderr)")
+
+        try hosts("ca = \"\(registry.caFile ?? "")\"")
+        let anonymous = try run(ctrBinary, pull + [reference])
+        #expect(anonymous.status == 1)
+        #expect(anonymous.stderr == "ctr: pull \(reference): registry \(registry.host) needs credentials (--user)\n",
+                "\(anonymous.stderr)")
+        let wrong = try run(ctrBinary, pull + ["--user", "tester:nope", reference])
+        #expect(wrong.status == 1 && wrong.stderr.contains("denied access (401)"), "\(wrong.stderr)")
+        #expect(try ctr(pull + ["--user", "tester:s3cret", reference]) == manifest + "\n")
+        #expect(try ctr(a + ["images", "ls", "-q"]) == reference + "\n")
+
+        try hosts("skip_verify = true")
+        _ = try ctr(a + ["images", "rm", reference])
+        #expect(try ctr(pull + ["--user", "tester:s3cret", reference]) == manifest + "\n")
+        try daemon.stop()
+    }
+}

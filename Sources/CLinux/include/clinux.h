@@ -51,4 +51,11 @@ int ctr_spawn_close_from(posix_spawn_file_actions_t *actions, int from);
 /// makedev(3).
 dev_t ctr_makedev(unsigned int major, unsigned int minor);
 
+/// Drops this process's page-table entries for clean pages of its mapped files (the binary's
+/// code and read-only data, shared libraries): they stay in the page cache, shared with every
+/// other process that maps them, and fault back in when touched again. Only private, read-only
+/// mappings without copied-on-write pages qualify. Returns the bytes of the mappings advised,
+/// or -1 if /proc/self/smaps cannot be read.
+long ctr_release_file_pages(void);
+
 #endif

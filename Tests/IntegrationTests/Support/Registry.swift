@@ -12,9 +12,52 @@ final class LocalRegistry {
     let port: Int
     var host: String { "127.0.0.1:\(port)" }
 
-    init() throws {
+    /// The certificate authority that signed the registry's certificate, when it serves HTTPS.
+    private(set) var caFile: String?
+    /// skopeo's `--dest-creds` when the registry requires auth.
+    private var pushCredentials: [String] = []
+
+    /// `tls`: serve HTTPS with a certificate for 127.0.0.1 signed by a fresh CA (`caFile`).
+    /// `users`: require basic auth with these user:password pairs (htpasswd, bcrypt).
+    init(tls: Bool = false, users: [String: String] = [:]) throws {
         directory = try TemporaryDirectory("ctr-reg")
         port = try freePort()
+        var extra = ""
+        if tls {
+            let made = try run("/bin/sh", ["-c", """
+                set -e; cd '\(directory.path)'
+                openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=ctr-test-ca -keyout ca.key -out ca.pem 2>/dev/null
+                openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr 2>/dev/null
+                printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+                openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem 2>/dev/null
+                """])
+            guard made.status == 0 else { throw TestFailure("making the registry's certificates failed: \(made)") }
+            caFile = directory.path + "/ca.pem"
+            extra += """
+
+                  tls:
+                    certificate: \(directory.path)/server.pem
+                    key: \(directory.path)/server.key
+                """
+        }
+        if !users.isEmpty {
+            var lines = ""
+            for (user, password) in users.sorted(by: { $0.key < $1.key }) {
+                let hashed = try run("/usr/bin/python3", ["-W", "ignore", "-c",
+                    "import crypt, sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))", password])
+                guard hashed.status == 0 else { throw TestFailure("hashing a registry password failed: \(hashed)") }
+                lines += "\(user):\(hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+            }
+            try lines.write(toFile: directory.path + "/htpasswd", atomically: true, encoding: .utf8)
+            if let (user, password) = users.first { pushCredentials = ["--dest-creds", "\(user):\(password)"] }
+            extra += """
+
+                auth:
+                  htpasswd:
+                    realm: ctr-test
+                    path: \(directory.path)/htpasswd
+                """
+        }
         let config = """
             version: 0.1
             log:
@@ -25,7 +68,7 @@ final class LocalRegistry {
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:\(port)
+              addr: 127.0.0.1:\(port)\(extra)
             """
         try config.write(toFile: directory.path + "/config.yml", atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
@@ -53,7 +96,7 @@ final class LocalRegistry {
         let built = try run("/bin/bash", [script, layout, tag, String(extraMB)],
                             environment: command.map { ["IMAGE_CMD": $0] } ?? [:])
         guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
-        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false",
+        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false"] + pushCredentials + [
                                                  "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])
         guard pushed.status == 0 else { throw TestFailure("skopeo push failed: \(pushed)") }
         return built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -68,7 +111,7 @@ final class LocalRegistry {
         let indexed = try run("/usr/bin/python3", [repositoryRoot + "/scripts/fixtures/multi-platform.py", layout, tag])
         let digests = indexed.stdout.split(separator: "\n").map(String.init)
         guard indexed.status == 0, digests.count == 3 else { throw TestFailure("multi-platform fixture failed: \(indexed)") }
-        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--all", "--dest-tls-verify=false",
+        let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--all", "--dest-tls-verify=false"] + pushCredentials + [
                                                  "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])
         guard pushed.status == 0 else { throw TestFailure("skopeo push failed: \(pushed)") }
         return (digests[0], digests[1], digests[2])
