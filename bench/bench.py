@@ -338,8 +338,6 @@ def main():
         time.sleep(args.idle)
         rows.append((f"Idle RSS {args.idle:.0f} s after start, CRI on (MB)", rss_kib(a.proc.pid) / 1024,
                      rss_kib(b.proc.pid) / 1024, "VmRSS of the daemon process", "≤ 0.5"))
-        rows.append(("Idle daemon private memory (MB)", private_kib(a.proc.pid) / 1024, private_kib(b.proc.pid) / 1024,
-                     "the same daemons, Private_Clean + Private_Dirty: pages no other process maps", "—"))
 
         ours_version = command_ms([args.binary, "--address", a.sock, "version"], args.runs)
         theirs_version = command_ms([CONTAINERD_CTR, "--address", b.sock, "version"], args.runs)
