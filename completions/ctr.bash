@@ -821,13 +821,13 @@ _ctr_content() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|get|remove|label|active)
+    list|get|fetch|ingest|remove|label|active)
         # Offer subcommand argument completions
         "_ctr_content_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list get remove label active' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list get fetch ingest remove label active' -- "${cur}"))
         ;;
     esac
 }
@@ -881,6 +881,74 @@ _ctr_content_get() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    esac
+}
+
+_ctr_content_fetch() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --plain-http --all-platforms -q --quiet --version -h --help)
+    repeating_options=(--platform)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --hosts-dir -u --user)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion content fetch -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--hosts-dir')
+        return
+        ;;
+    '-u'|'--user')
+        return
+        ;;
+    '--platform')
+        return
+        ;;
+    esac
+}
+
+_ctr_content_ingest() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=(--label)
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout --expected-size --expected-digest)
+    __ctr_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion content ingest -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--expected-size')
+        return
+        ;;
+    '--expected-digest')
+        return
+        ;;
+    '--label')
         return
         ;;
     esac

@@ -3,6 +3,7 @@ import API
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import SwiftProtobuf
+import FoundationEssentials
 
 extension ContainerdClient {
     private var content: Containerd_Services_Content_V1_Content.Client<HTTP2ClientTransport.Posix> {
@@ -55,6 +56,51 @@ extension ContainerdClient {
         }
     }
 
+    /// Writes a blob under `ref` from the chunks `produce` hands over (starting afresh at offset
+    /// 0), then commits it; the daemon checks `size` and `expected` when given. Returns the
+    /// committed digest.
+    public func writeContent(ref: String, size: Int64, expected: Digest?, labels: [String: String] = [:],
+                             _ produce: @escaping @Sendable (@escaping @Sendable ([UInt8]) async throws -> Void) async throws -> Void)
+        async throws(CtrError) -> Digest
+    {
+        let committed: String = try await call {
+            try await content.write(metadata: metadata, options: connection.callOptions) { writer in
+                let offset = WriteOffset()
+                try await produce { bytes in
+                    let start = offset.advance(bytes.count)
+                    try await writer.write(.with {
+                        $0.action = .write
+                        $0.ref = ref
+                        $0.total = size
+                        $0.expected = expected?.description ?? ""
+                        $0.offset = start
+                        $0.data = Data(bytes)
+                    })
+                }
+                try await writer.write(.with {
+                    $0.action = .commit
+                    $0.ref = ref
+                    $0.total = size > 0 ? size : offset.value
+                    $0.expected = expected?.description ?? ""
+                    $0.offset = offset.value
+                    $0.labels = labels
+                })
+            } onResponse: { response in
+                var digest = ""
+                for try await message in response.messages where message.action == .commit { digest = message.digest }
+                return digest
+            }
+        }
+        return try Digest(parsing: committed)
+    }
+
+    /// Abandons the ingest `ref` and its partial data.
+    public func abortContentWrite(ref: String) async throws(CtrError) {
+        _ = try await call {
+            try await content.abort(.with { $0.ref = ref }, metadata: metadata, options: connection.callOptions)
+        }
+    }
+
     public func deleteContent(_ digest: Digest) async throws(CtrError) {
         _ = try await call {
             try await content.delete(.with { $0.digest = digest.description }, metadata: metadata,
@@ -79,5 +125,15 @@ extension ContainerdClient {
                                            options: connection.callOptions)
         }
         return response.statuses.map(IngestStatus.init)
+    }
+}
+
+/// The next write offset of one Write stream.
+final class WriteOffset: @unchecked Sendable {
+    // @unchecked: used by the single request-producing task of one stream, sequentially.
+    private(set) var value: Int64 = 0
+    func advance(_ count: Int) -> Int64 {
+        defer { value += Int64(count) }
+        return value
     }
 }

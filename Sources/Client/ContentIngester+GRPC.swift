@@ -42,7 +42,7 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         do {
             try await retryingLocked {
                 try await service.write(metadata: client.metadata, options: client.connection.callOptions) { writer in
-                    let offset = Offset()
+                    let offset = WriteOffset()
                     try await produce { bytes in
                         let start = offset.advance(bytes.count)
                         try await writer.write(.with {
@@ -70,10 +70,10 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
             return
         } catch let error as CtrError where error.code == .failedPrecondition {
             // Nothing of a blob that failed verification may stay behind.
-            try? await abort(ref)
+            try? await client.abortContentWrite(ref: ref)
             throw CtrError(.failedPrecondition, "blob \(descriptor.digest) does not match its descriptor: \(error.message)")
         } catch {
-            try? await abort(ref)
+            try? await client.abortContentWrite(ref: ref)
             throw error
         }
     }
@@ -84,12 +84,6 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
 
     public func stream(_ descriptor: Descriptor, _ body: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {
         try await client.readContent(descriptor.digest, body)
-    }
-
-    private func abort(_ ref: String) async throws {
-        _ = try await client.call {
-            try await service.abort(.with { $0.ref = ref }, metadata: client.metadata, options: client.connection.callOptions)
-        }
     }
 
     /// Runs a Write stream, retrying while another stream still holds the ref (UNAVAILABLE).
@@ -104,15 +98,5 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-    }
-}
-
-/// The next write offset of one ingest stream.
-private final class Offset: @unchecked Sendable {
-    // @unchecked: used by the single request-producing task of one stream, sequentially.
-    private(set) var value: Int64 = 0
-    func advance(_ count: Int) -> Int64 {
-        defer { value += Int64(count) }
-        return value
     }
 }

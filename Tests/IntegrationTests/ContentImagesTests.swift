@@ -113,3 +113,48 @@ func sha256(_ data: Data) -> String {
     let output = (try? run("/usr/bin/sha256sum", [path]))?.stdout ?? ""
     return String(output.prefix(64))
 }
+
+extension ContentImagesTests {
+    @Test("ctr content ingest stores stdin with its checks; ctr content fetch records an image without unpacking")
+    func contentIngestAndFetch() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("fetched")
+        let dir = try TemporaryDirectory("ctr-ingest")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let blob = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try blob.write(to: URL(fileURLWithPath: dir.path + "/blob"))
+        let digest = "sha256:" + sha256(blob)
+        func ingest(_ flags: String) throws -> Output {
+            try run("/bin/sh", ["-c", "\(ctrBinary) --address \(daemon.socket) content ingest \(flags) < \(dir.path)/blob"])
+        }
+
+        let stored = try ingest("--expected-size 300000 --label containerd.io/gc.root=test first")
+        #expect(stored.status == 0 && stored.stdout == digest + "\n", "\(stored)")
+        let readBack = try run("/bin/sh", ["-c", "\(ctrBinary) --address \(daemon.socket) content get \(digest) | sha256sum"])
+        #expect(readBack.stdout.hasPrefix(digest.dropFirst(7) + " "), "\(readBack)")
+        #expect(try ctr(a + ["content", "ls"]).contains("containerd.io/gc.root=test"))
+        #expect(try containerdClient(a + ["content", "ls", "-q"]) == digest + "\n")
+
+        let zero = "sha256:" + String(repeating: "0", count: 64)
+        let wrongDigest = try ingest("--expected-digest \(zero) second")
+        #expect(wrongDigest.status == 1)
+        #expect(wrongDigest.stderr == "ctr: commit second: unexpected commit digest \(digest), expected \(zero)\n",
+                "\(wrongDigest.stderr)")
+        let wrongSize = try ingest("--expected-size 12 third")
+        #expect(wrongSize.status == 1 && wrongSize.stderr.contains("unexpected commit size 300000, expected 12"),
+                "\(wrongSize.stderr)")
+        let active = try ctr(a + ["content", "active"])
+        #expect(!active.contains("second") && !active.contains("third"), "failed ingests are aborted: \(active)")
+
+        let reference = "\(registry.host)/fetched:latest"
+        #expect(try ctr(a + ["content", "fetch", "-q", reference]) == manifest + "\n")
+        #expect(try ctr(a + ["images", "ls", "-q"]) == reference + "\n")
+        let listed = try ctr(a + ["content", "ls", "-q"]).split(separator: "\n").map(String.init)
+        #expect(listed.count == 4 && listed.contains(manifest) && listed.contains(digest),
+                "the blob, then the image's manifest, config and layer: \(listed)")
+        #expect(try ctr(a + ["snapshots", "ls", "-q"]).isEmpty, "fetch does not unpack")
+        try daemon.stop()
+    }
+}

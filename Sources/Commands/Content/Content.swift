@@ -1,12 +1,15 @@
 import ArgumentParser
 import Client
 import Core
+import Glibc
+import Registry
 
 /// `ctr content`: the content store.
 struct ContentGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "content", abstract: "Manage content in the content store.",
-        subcommands: [ContentList.self, ContentGet.self, ContentRemove.self, ContentLabel.self, ContentActive.self])
+        subcommands: [ContentList.self, ContentGet.self, ContentFetch.self, ContentIngest.self, ContentRemove.self,
+                      ContentLabel.self, ContentActive.self])
 }
 
 /// Human sizes as containerd's and crictl's tables print them (decimal units, 3 significant digits).
@@ -75,6 +78,76 @@ struct ContentGet: ClientCommand {
 
     func run(client: ContainerdClient) async throws {
         try await client.readContent(try Digest(parsing: digest)) { bytes in StandardOutput.write(bytes) }
+    }
+}
+
+/// `ctr content fetch REF`: `images pull` without unpacking, as containerd's `content fetch`.
+struct ContentFetch: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch", abstract: "Fetch an image's content into the content store and record the image (no unpack).")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @OptionGroup(title: "Registry Options") var registryOptions: RegistryOptions
+    @Option(name: .long, help: ArgumentHelp("Platform to fetch (repeatable; default linux/amd64).", valueName: "os/arch"))
+    var platform: [String] = []
+    @Flag(name: .customLong("all-platforms"), help: "Fetch the content of every platform.") var allPlatforms = false
+    @Flag(name: [.short, .long], help: "Print only the image's digest when done.") var quiet = false
+    @Argument(help: "The image reference, e.g. 127.0.0.1:5000/busybox:latest.") var reference: String
+
+    func validate() throws { _ = try Reference(parsing: reference) }
+
+    func run(client: ContainerdClient) async throws {
+        _ = try await ImagesPull.fetch(try Reference(parsing: reference), client: client, registryOptions: registryOptions,
+                                       platforms: PlatformMatcher(platforms: platform, all: allPlatforms), quiet: quiet)
+    }
+}
+
+/// `ctr content ingest REF < blob`: stores standard input as a blob and prints its digest.
+struct ContentIngest: ClientCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Store standard input as a blob under an ingest ref; print its digest.",
+        discussion: "Unreferenced blobs are collected; keep one with --label containerd.io/gc.root=<anything>.")
+
+    @OptionGroup(title: "Global Options") var global: GlobalOptions
+    @Option(name: .customLong("expected-size"), help: "Fail unless the blob has this many bytes.") var expectedSize: Int64 = 0
+    @Option(name: .customLong("expected-digest"), help: "Fail unless the blob has this digest.") var expectedDigest: String?
+    @Option(name: .customLong("label"), help: ArgumentHelp("Label for the blob (repeatable).", valueName: "key=value"))
+    var labels: [String] = []
+    @Argument(help: "The ingest's ref (any name; one writer at a time).") var ref: String
+
+    func validate() throws {
+        if let expectedDigest { _ = try Digest(parsing: expectedDigest) }
+        if expectedSize < 0 { throw ValidationError("--expected-size must not be negative") }
+        _ = try parseLabels(labels)
+    }
+
+    func run(client: ContainerdClient) async throws {
+        let expected = try expectedDigest.map { text throws(CtrError) in try Digest(parsing: text) }
+        let labels = try parseLabels(labels)
+        let digest: Digest
+        do {
+            digest = try await Self.write(client, ref: ref, size: expectedSize, expected: expected, labels: labels)
+        } catch let error as CtrError where error.code == .failedPrecondition {
+            // A blob that fails its size or digest check leaves no partial ingest behind.
+            try? await client.abortContentWrite(ref: ref)
+            throw error
+        }
+        printOut(digest.description)
+    }
+
+    static func write(_ client: ContainerdClient, ref: String, size: Int64, expected: Digest?, labels: [String: String])
+        async throws -> Digest
+    {
+        try await client.writeContent(ref: ref, size: size, expected: expected, labels: labels) { write in
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let count = read(0, &buffer, buffer.count)
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 { throw CtrError.internalError("ingest \(ref): reading standard input: \(UnixSocket.describe(errno))") }
+                if count == 0 { return }
+                try await write(Array(buffer[0..<count]))
+            }
+        }
     }
 }
 

@@ -25,10 +25,24 @@ struct ImagesPull: ClientCommand {
 
     func run(client: ContainerdClient) async throws {
         let reference = try Reference(parsing: reference)
+        let platforms = PlatformMatcher(platforms: platform, all: allPlatforms)
+        let target = try await Self.fetch(reference, client: client, registryOptions: registryOptions,
+                                          platforms: platforms, quiet: quiet)
+        try await client.withTemporaryLease(prefix: "ctr-unpack-") { leased in
+            try await unpackOptions.unpack(Image(name: reference.description, target: target), client: leased,
+                                           platforms: platforms, quiet: quiet)
+        }
+    }
+}
+
+extension ImagesPull {
+    /// Resolves `reference`, fetches its content for `platforms` into the daemon's content store
+    /// with progress, and records the image; returns its target. `ctr content fetch` is this alone.
+    static func fetch(_ reference: Reference, client: ContainerdClient, registryOptions: RegistryOptions,
+                      platforms: PlatformMatcher, quiet: Bool) async throws -> Descriptor {
         let started = ContinuousClock.now
         let display = ProgressDisplay(quiet: quiet)
         let registry = registryOptions.makeClient()
-        let platforms = PlatformMatcher(platforms: platform, all: allPlatforms)
         let target: Descriptor
         do {
             // A lease holds what the pull writes until the image record exists.
@@ -51,10 +65,7 @@ struct ImagesPull: ClientCommand {
             let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
         }
-        try await client.withTemporaryLease(prefix: "ctr-unpack-") { leased in
-            try await unpackOptions.unpack(Image(name: reference.description, target: target), client: leased,
-                                           platforms: platforms, quiet: quiet)
-        }
+        return target
     }
 }
 
