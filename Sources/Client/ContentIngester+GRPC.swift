@@ -82,6 +82,10 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         try await client.readBlob(descriptor.digest)
     }
 
+    public func labels(_ descriptor: Descriptor) async throws -> [String: String] {
+        try await client.contentInfo(descriptor.digest).labels
+    }
+
     public func stream(_ descriptor: Descriptor, _ body: @escaping @Sendable ([UInt8]) async throws -> Void) async throws {
         try await client.readContent(descriptor.digest, body)
     }

@@ -114,7 +114,7 @@ public struct ImagePull: Sendable {
             bytes = try await registry.manifest(reference, descriptor)
         }
         let document = try JSONValue.parse(String(decoding: bytes, as: UTF8.self))
-        var labels: [String: String] = [:]
+        var labels = [DistributionSource.labelKey(reference): reference.path]
         if MediaType.isIndex(descriptor.mediaType) {
             var children: [Descriptor] = []
             if case .array(let manifests)? = document["manifests"] {
@@ -175,7 +175,8 @@ public struct ImagePull: Sendable {
         }
         let registry = self.registry
         let progress = self.progress
-        try await store.ingest(descriptor, labels: [:]) { write in
+        let source = [DistributionSource.labelKey(reference): reference.path]
+        try await store.ingest(descriptor, labels: source) { write in
             var total: Int64 = 0
             try await registry.blob(reference, descriptor) { chunk in
                 try await write(chunk)

@@ -7,17 +7,50 @@ public protocol RegistryUploader: Sendable {
         async throws
     /// Stores a manifest or index under `tag` (or its digest when nil).
     func putManifest(_ reference: Reference, tag: String?, _ descriptor: Descriptor, _ bytes: [UInt8]) async throws
+    /// Asks the registry to mount a blob it already holds in `repository` into the reference's
+    /// repository (a cross-repository mount); false when it would not.
+    func mountBlob(_ reference: Reference, _ descriptor: Descriptor, from repository: String) async throws -> Bool
+}
+
+extension RegistryUploader {
+    public func mountBlob(_ reference: Reference, _ descriptor: Descriptor, from repository: String) async throws -> Bool {
+        false
+    }
 }
 
 /// Local content, as the push reads it.
 public protocol ContentReader: Sendable {
     func read(_ descriptor: Descriptor) async throws -> [UInt8]
     func stream(_ descriptor: Descriptor, _ body: @escaping @Sendable ([UInt8]) async throws -> Void) async throws
+    /// The blob's labels (its distribution sources among them).
+    func labels(_ descriptor: Descriptor) async throws -> [String: String]
+}
+
+extension ContentReader {
+    public func labels(_ descriptor: Descriptor) async throws -> [String: String] { [:] }
+}
+
+/// containerd's record of where a blob came from: the label
+/// `containerd.io/distribution.source.<registry host>` holds the repositories (comma-separated)
+/// a pull fetched it from, so a push to another repository there can mount it instead of
+/// uploading it.
+public enum DistributionSource {
+    public static func labelKey(_ reference: Reference) -> String {
+        "containerd.io/distribution.source." + reference.domain
+    }
+
+    /// The repositories of `labels` on the reference's registry, other than its own.
+    public static func repositories(_ labels: [String: String], for reference: Reference) -> [String] {
+        guard let value = labels[labelKey(reference)] else { return [] }
+        return value.split(separator: ",").map(String.init).filter { !$0.isEmpty && $0 != reference.path }
+    }
 }
 
 /// What happens during a push, for progress displays.
 public enum PushEvent: Sendable {
     case exists(Descriptor)
+    /// Mounted from another repository of the same registry, not uploaded.
+    case mounted(Descriptor)
     case uploaded(Descriptor)
     case manifest(Descriptor)
 }
@@ -60,6 +93,10 @@ public struct ImagePush: Sendable {
                     progress(.exists(blob))
                     continue
                 }
+                if try await mount(blob, to: reference) {
+                    progress(.mounted(blob))
+                    continue
+                }
                 let content = self.content
                 try await registry.uploadBlob(reference, blob) { write in try await content.stream(blob, write) }
                 progress(.uploaded(blob))
@@ -69,5 +106,14 @@ public struct ImagePush: Sendable {
         }
         try await registry.putManifest(reference, tag: tag, descriptor, bytes)
         progress(.manifest(descriptor))
+    }
+
+    /// Tries the repositories the blob was pulled from on the same registry.
+    private func mount(_ blob: Descriptor, to reference: Reference) async throws -> Bool {
+        let sources = DistributionSource.repositories(try await content.labels(blob), for: reference)
+        for source in sources where try await registry.mountBlob(reference, blob, from: source) {
+            return true
+        }
+        return false
     }
 }

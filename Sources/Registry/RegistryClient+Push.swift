@@ -57,6 +57,21 @@ extension RegistryClient: RegistryUploader {
         _ = try check(response, reference: reference, path: "blobs/uploads", verb: "push")
     }
 
+    /// `POST …/blobs/uploads/?mount=DIGEST&from=REPO`: 201 means the registry mounted it. Any
+    /// other answer (202 opens an upload session instead) means it would not; that session is
+    /// left to expire, as containerd does.
+    public func mountBlob(_ reference: Reference, _ descriptor: Descriptor, from repository: String) async throws -> Bool {
+        let url = try baseURL(reference) + "/blobs/uploads/?mount=" + percentEncode(descriptor.digest.description)
+            + "&from=" + percentEncode(repository)
+        let response = try await request(reference, url: url, accept: ["*/*"], push: true) {
+            var request = HTTPClientRequest(url: $0)
+            request.method = .POST
+            request.headers.add(name: "Content-Length", value: "0")
+            return request
+        }
+        return response.status.code == 201
+    }
+
     public func putManifest(_ reference: Reference, tag: String?, _ descriptor: Descriptor, _ bytes: [UInt8]) async throws {
         let url = try baseURL(reference) + "/manifests/" + (tag ?? descriptor.digest.description)
         let response = try await request(reference, url: url, accept: ["*/*"], push: true) { url in

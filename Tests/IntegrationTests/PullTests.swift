@@ -152,8 +152,12 @@ extension PullTests {
         try ctr(a + ["images", "pull", "-q", "\(registry.host)/source:latest"])
 
         let target = "\(registry.host)/copies/busybox:v1"
+        // The pull labelled the blobs with their source repository, so the registry mounts them.
+        let source = "containerd.io/distribution.source.\(registry.host)=source"
+        #expect(try ctr(a + ["content", "ls"]).split(separator: "\n").filter { $0.contains(source) }.count == 4)
         let pushed = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
-        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("done") }.count == 4, "config, 2 layers, manifest: \(pushed)")
+        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("mounted") }.count == 3, "config, 2 layers: \(pushed)")
+        #expect(pushed.split(separator: "\n").filter { $0.hasPrefix("done") }.count == 1, "the manifest: \(pushed)")
         let inspect = try run("/usr/bin/skopeo", ["inspect", "--tls-verify=false", "docker://\(target)"])
         #expect(inspect.status == 0 && inspect.stdout.contains("\"Digest\": \"\(manifest)\""), "\(inspect)")
         let again = try ctr(a + ["images", "push", target, "\(registry.host)/source:latest"])
@@ -161,6 +165,9 @@ extension PullTests {
         #expect(again.split(separator: "\n").filter { $0.hasPrefix("done") }.count == 1, "only the manifest: \(again)")
         // What was pushed pulls back, whole, into another namespace.
         #expect(try ctr(a + ["-n", "other", "images", "pull", "-q", target]) == manifest + "\n")
+        // Pulled from copies/busybox, the blobs mount from there into another repository.
+        let uploaded = try ctr(a + ["-n", "other", "images", "push", "\(registry.host)/fresh:v1", target])
+        #expect(uploaded.split(separator: "\n").filter { $0.hasPrefix("mounted") }.count == 3, "from copies/busybox: \(uploaded)")
 
         let missing = try run(ctrBinary, a + ["images", "push", "\(registry.host)/x:1", "nothing:here"])
         #expect(missing.status == 1 && missing.stderr.contains("image \"nothing:here\": not found"), "\(missing)")

@@ -30,6 +30,7 @@ struct ImagesPush: ClientCommand {
             progress: { event in
                 switch event {
                 case .exists(let blob): display.update(blob, label: PullProgress.label(blob), state: .exists)
+                case .mounted(let blob): display.update(blob, label: PullProgress.label(blob), state: .mounted)
                 case .uploaded(let blob), .manifest(let blob):
                     display.update(blob, label: PullProgress.label(blob), state: .done)
                 }

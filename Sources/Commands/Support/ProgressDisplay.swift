@@ -7,7 +7,10 @@ import Synchronization
 /// finished blob. Nothing at all when quiet.
 final class ProgressDisplay: Sendable {
     enum State: String, Sendable {
-        case waiting, downloading, uploading, exists, done
+        case waiting, downloading, uploading, exists, mounted, done
+
+        /// A blob in this state needs no more bytes.
+        var isFinal: Bool { self == .done || self == .exists || self == .mounted }
     }
 
     private struct Row: Sendable {
@@ -41,23 +44,24 @@ final class ProgressDisplay: Sendable {
         let text: String? = screen.withLock { screen in
             if let position = screen.index[key] {
                 screen.rows[position].state = state
-                screen.rows[position].bytes = bytes ?? (state == .done || state == .exists ? descriptor.size : screen.rows[position].bytes)
+                screen.rows[position].bytes = bytes ?? (state.isFinal ? descriptor.size : screen.rows[position].bytes)
             } else {
                 screen.index[key] = screen.rows.count
                 screen.rows.append(Row(label: label, state: state,
-                                       bytes: bytes ?? (state == .done || state == .exists ? descriptor.size : 0),
+                                       bytes: bytes ?? (state.isFinal ? descriptor.size : 0),
                                        total: descriptor.size))
             }
             if interactive {
                 let now = ContinuousClock.now
-                if let last = screen.lastDraw, now - last < .milliseconds(100), state != .done, state != .exists {
+                if let last = screen.lastDraw, now - last < .milliseconds(100), !state.isFinal {
                     return nil
                 }
                 screen.lastDraw = now
                 return Self.redraw(&screen, elapsed: now - started)
             }
-            guard state == .done || state == .exists else { return nil }
-            return "\(state == .done ? "done  " : "exists") \(label) \(humanSize(descriptor.size))\n"
+            guard state.isFinal else { return nil }
+            let word = state.rawValue
+            return word + String(repeating: " ", count: max(1, 8 - word.count)) + "\(label) \(humanSize(descriptor.size))\n"
         }
         if let text { Self.emit(text) }
     }
