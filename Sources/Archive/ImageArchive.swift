@@ -6,10 +6,14 @@ import Crypto
 public struct ImageImport: Sendable {
     public let store: any ContentIngester
     public let baseName: String?
+    /// Per-blob events (present, bytes stored, stored), as a pull reports them.
+    public let progress: @Sendable (PullEvent) -> Void
 
-    public init(store: any ContentIngester, baseName: String? = nil) {
+    public init(store: any ContentIngester, baseName: String? = nil,
+                progress: @escaping @Sendable (PullEvent) -> Void = { _ in }) {
         self.store = store
         self.baseName = baseName
+        self.progress = progress
     }
 
     public func run(_ archive: TarReader) async throws -> [Image] {
@@ -87,14 +91,41 @@ public struct ImageImport: Sendable {
     }
 
     private func importBlob(_ archive: TarReader, _ descriptor: Descriptor, labels: [String: String] = [:]) async throws {
-        if try await store.has(descriptor) { return }
         let path = "blobs/\(descriptor.digest.algorithm)/\(descriptor.digest.hex)"
         guard let entry = archive.entry(path) else {
             throw CtrError.notFound("archive \(archive.path): blob \(descriptor.digest) is missing")
         }
-        try await store.ingest(descriptor, labels: labels) { write in
-            try await archive.stream(entry) { chunk in try await write(chunk) }
+        try await put(descriptor, labels: labels, from: archive, entry)
+    }
+
+    /// Stores one archive entry as `descriptor` unless the store has it, reporting progress.
+    private func put(_ descriptor: Descriptor, labels: [String: String] = [:], from archive: TarReader, _ entry: TarEntry)
+        async throws
+    {
+        if try await store.has(descriptor) {
+            progress(.present(descriptor))
+            return
         }
+        let progress = self.progress
+        try await store.ingest(descriptor, labels: labels) { write in
+            var total: Int64 = 0
+            try await archive.stream(entry) { chunk in
+                try await write(chunk)
+                total += Int64(chunk.count)
+                progress(.progress(descriptor, bytes: total))
+            }
+        }
+        progress(.stored(descriptor))
+    }
+
+    /// Stores bytes made here (a Docker archive's config, its generated manifest).
+    private func put(_ descriptor: Descriptor, labels: [String: String] = [:], bytes: [UInt8]) async throws {
+        if try await store.has(descriptor) {
+            progress(.present(descriptor))
+            return
+        }
+        try await store.ingest(descriptor, labels: labels) { write in try await write(bytes) }
+        progress(.stored(descriptor))
     }
 
     /// Docker's `docker save` layout: the manifest is built here (schema 2), as containerd does.
@@ -111,7 +142,7 @@ public struct ImageImport: Sendable {
             let configBytes = try archive.read(configEntry)
             let config = Descriptor(mediaType: "application/vnd.docker.container.image.v1+json",
                                     digest: Core.Digest(sha256Hex: hexEncoded(SHA256.hash(data: configBytes))), size: Int64(configBytes.count))
-            try await ingestBytes(config, configBytes)
+            try await put(config, bytes: configBytes)
             var layers: [Descriptor] = []
             for case .string(let layerPath) in layerPaths {
                 guard let entry = archive.entry(layerPath) else {
@@ -127,11 +158,7 @@ public struct ImageImport: Sendable {
                 let layer = Descriptor(
                     mediaType: gzip ? "application/vnd.docker.image.rootfs.diff.tar.gzip" : "application/vnd.docker.image.rootfs.diff.tar",
                     digest: Core.Digest(sha256Hex: hexEncoded(hasher.finalize())), size: entry.size)
-                if try await !store.has(layer) {
-                    try await store.ingest(layer, labels: [:]) { write in
-                        try await archive.stream(entry) { chunk in try await write(chunk) }
-                    }
-                }
+                try await put(layer, from: archive, entry)
                 layers.append(layer)
             }
             let manifestJSON = JSONValue.object([
@@ -145,9 +172,7 @@ public struct ImageImport: Sendable {
                                       digest: Core.Digest(sha256Hex: hexEncoded(SHA256.hash(data: manifestBytes))), size: Int64(manifestBytes.count))
             var labels = ["containerd.io/gc.ref.content.config": config.digest.description]
             for (index, layer) in layers.enumerated() { labels["containerd.io/gc.ref.content.l.\(index)"] = layer.digest.description }
-            if try await !store.has(manifest) {
-                try await store.ingest(manifest, labels: labels) { write in try await write(manifestBytes) }
-            }
+            try await put(manifest, labels: labels, bytes: manifestBytes)
             if case .array(let tags)? = item["RepoTags"] {
                 for case .string(let tag) in tags {
                     images.append(Image(name: try Reference(parsing: tag).description, target: manifest))
@@ -155,11 +180,6 @@ public struct ImageImport: Sendable {
             }
         }
         return images
-    }
-
-    private func ingestBytes(_ descriptor: Descriptor, _ bytes: [UInt8]) async throws {
-        if try await store.has(descriptor) { return }
-        try await store.ingest(descriptor, labels: [:]) { write in try await write(bytes) }
     }
 }
 

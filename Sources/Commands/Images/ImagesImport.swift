@@ -25,13 +25,17 @@ struct ImagesImport: ClientCommand {
         }
         defer { if let temporary { unlink(temporary) } }
         let archive = try TarReader(path: path)
+        let display = ProgressDisplay(quiet: quiet)
         let images = try await client.withTemporaryLease(prefix: "ctr-import-") { leased in
-            let images = try await ImageImport(store: GRPCContentIngester(client: leased), baseName: baseName).run(archive)
+            let images = try await ImageImport(store: GRPCContentIngester(client: leased), baseName: baseName,
+                                               progress: { event in PullProgress.show(event, on: display) }).run(archive)
             for image in images { try await client.putImage(image) }
             return images
         }
-        for image in images {
-            printOut(quiet ? image.name : "\(image.name): \(image.target.digest)")
+        if quiet {
+            for image in images { printOut(image.name) }
+        } else {
+            display.finish(images.map { image in "\(image.name): \(image.target.digest)" }.joined(separator: "\n"))
         }
         for image in images {
             try await client.withTemporaryLease(prefix: "ctr-unpack-") { leased in
