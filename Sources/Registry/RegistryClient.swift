@@ -143,7 +143,7 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         var response = try await send(make(url), accept: accept, authorization: tokens.withLock { $0[key] }, reference: reference)
         if response.status == .unauthorized {
             let challenge = response.headers.first(name: "WWW-Authenticate") ?? ""
-            let authorization = try await authorize(challenge, scope: scope, reference: reference)
+            let authorization = try await authorize(challenge, scope: scope, reference: reference, verb: push ? "push" : "pull")
             tokens.withLock { $0[key] = authorization }
             response = try await send(make(url), accept: accept, authorization: authorization, reference: reference)
         }
@@ -178,20 +178,20 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         }
     }
 
-    private func authorize(_ challenge: String, scope: String, reference: Reference) async throws -> String {
+    private func authorize(_ challenge: String, scope: String, reference: Reference, verb: String) async throws -> String {
         let lower = challenge.lowercased()
         if lower.hasPrefix("basic") {
             guard let credentials else {
-                throw CtrError(.permissionDenied, "pull \(reference): registry \(reference.domain) needs credentials (--user)")
+                throw CtrError(.permissionDenied, "\(verb) \(reference): registry \(reference.domain) needs credentials (--user)")
             }
             return "Basic " + base64(Array("\(credentials.username):\(credentials.password)".utf8))
         }
         guard lower.hasPrefix("bearer") else {
-            throw CtrError(.permissionDenied, "pull \(reference): unsupported authentication challenge \"\(challenge)\"")
+            throw CtrError(.permissionDenied, "\(verb) \(reference): unsupported authentication challenge \"\(challenge)\"")
         }
         let parameters = Self.challengeParameters(String(challenge.dropFirst("bearer".count)))
         guard let realm = parameters["realm"] else {
-            throw CtrError(.permissionDenied, "pull \(reference): bearer challenge without a realm")
+            throw CtrError(.permissionDenied, "\(verb) \(reference): bearer challenge without a realm")
         }
         var url = realm + (realm.contains("?") ? "&" : "?") + "scope=" + percentEncode(parameters["scope"] ?? scope)
         if let service = parameters["service"] { url += "&service=" + percentEncode(service) }
@@ -206,13 +206,21 @@ public final class RegistryClient: RemoteRegistry, Sendable {
         } catch {
             throw CtrError.unavailable(Self.failure("token service \(realm)", error))
         }
-        guard response.status.code == 200 else {
-            throw CtrError(.permissionDenied, "pull \(reference): token service answered \(response.status.code)")
+        switch response.status.code {
+        case 200:
+            break
+        case 401 where credentials == nil, 403 where credentials == nil:
+            throw CtrError(.permissionDenied, "\(verb) \(reference): registry \(reference.domain) needs credentials (--user)")
+        case 401, 403:
+            throw CtrError(.permissionDenied,
+                           "\(verb) \(reference): token service \(realm) rejected the credentials (\(response.status.code))")
+        default:
+            throw CtrError(.permissionDenied, "\(verb) \(reference): token service \(realm) answered \(response.status.code)")
         }
         let body = try await collect(response, reference: reference, limit: 1 << 20)
         let document = try JSONValue.parse(String(decoding: body, as: UTF8.self))
         if case .string(let token)? = document["token"] ?? document["access_token"] { return "Bearer " + token }
-        throw CtrError(.permissionDenied, "pull \(reference): token service sent no token")
+        throw CtrError(.permissionDenied, "\(verb) \(reference): token service \(realm) sent no token")
     }
 
     /// `realm="https://auth",service="registry",scope="…"` → a dictionary.

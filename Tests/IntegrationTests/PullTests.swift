@@ -287,3 +287,34 @@ extension PullTests {
         try daemon.stop()
     }
 }
+
+extension PullTests {
+    @Test("bearer tokens: a 401 challenge sends the client to the token service (anonymously, or with --user)")
+    func bearerTokens() throws {
+        let registry = try LocalRegistry()
+        let manifest = try registry.pushBusybox("guarded")
+        let open = try TokenFront(upstream: registry)
+        let closed = try TokenFront(upstream: registry, credentials: "tester:s3cret")
+        let dir = try TemporaryDirectory("ctr-token")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+
+        // Anonymous tokens, as Docker Hub hands out for public images.
+        #expect(try ctr(a + ["images", "pull", "-q", "\(open.host)/guarded:latest"]) == manifest + "\n")
+        let asked = open.tokenRequests
+        #expect(!asked.isEmpty && asked.allSatisfy {
+            $0.contains("scope=repository%3Aguarded%3Apull") && $0.contains("service=ctr-test")
+        }, "\(asked)")
+
+        let reference = "\(closed.host)/guarded:latest"
+        let anonymous = try run(ctrBinary, a + ["images", "pull", reference])
+        #expect(anonymous.stderr == "ctr: pull \(reference): registry \(closed.host) needs credentials (--user)\n",
+                "\(anonymous.stderr)")
+        let wrong = try run(ctrBinary, a + ["images", "pull", "--user", "tester:nope", reference])
+        #expect(wrong.stderr == "ctr: pull \(reference): token service http://\(closed.host)/token rejected the credentials (401)\n",
+                "\(wrong.stderr)")
+        #expect(try ctr(a + ["-n", "closed", "images", "pull", "-q", "--user", "tester:s3cret", reference]) == manifest + "\n")
+        try daemon.stop()
+    }
+}

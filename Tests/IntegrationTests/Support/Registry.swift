@@ -162,3 +162,43 @@ func tcpAccepts(port: Int) -> Bool {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     } == 0
 }
+
+/// `scripts/fixtures/token-front.py` in front of a registry: bearer-token auth on 127.0.0.1, the
+/// token service's requests logged. Stopped on deinit.
+final class TokenFront {
+    let process = Process()
+    let port: Int
+    let log: String
+    var host: String { "127.0.0.1:\(port)" }
+
+    init(upstream: LocalRegistry, credentials: String? = nil) throws {
+        port = try freePort()
+        log = upstream.directory.path + "/token-front-\(port).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [repositoryRoot + "/scripts/fixtures/token-front.py", String(port), upstream.host]
+            + (credentials.map { [$0] } ?? [])
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !tcpAccepts(port: port) {
+            if ContinuousClock.now > deadline || !process.isRunning {
+                throw TestFailure("token front did not start on \(host)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// The query strings the token service was asked with.
+    var tokenRequests: [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
