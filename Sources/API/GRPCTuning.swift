@@ -5,6 +5,7 @@ public enum GRPCTuning {
     /// waiting on round trips; Go's gRPC grows its windows to several MiB the same way.
     public static let windowSize = 4 << 20
     /// The largest DATA frame a peer may send us (the protocol's default is 16 KiB): fewer frames,
-    /// and fewer writes, per streamed blob.
-    public static let maxFrameSize = 1 << 20
+    /// and fewer writes, per streamed blob. A frame is buffered whole, so not larger than a
+    /// Write message (256 KiB, `WriteBatch`).
+    public static let maxFrameSize = 256 << 10
 }

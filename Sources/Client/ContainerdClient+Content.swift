@@ -65,24 +65,26 @@ extension ContainerdClient {
     {
         let committed: String = try await call {
             try await content.write(metadata: metadata, options: connection.callOptions) { writer in
-                let offset = WriteOffset()
+                let batch = WriteBatch()
                 try await produce { bytes in
-                    let start = offset.advance(bytes.count)
+                    guard let (data, start) = batch.add(bytes) else { return }
                     try await writer.write(.with {
                         $0.action = .write
                         $0.ref = ref
                         $0.total = size
                         $0.expected = expected?.description ?? ""
                         $0.offset = start
-                        $0.data = Data(bytes)
+                        $0.data = data
                     })
                 }
+                let (rest, start) = batch.take()
                 try await writer.write(.with {
                     $0.action = .commit
                     $0.ref = ref
-                    $0.total = size > 0 ? size : offset.value
+                    $0.total = size > 0 ? size : batch.offset
                     $0.expected = expected?.description ?? ""
-                    $0.offset = offset.value
+                    $0.offset = start
+                    $0.data = rest
                     $0.labels = labels
                 })
             } onResponse: { response in
@@ -128,12 +130,28 @@ extension ContainerdClient {
     }
 }
 
-/// The next write offset of one Write stream.
-final class WriteOffset: @unchecked Sendable {
+/// Gathers a blob's chunks (often 16–64 KiB from an HTTP body) into Write messages of about
+/// 256 KiB: a fraction of the messages, frames and daemon-side writes per blob, while the
+/// daemon holds little per stream.
+final class WriteBatch: @unchecked Sendable {
     // @unchecked: used by the single request-producing task of one stream, sequentially.
-    private(set) var value: Int64 = 0
-    func advance(_ count: Int) -> Int64 {
-        defer { value += Int64(count) }
-        return value
+    static let messageSize = 256 << 10
+    /// Bytes handed out in messages so far: the offset of the next message's data.
+    private(set) var offset: Int64 = 0
+    private var pending = Data(capacity: WriteBatch.messageSize)
+
+    /// Adds bytes; returns the next message's data and offset once a message's worth has gathered.
+    func add(_ bytes: [UInt8]) -> (data: Data, offset: Int64)? {
+        pending.append(contentsOf: bytes)
+        return pending.count >= Self.messageSize ? take() : nil
+    }
+
+    /// What is left (possibly nothing), for the COMMIT message.
+    func take() -> (data: Data, offset: Int64) {
+        let data = pending
+        pending = Data(capacity: Self.messageSize)
+        let start = offset
+        offset += Int64(data.count)
+        return (data, start)
     }
 }

@@ -42,24 +42,26 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         do {
             try await retryingLocked {
                 try await service.write(metadata: client.metadata, options: client.connection.callOptions) { writer in
-                    let offset = WriteOffset()
+                    let batch = WriteBatch()
                     try await produce { bytes in
-                        let start = offset.advance(bytes.count)
+                        guard let (data, start) = batch.add(bytes) else { return }
                         try await writer.write(.with {
                             $0.action = .write
                             $0.ref = ref
                             $0.total = descriptor.size
                             $0.expected = descriptor.digest.description
                             $0.offset = start
-                            $0.data = Data(bytes)
+                            $0.data = data
                         })
                     }
+                    let (rest, start) = batch.take()
                     try await writer.write(.with {
                         $0.action = .commit
                         $0.ref = ref
                         $0.total = descriptor.size
                         $0.expected = descriptor.digest.description
-                        $0.offset = offset.value
+                        $0.offset = start
+                        $0.data = rest
                         $0.labels = labels
                     })
                 } onResponse: { response in

@@ -33,14 +33,19 @@ public enum UnixSocket {
 public enum FileIO {
     /// Writes all of `bytes` to `fd`, retrying short writes and EINTR; nil on success, else errno.
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int32? {
-        var rest = bytes
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    /// The same, for bytes in any contiguous storage (a message's `Data`, without copying it).
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done)
             if written < 0 {
                 if errno == EINTR { continue }
                 return errno
             }
-            rest = rest.dropFirst(written)
+            done += written
         }
         return nil
     }

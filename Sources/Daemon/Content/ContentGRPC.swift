@@ -101,7 +101,7 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
                 } else if !message.data.isEmpty && message.offset != ingest.offset {
                     throw CtrError(.outOfRange, "write \(ingest.ref): offset \(message.offset) does not match \(ingest.offset)")
                 }
-                if !message.data.isEmpty { try ingest.write(Array(message.data)) }
+                if !message.data.isEmpty { try ingest.write(message.data) }
                 if message.action == .commit {
                     let expected = message.expected.isEmpty ? nil : try Digest(parsing: message.expected)
                     let digest = try content.commit(namespace, ingest, size: message.total, expected: expected,

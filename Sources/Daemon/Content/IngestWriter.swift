@@ -1,5 +1,6 @@
 import Core
 import Crypto
+import FoundationEssentials
 import Glibc
 
 /// One open ingest: appends bytes, hashes them, and commits them into a blob. Used by a single
@@ -78,14 +79,32 @@ final class IngestWriter {
     }
 
     func write(_ data: [UInt8]) throws(CtrError) {
-        if let code = FileIO.writeAll(fd, data[...]) {
+        var failure: CtrError?
+        data.withUnsafeBytes { bytes in
+            do throws(CtrError) { try write(bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Appends a Write message's data, read in place.
+    func write(_ data: Data) throws(CtrError) {
+        var failure: CtrError?
+        data.withUnsafeBytes { bytes in
+            do throws(CtrError) { try write(bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Appends `bytes` and hashes them.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(CtrError) {
+        if let code = FileIO.writeAll(fd, bytes) {
             if code == ENOSPC {
                 throw CtrError(.resourceExhausted, "write ingest \(ref): no space left on device")
             }
             throw .internalError("write ingest \(ref): \(UnixSocket.describe(code))")
         }
-        hasher.update(data: data)
-        offset += Int64(data.count)
+        hasher.update(bufferPointer: bytes)
+        offset += Int64(bytes.count)
         updatedAt = .now
     }
 
