@@ -18,7 +18,7 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         .init(wrapping: client.connection.grpc)
     }
 
-    static func ref(_ descriptor: Descriptor) -> String { "ctr-pull-" + descriptor.digest.description }
+    static func ref(_ descriptor: Descriptor) -> String { MediaType.ingestRef("ctr-pull-", descriptor) }
 
     public func has(_ descriptor: Descriptor) async throws -> Bool {
         do throws(CtrError) {

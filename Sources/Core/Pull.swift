@@ -8,6 +8,17 @@ public enum MediaType {
 
     public static func isIndex(_ type: String) -> Bool { type == ociIndex || type == dockerList }
     public static func isManifest(_ type: String) -> Bool { type == ociManifest || type == dockerManifest }
+
+    /// What a blob is, as containerd names it in ingest refs: index, manifest, config or layer.
+    public static func kind(_ type: String) -> String {
+        isIndex(type) ? "index" : isManifest(type) ? "manifest" : type.contains("config") ? "config" : "layer"
+    }
+
+    /// The ingest ref of a pulled blob: `<prefix><kind>-<digest>`, containerd's `layer-sha256:…`
+    /// with a prefix naming the puller. Progress displays read the kind back from it.
+    public static func ingestRef(_ prefix: String, _ descriptor: Descriptor) -> String {
+        prefix + kind(descriptor.mediaType) + "-" + descriptor.digest.description
+    }
 }
 
 /// A registry, as the pull needs it.

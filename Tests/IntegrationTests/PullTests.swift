@@ -318,3 +318,26 @@ extension PullTests {
         try daemon.stop()
     }
 }
+
+extension PullTests {
+    @Test("ctr cri pull on a terminal shows the blobs the runtime is fetching; elsewhere crictl's one line")
+    func criPullProgress() throws {
+        let registry = try LocalRegistry()
+        try registry.pushBusybox("slow", extraMB: 1)
+        let front = try TokenFront(upstream: registry, blobDelay: .milliseconds(1500))
+        let dir = try TemporaryDirectory("ctr-cri-pull")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let reference = "\(front.host)/slow:latest"
+
+        let command = "CONTAINER_RUNTIME_ENDPOINT=unix://\(daemon.socket) \(ctrBinary) cri pull \(reference)"
+        let tty = try run("/usr/bin/script", ["-qec", command, "/dev/null"])
+        #expect(tty.status == 0)
+        #expect(tty.stdout.contains("layer-sha256:") && tty.stdout.contains("config-sha256:")
+                && tty.stdout.contains("\u{1B}[2K") && tty.stdout.contains("Image is up to date for sha256:"),
+                "\(tty.stdout)")
+        let plain = try ctr(["cri", "pull", reference], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
+        #expect(plain.hasPrefix("Image is up to date for sha256:") && plain.split(separator: "\n").count == 1, "\(plain)")
+        try daemon.stop()
+    }
+}

@@ -52,9 +52,75 @@ struct CRIPull: AsyncParsableCommand {
     func run() async throws {
         let authentication = try authConfig()
         let sandbox = try podConfig.map { try CRIConfigFile.podSandboxConfig(path: $0) }
-        let imageRef = try await cri.withImages(.none) {
-            try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox)
+        let cri = self.cri
+        let reference = self.reference
+        let pull = { @Sendable in
+            try await cri.withImages(.none) { try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox) }
         }
-        printOut("Image is up to date for \(imageRef)")
+        // PullImage is one unary call. On a terminal, the blobs it is fetching are shown from the
+        // runtime's ingests (containerd's Content API in namespace k8s.io: our daemon and
+        // containerd have it); crictl's plain output everywhere else.
+        guard isatty(1) == 1 else {
+            printOut("Image is up to date for \(try await pull())")
+            return
+        }
+        let display = ProgressDisplay(quiet: false)
+        let imageRef = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await pull() }
+            group.addTask {
+                await CRIPullProgress.watch(cri, display)
+                return nil
+            }
+            var pulled: String?
+            while let result = try await group.next() {
+                if let result {
+                    pulled = result
+                    group.cancelAll()
+                }
+            }
+            guard let pulled else { throw CtrError.internalError("pull \(reference): no result") }
+            return pulled
+        }
+        if display.isEmpty {
+            printOut("Image is up to date for \(imageRef)")
+        } else {
+            display.finish("Image is up to date for \(imageRef)")
+        }
+    }
+}
+
+/// Shows a running CRI pull from the runtime's ingests: each ref's bytes while it is listed,
+/// done once it is gone (committed).
+enum CRIPullProgress {
+    static func watch(_ cri: CRIOptions, _ display: ProgressDisplay) async {
+        _ = try? await cri.withContainerd { client in
+            var shown: [String: Int64] = [:]
+            while !Task.isCancelled {
+                let statuses = try await client.ingestStatuses()
+                var listed = Set<String>()
+                for status in statuses {
+                    listed.insert(status.ref)
+                    shown[status.ref] = status.total
+                    display.update(key: status.ref, label: label(status.ref), state: .downloading, bytes: status.offset,
+                                   total: status.total)
+                }
+                for (ref, total) in shown where !listed.contains(ref) {
+                    display.update(key: ref, label: label(ref), state: .done, bytes: nil, total: total)
+                    shown[ref] = nil
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            for (ref, total) in shown {
+                display.update(key: ref, label: label(ref), state: .done, bytes: nil, total: total)
+            }
+        }
+    }
+
+    /// `cri-pull-layer-sha256:<hex>` (ours) or `layer-sha256:<hex>` (containerd's) →
+    /// `layer-sha256:<12 hex>`.
+    static func label(_ ref: String) -> String {
+        guard let range = ref.firstRange(of: "sha256:") else { return ref }
+        let kind = ref[..<range.lowerBound].split(separator: "-").last.map(String.init) ?? "blob"
+        return "\(kind)-sha256:\(ref[range.upperBound...].prefix(12))"
     }
 }

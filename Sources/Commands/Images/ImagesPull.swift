@@ -86,9 +86,6 @@ enum PullProgress {
 
     /// `manifest-sha256:1a2b3c4d5e6f` / `layer-sha256:…` like containerd's progress names.
     static func label(_ descriptor: Descriptor) -> String {
-        let kind = MediaType.isIndex(descriptor.mediaType) ? "index"
-            : MediaType.isManifest(descriptor.mediaType) ? "manifest"
-            : descriptor.mediaType.contains("config") ? "config" : "layer"
-        return "\(kind)-sha256:\(descriptor.digest.hex.prefix(12))"
+        "\(MediaType.kind(descriptor.mediaType))-sha256:\(descriptor.digest.hex.prefix(12))"
     }
 }

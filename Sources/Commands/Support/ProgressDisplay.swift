@@ -37,19 +37,25 @@ final class ProgressDisplay: Sendable {
         interactive = !quiet && isatty(1) == 1
     }
 
-    /// Records an update for the blob `digest`.
+    /// Records an update for the blob `descriptor`.
     func update(_ descriptor: Descriptor, label: String, state: State, bytes: Int64? = nil) {
+        update(key: descriptor.digest.description, label: label, state: state, bytes: bytes, total: descriptor.size)
+    }
+
+    /// Whether any blob has been shown.
+    var isEmpty: Bool { screen.withLock { $0.rows.isEmpty } }
+
+    /// Records an update for the blob known as `key` (a digest, an ingest ref), `total` bytes long.
+    func update(key: String, label: String, state: State, bytes: Int64?, total: Int64) {
         guard !quiet else { return }
-        let key = descriptor.digest.description
         let text: String? = screen.withLock { screen in
             if let position = screen.index[key] {
                 screen.rows[position].state = state
-                screen.rows[position].bytes = bytes ?? (state.isFinal ? descriptor.size : screen.rows[position].bytes)
+                screen.rows[position].bytes = bytes ?? (state.isFinal ? total : screen.rows[position].bytes)
+                screen.rows[position].total = max(total, screen.rows[position].total)
             } else {
                 screen.index[key] = screen.rows.count
-                screen.rows.append(Row(label: label, state: state,
-                                       bytes: bytes ?? (state.isFinal ? descriptor.size : 0),
-                                       total: descriptor.size))
+                screen.rows.append(Row(label: label, state: state, bytes: bytes ?? (state.isFinal ? total : 0), total: total))
             }
             if interactive {
                 let now = ContinuousClock.now
@@ -61,7 +67,7 @@ final class ProgressDisplay: Sendable {
             }
             guard state.isFinal else { return nil }
             let word = state.rawValue
-            return word + String(repeating: " ", count: max(1, 8 - word.count)) + "\(label) \(humanSize(descriptor.size))\n"
+            return word + String(repeating: " ", count: max(1, 8 - word.count)) + "\(label) \(humanSize(total))\n"
         }
         if let text { Self.emit(text) }
     }

@@ -25,7 +25,7 @@ struct LocalContent: ContentIngester, ContentReader, ContentLabeler {
     {
         let opened: IngestWriter
         do {
-            opened = try service.writer(namespace, ref: "cri-pull-\(descriptor.digest)", total: descriptor.size,
+            opened = try service.writer(namespace, ref: MediaType.ingestRef("cri-pull-", descriptor), total: descriptor.size,
                                         expected: descriptor.digest, lease: lease)
         } catch {
             if error.code == .alreadyExists { return }

@@ -171,7 +171,8 @@ final class TokenFront {
     let log: String
     var host: String { "127.0.0.1:\(port)" }
 
-    init(upstream: LocalRegistry, credentials: String? = nil) throws {
+    /// `blobDelay`: how long blob downloads wait before they start.
+    init(upstream: LocalRegistry, credentials: String? = nil, blobDelay: Duration = .zero) throws {
         port = try freePort()
         log = upstream.directory.path + "/token-front-\(port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -179,6 +180,10 @@ final class TokenFront {
         process.arguments = [repositoryRoot + "/scripts/fixtures/token-front.py", String(port), upstream.host]
             + (credentials.map { [$0] } ?? [])
         process.standardOutput = FileHandle(forWritingAtPath: log)
+        var environment = ProcessInfo.processInfo.environment
+        environment["BLOB_DELAY_MS"] = String(blobDelay.components.seconds * 1000
+            + blobDelay.components.attoseconds / 1_000_000_000_000_000)
+        process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)
