@@ -173,13 +173,13 @@ _ctr() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    daemon|version|plugins|namespaces|images|content|leases|snapshots|containers|tasks|run|oci|events|cri|help)
+    daemon|version|plugins|namespaces|images|content|leases|snapshots|containers|tasks|run|oci|events|cri|doctor|help)
         # Offer subcommand argument completions
         "_ctr_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases snapshots containers tasks run oci events cri help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'daemon version plugins namespaces images content leases snapshots containers tasks run oci events cri doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -3073,6 +3073,31 @@ _ctr_cri_tag() {
     case "${positional_number}" in
     1)
         __ctr_add_completions -W "$(__ctr_custom_complete ---completion cri tag -- positional@0 "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_ctr_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-a --address -n --namespace --timeout --connect-timeout)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-a'|'--address')
+        return
+        ;;
+    '-n'|'--namespace')
+        __ctr_add_completions -W "$(__ctr_custom_complete ---completion doctor -- --namespace "${COMP_CWORD}" "$(__ctr_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
         return
         ;;
     esac

@@ -28,6 +28,7 @@ public struct Ctr: AsyncParsableCommand {
             OCIGroup.self,
             EventsCommand.self,
             CRI.self,
+            DoctorCommand.self,
             ShimCommand.self,
         ]
     )

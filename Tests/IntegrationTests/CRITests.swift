@@ -548,3 +548,46 @@ struct CRITests {
         try daemon.stop()
     }
 }
+
+extension CRITests {
+    @Test("ctr doctor names what is missing (daemon, CNI config, sandbox image) with the fix, then passes")
+    func doctor() throws {
+        let nowhere = try run(ctrBinary, ["--address", "/nonexistent/ctr.sock", "doctor"])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stdout.contains("FAIL  socket        cannot connect to /nonexistent/ctr.sock")
+                && nowhere.stdout.contains("fix: start the daemon"), "\(nowhere.stdout)")
+
+        let images = try CRIImages()
+        let dir = try TemporaryDirectory("ctr-doctor")
+        defer { dir.remove() }
+        let hosts = try images.hostsDirectory(in: dir.path)
+        let confDir = dir.path + "/net.d"
+        try FileManager.default.createDirectory(atPath: confDir, withIntermediateDirectories: true)
+        let config = """
+            version = 2
+            [plugins."io.containerd.grpc.v1.cri"]
+              sandbox_image = "\(images.pause)"
+              [plugins."io.containerd.grpc.v1.cri".cni]
+                bin_dir = "/usr/lib/cni"
+                conf_dir = "\(confDir)"
+              [plugins."io.containerd.grpc.v1.cri".registry]
+                config_path = "\(hosts)"
+            """
+        let daemon = try DaemonProcess.ours(in: dir.path, config: config)
+        let first = try run(ctrBinary, ["--address", daemon.socket, "doctor"])
+        #expect(first.status == 1)
+        #expect(first.stdout.contains("ok    runc") && first.stdout.contains("ok    plugins"), "\(first.stdout)")
+        #expect(first.stdout.contains("FAIL  cni           network not ready")
+                && first.stdout.contains("fix: put a CNI .conflist into \(confDir)"), "\(first.stdout)")
+        #expect(first.stdout.contains("warn  sandbox       \(images.pause) is not present"), "\(first.stdout)")
+
+        try """
+            {"cniVersion": "1.0.0", "name": "doctor", "plugins": [{"type": "bridge", "bridge": "ctrdoc0",
+             "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.239.0.0/24"}]]}}]}
+            """.write(toFile: confDir + "/10-doctor.conflist", atomically: true, encoding: .utf8)
+        try ctr(["cri", "pull", images.pause], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
+        let second = try run(ctrBinary, ["--address", daemon.socket, "doctor"])
+        #expect(second.status == 0 && second.stdout.hasSuffix("all checks passed\n"), "\(second.stdout)")
+        try daemon.stop()
+    }
+}
