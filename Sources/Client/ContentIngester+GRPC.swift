@@ -14,10 +14,6 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         self.client = client
     }
 
-    private var service: Containerd_Services_Content_V1_Content.Client<HTTP2ClientTransport.Posix> {
-        .init(wrapping: client.connection.grpc)
-    }
-
     static func ref(_ descriptor: Descriptor) -> String { MediaType.ingestRef("ctr-pull-", descriptor) }
 
     public func has(_ descriptor: Descriptor) async throws -> Bool {
@@ -41,32 +37,8 @@ public struct GRPCContentIngester: ContentIngester, ContentReader {
         let ref = Self.ref(descriptor)
         do {
             try await retryingLocked {
-                try await service.write(metadata: client.metadata, options: client.connection.callOptions) { writer in
-                    let batch = WriteBatch()
-                    try await produce { bytes in
-                        guard let (data, start) = batch.add(bytes) else { return }
-                        try await writer.write(.with {
-                            $0.action = .write
-                            $0.ref = ref
-                            $0.total = descriptor.size
-                            $0.expected = descriptor.digest.description
-                            $0.offset = start
-                            $0.data = data
-                        })
-                    }
-                    let (rest, start) = batch.take()
-                    try await writer.write(.with {
-                        $0.action = .commit
-                        $0.ref = ref
-                        $0.total = descriptor.size
-                        $0.expected = descriptor.digest.description
-                        $0.offset = start
-                        $0.data = rest
-                        $0.labels = labels
-                    })
-                } onResponse: { response in
-                    for try await _ in response.messages {}
-                }
+                _ = try await client.writeContent(ref: ref, size: descriptor.size, expected: descriptor.digest,
+                                                  labels: labels, produce)
             }
         } catch let error as CtrError where error.code == .alreadyExists {
             return
