@@ -76,13 +76,7 @@ final class LocalRegistry {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !tcpAccepts(port: port) {
-            if ContinuousClock.now > deadline || !process.isRunning {
-                throw TestFailure("docker-registry did not start on \(host)")
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        try waitUntilListening(process, port: port, name: "docker-registry")
     }
 
     /// Builds a busybox image (with an extra layer of `extraMB` MiB if > 0) and pushes it as
@@ -150,6 +144,17 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Waits (up to 20 s) until `process` accepts TCP connections on 127.0.0.1:`port`.
+func waitUntilListening(_ process: Process, port: Int, name: String) throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !tcpAccepts(port: port) {
+        if ContinuousClock.now > deadline || !process.isRunning {
+            throw TestFailure("\(name) did not start on 127.0.0.1:\(port)")
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+}
+
 func tcpAccepts(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
@@ -186,13 +191,7 @@ final class TokenFront {
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !tcpAccepts(port: port) {
-            if ContinuousClock.now > deadline || !process.isRunning {
-                throw TestFailure("token front did not start on \(host)")
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        try waitUntilListening(process, port: port, name: "token front")
     }
 
     /// The query strings the token service was asked with.
