@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <pthread.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -136,3 +137,5 @@ long ctr_release_file_pages(void) {
     }
     return released;
 }
+
+int ctr_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }

@@ -58,4 +58,7 @@ dev_t ctr_makedev(unsigned int major, unsigned int minor);
 /// or -1 if /proc/self/smaps cannot be read.
 long ctr_release_file_pages(void);
 
+/// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas.
+int ctr_limit_malloc_arenas(int count);
+
 #endif

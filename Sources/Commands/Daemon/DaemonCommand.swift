@@ -18,6 +18,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
+        ResidentMemory.limitMallocArenas(2)
         let registrations = Builtins.registrations
         let config = try options.load(registrations: registrations)
         let level = LogFmtHandler.level(config.logLevel)
