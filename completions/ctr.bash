@@ -2350,7 +2350,7 @@ _ctr_cri_create() {
     repeating_flags=()
     non_repeating_flags=(--no-pull --with-pull --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --pull-timeout)
     __ctr_offer_flags_options 3
 
     # Offer option value completions
@@ -2362,6 +2362,9 @@ _ctr_cri_create() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--pull-timeout')
         return
         ;;
     esac
@@ -2603,7 +2606,7 @@ _ctr_cri_run() {
     repeating_flags=()
     non_repeating_flags=(--no-pull --with-pull --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --runtime)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --pull-timeout --runtime)
     __ctr_offer_flags_options 2
 
     # Offer option value completions
@@ -2615,6 +2618,9 @@ _ctr_cri_run() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--pull-timeout')
         return
         ;;
     '--runtime')
@@ -2828,7 +2834,7 @@ _ctr_cri_pull() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --creds --auth -u --username --pod-config)
+    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --creds --auth -u --username --pod-config --pull-timeout)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
@@ -2853,6 +2859,9 @@ _ctr_cri_pull() {
         ;;
     '--pod-config')
         __ctr_add_completions -o plusdirs -fX '!*.@(json|yaml|yml)'
+        return
+        ;;
+    '--pull-timeout')
         return
         ;;
     esac

@@ -19,8 +19,8 @@ extension CRIClient {
         return try await call { try await images.imageStatus(request, options: options) }
     }
 
-    /// Pulls an image; returns the runtime's reference of it (usually its ID). Waits as long as the
-    /// pull takes: pulls have no deadline, as in crictl.
+    /// Pulls an image; returns the runtime's reference of it (usually its ID). The connection's
+    /// timeout applies: none unless `--pull-timeout` set one, as in crictl.
     public func pullImage(
         _ reference: String, auth: Runtime_V1_AuthConfig? = nil, sandboxConfig: Runtime_V1_PodSandboxConfig? = nil
     ) async throws(CtrError) -> String {
@@ -28,7 +28,7 @@ extension CRIClient {
         request.image.image = reference
         if let auth { request.auth = auth }
         if let sandboxConfig { request.sandboxConfig = sandboxConfig }
-        return try await call { try await images.pullImage(request, options: unbounded).imageRef }
+        return try await call { try await images.pullImage(request, options: options).imageRef }
     }
 
     public func removeImage(_ reference: String) async throws(CtrError) {

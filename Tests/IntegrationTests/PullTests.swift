@@ -320,7 +320,7 @@ extension PullTests {
 }
 
 extension PullTests {
-    @Test("ctr cri pull on a terminal shows the blobs the runtime is fetching; elsewhere crictl's one line")
+    @Test("ctr cri pull on a terminal shows the blobs the runtime is fetching; elsewhere crictl's one line; --pull-timeout")
     func criPullProgress() throws {
         let registry = try LocalRegistry()
         try registry.pushBusybox("slow", extraMB: 1)
@@ -338,6 +338,13 @@ extension PullTests {
                 "\(tty.stdout)")
         let plain = try ctr(["cri", "pull", reference], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
         #expect(plain.hasPrefix("Image is up to date for sha256:") && plain.split(separator: "\n").count == 1, "\(plain)")
+
+        // A pull that outlives --pull-timeout fails and says so (its blobs wait 1.5 s).
+        try registry.pushBusybox("late", extraMB: 1)
+        let late = try run(ctrBinary, ["cri", "pull", "--pull-timeout", "500ms", "\(front.host)/late:latest"],
+                           environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
+        #expect(late.status == 1)
+        #expect(late.stderr == "ctr: pull \(front.host)/late:latest: not done within --pull-timeout 500ms\n", "\(late.stderr)")
         try daemon.stop()
     }
 }

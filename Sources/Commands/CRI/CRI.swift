@@ -29,8 +29,10 @@ enum CRIDeadline {
     case lifecycle
     /// --timeout (default 2s) plus the given time, for calls with their own timeout (stop, exec).
     case extended(Duration)
-    /// No deadline: streams and pulls.
+    /// No deadline: streams.
     case none
+    /// Pulls: --pull-timeout when given and not zero, else none.
+    case pull(Duration?)
 }
 
 /// crictl's connection options.
@@ -72,6 +74,7 @@ struct CRIOptions: ParsableArguments {
         case .lifecycle: resolved = try explicitTimeout ?? .seconds(120)
         case .extended(let extra): resolved = try (explicitTimeout ?? .seconds(2)) + extra
         case .none: resolved = nil
+        case .pull(let limit): resolved = limit == .zero ? nil : limit
         }
         return ConnectionOptions(
             endpoint: try Endpoint(address), timeout: resolved,

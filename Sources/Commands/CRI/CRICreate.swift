@@ -35,9 +35,27 @@ struct CRICreate: AsyncParsableCommand {
 struct CRIPullOptions: ParsableArguments {
     @Flag(name: .customLong("no-pull"), help: "Do not pull the image (the runtime must have it).") var noPull = false
     @Flag(name: .customLong("with-pull"), help: "Pull the image even when the runtime has it.") var withPull = false
+    @Option(name: .customLong("pull-timeout"), help: ArgumentHelp(
+        "Longest a pull may take (e.g. 5m); 0 means no limit (default).", valueName: "duration"))
+    var pullTimeout: String?
 
     func validate() throws {
         if noPull && withPull { throw ValidationError("--no-pull and --with-pull cannot be used together") }
+        _ = try limit
+    }
+
+    /// --pull-timeout, parsed.
+    var limit: Duration? {
+        get throws { try pullTimeout.map { try Durations.parse($0, option: "--pull-timeout") } }
+    }
+
+    /// Runs a pull within --pull-timeout (`option`, as given); running out says so.
+    static func limited<T: Sendable>(_ image: String, _ option: String?, _ pull: () async throws -> T) async throws -> T {
+        do {
+            return try await pull()
+        } catch let error as CtrError where error.code == .deadlineExceeded && option != nil {
+            throw CtrError(.deadlineExceeded, "pull \(image): not done within --pull-timeout \(option ?? "")")
+        }
     }
 
     /// Pulls `image` through the image service unless --no-pull, or when it is already there
@@ -49,7 +67,10 @@ struct CRIPullOptions: ParsableArguments {
             let present = try await cri.withImages { try await $0.imageStatus(image, verbose: false).hasImage }
             if present { return }
         }
-        let reference = try await cri.withImages(.none) { try await $0.pullImage(image, sandboxConfig: sandbox) }
+        let limit = try self.limit
+        let reference = try await Self.limited(image, pullTimeout) {
+            try await cri.withImages(.pull(limit)) { try await $0.pullImage(image, sandboxConfig: sandbox) }
+        }
         printError("Image is up to date for \(reference)")
     }
 }

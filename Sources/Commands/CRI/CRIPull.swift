@@ -17,12 +17,16 @@ struct CRIPull: AsyncParsableCommand {
     @Option(name: .customLong("pod-config"), help: "A pod sandbox config to pull for (JSON or YAML).",
             completion: .file(extensions: ["json", "yaml", "yml"]))
     var podConfig: String?
+    @Option(name: .customLong("pull-timeout"), help: ArgumentHelp(
+        "Longest the pull may take (e.g. 5m); 0 means no limit (default).", valueName: "duration"))
+    var pullTimeout: String?
     @Argument(help: "The image reference.", completion: .custom(CRICompletions.images)) var reference: String
 
     func validate() throws {
         if [creds, auth, username].compactMap({ $0 }).count > 1 {
             throw ValidationError("--creds, --auth and --username are mutually exclusive")
         }
+        if let pullTimeout { _ = try Durations.parse(pullTimeout, option: "--pull-timeout") }
     }
 
     func authConfig() throws -> Runtime_V1_AuthConfig? {
@@ -54,8 +58,14 @@ struct CRIPull: AsyncParsableCommand {
         let sandbox = try podConfig.map { try CRIConfigFile.podSandboxConfig(path: $0) }
         let cri = self.cri
         let reference = self.reference
+        let limit = try pullTimeout.map { try Durations.parse($0, option: "--pull-timeout") }
+        let option = pullTimeout
         let pull = { @Sendable in
-            try await cri.withImages(.none) { try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox) }
+            try await CRIPullOptions.limited(reference, option) {
+                try await cri.withImages(.pull(limit)) {
+                    try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox)
+                }
+            }
         }
         // PullImage is one unary call. On a terminal, the blobs it is fetching are shown from the
         // runtime's ingests (containerd's Content API in namespace k8s.io: our daemon and
