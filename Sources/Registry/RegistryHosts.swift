@@ -26,10 +26,10 @@ public struct RegistryHosts: Sendable {
     /// The endpoints for a registry domain; nil when the directory has no file for it.
     public func endpoints(for domain: String) throws(CtrError) -> [RegistryEndpoint]? {
         var file = directory + "/" + domain + "/hosts.toml"
-        var text = readFile(file)
+        var text = readTextFile(file)
         if text == nil {
             file = directory + "/_default/hosts.toml"
-            text = readFile(file)
+            text = readTextFile(file)
         }
         guard let text else { return nil }
         let table: TOMLTable
@@ -74,19 +74,6 @@ public struct RegistryHosts: Sendable {
         default: break
         }
         return RegistryEndpoint(base: base, capabilities: capabilities, skipVerify: skipVerify, ca: ca)
-    }
-
-    private func readFile(_ path: String) -> String? {
-        guard let handle = fopen(path, "r") else { return nil }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, handle)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// An HTTP client honouring the endpoint's TLS settings; nil means the shared default client.
