@@ -104,7 +104,7 @@ public final class ShimServer {
     var signals: Int32 = -1
     var exiting = false
     /// When to give back the pages of the binary that serving requests faulted in (see
-    /// `releaseCodePages`); nil when there is nothing to give back.
+    /// `quietPeriod`); nil when there is nothing to give back.
     var releaseAt: ContinuousClock.Instant? = .now + ShimServer.quietPeriod
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
@@ -157,7 +157,7 @@ public final class ShimServer {
             self.releaseAt = nil
             ResidentMemory.releaseFilePages()
         }
-        if ready <= 0 { return }
+        if ready < 0 { return }
         if fds[1].revents != 0 {
             ctr_drain_pipe(signals)
             reap()
