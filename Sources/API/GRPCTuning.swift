@@ -5,7 +5,7 @@ public enum GRPCTuning {
     /// waiting on round trips; Go's gRPC grows its windows to several MiB the same way.
     public static let windowSize = 4 << 20
     /// The largest DATA frame a peer may send us (the protocol's default is 16 KiB): fewer frames,
-    /// and fewer writes, per streamed blob. A frame is buffered whole, so not larger than a
-    /// Write message (256 KiB, `WriteBatch`).
+    /// and fewer writes, per streamed blob. A frame is buffered whole, so it stays small: one of
+    /// our 128 KiB Write messages (`WriteBatch`) fits in a frame with room to spare.
     public static let maxFrameSize = 256 << 10
 }

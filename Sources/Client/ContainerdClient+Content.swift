@@ -131,11 +131,12 @@ extension ContainerdClient {
 }
 
 /// Gathers a blob's chunks (often 16–64 KiB from an HTTP body) into Write messages of about
-/// 256 KiB: a fraction of the messages, frames and daemon-side writes per blob, while the
-/// daemon holds little per stream.
+/// 128 KiB: a fraction of the messages, frames and daemon-side writes per blob. The daemon may
+/// hold a few messages per stream before writing them, so they stay small (256 KiB messages made
+/// its memory grow by up to 17 MB during a pull, 128 KiB by up to 10 MB, at the same speed).
 final class WriteBatch: @unchecked Sendable {
     // @unchecked: used by the single request-producing task of one stream, sequentially.
-    static let messageSize = 256 << 10
+    static let messageSize = 128 << 10
     /// Bytes handed out in messages so far: the offset of the next message's data.
     private(set) var offset: Int64 = 0
     private var pending = Data(capacity: WriteBatch.messageSize)
