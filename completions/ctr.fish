@@ -1132,7 +1132,7 @@ complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr c
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" auth' -l 'auth' -d 'Registry auth string (base64 of user:password).' -rfka ''
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" u username' -s 'u' -l 'username' -d 'Registry user name (the password is asked on the terminal).' -rfka ''
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" pod-config' -l 'pod-config' -d 'A pod sandbox config to pull for (JSON or YAML).' -rfa '(set -l exts \'json\' \'yaml\' \'yml\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" pull-timeout' -l 'pull-timeout' -d 'Longest the pull may take (e.g. 5m); 0 means no limit (default).' -rfka ''
+complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" pull-timeout' -l 'pull-timeout' -d 'Longest a pull may take (e.g. 5m); 0 means no limit (default).' -rfka ''
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_positional "ctr cri pull" -eq 1' -fka '(__ctr_custom_completion ---completion cri pull -- positional@0 (count (__ctr_tokens -pc)) (__ctr_tokens -tC))'
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" version' -l 'version' -d 'Show the version.'
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri pull" h help' -s 'h' -l 'help' -d 'Show help information.'

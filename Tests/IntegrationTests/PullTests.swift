@@ -336,6 +336,10 @@ extension PullTests {
         #expect(tty.stdout.contains("layer-sha256:") && tty.stdout.contains("config-sha256:")
                 && tty.stdout.contains("\u{1B}[2K") && tty.stdout.contains("Image is up to date for sha256:"),
                 "\(tty.stdout)")
+        // The last frame, drawn once the pull has succeeded, shows every blob done.
+        let frames = tty.stdout.components(separatedBy: "elapsed:")
+        let lastFrame = frames.count >= 2 ? frames[frames.count - 2] : ""
+        #expect(lastFrame.contains("done") && !lastFrame.contains("downloading"), "\(lastFrame)")
         let plain = try ctr(["cri", "pull", reference], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
         #expect(plain.hasPrefix("Image is up to date for sha256:") && plain.split(separator: "\n").count == 1, "\(plain)")
 

@@ -31,31 +31,39 @@ struct CRICreate: AsyncParsableCommand {
     }
 }
 
-/// `--no-pull` and `--with-pull` of create and run.
-struct CRIPullOptions: ParsableArguments {
-    @Flag(name: .customLong("no-pull"), help: "Do not pull the image (the runtime must have it).") var noPull = false
-    @Flag(name: .customLong("with-pull"), help: "Pull the image even when the runtime has it.") var withPull = false
+/// `--pull-timeout` of pull, create and run: the PullImage call's deadline.
+struct PullTimeout: ParsableArguments, Sendable {
     @Option(name: .customLong("pull-timeout"), help: ArgumentHelp(
         "Longest a pull may take (e.g. 5m); 0 means no limit (default).", valueName: "duration"))
     var pullTimeout: String?
 
-    func validate() throws {
-        if noPull && withPull { throw ValidationError("--no-pull and --with-pull cannot be used together") }
-        _ = try limit
-    }
+    func validate() throws { _ = try limit }
 
     /// --pull-timeout, parsed.
     var limit: Duration? {
         get throws { try pullTimeout.map { try Durations.parse($0, option: "--pull-timeout") } }
     }
 
-    /// Runs a pull within --pull-timeout (`option`, as given); running out says so.
-    static func limited<T: Sendable>(_ image: String, _ option: String?, _ pull: () async throws -> T) async throws -> T {
+    /// Runs `body` on the image service with --pull-timeout as its deadline; running out names
+    /// the image and the flag.
+    func pull(_ image: String, cri: CRIOptions, _ body: (CRIClient) async throws -> String) async throws -> String {
+        let limit = try self.limit
         do {
-            return try await pull()
-        } catch let error as CtrError where error.code == .deadlineExceeded && option != nil {
-            throw CtrError(.deadlineExceeded, "pull \(image): not done within --pull-timeout \(option ?? "")")
+            return try await cri.withImages(.pull(limit)) { try await body($0) }
+        } catch let error as CtrError where error.code == .deadlineExceeded && limit != nil {
+            throw CtrError(.deadlineExceeded, "pull \(image): not done within --pull-timeout \(pullTimeout ?? "")")
         }
+    }
+}
+
+/// `--no-pull`, `--with-pull` and `--pull-timeout` of create and run.
+struct CRIPullOptions: ParsableArguments {
+    @Flag(name: .customLong("no-pull"), help: "Do not pull the image (the runtime must have it).") var noPull = false
+    @Flag(name: .customLong("with-pull"), help: "Pull the image even when the runtime has it.") var withPull = false
+    @OptionGroup var timeout: PullTimeout
+
+    func validate() throws {
+        if noPull && withPull { throw ValidationError("--no-pull and --with-pull cannot be used together") }
     }
 
     /// Pulls `image` through the image service unless --no-pull, or when it is already there
@@ -67,10 +75,7 @@ struct CRIPullOptions: ParsableArguments {
             let present = try await cri.withImages { try await $0.imageStatus(image, verbose: false).hasImage }
             if present { return }
         }
-        let limit = try self.limit
-        let reference = try await Self.limited(image, pullTimeout) {
-            try await cri.withImages(.pull(limit)) { try await $0.pullImage(image, sandboxConfig: sandbox) }
-        }
+        let reference = try await timeout.pull(image, cri: cri) { try await $0.pullImage(image, sandboxConfig: sandbox) }
         printError("Image is up to date for \(reference)")
     }
 }

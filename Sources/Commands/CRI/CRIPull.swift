@@ -17,16 +17,13 @@ struct CRIPull: AsyncParsableCommand {
     @Option(name: .customLong("pod-config"), help: "A pod sandbox config to pull for (JSON or YAML).",
             completion: .file(extensions: ["json", "yaml", "yml"]))
     var podConfig: String?
-    @Option(name: .customLong("pull-timeout"), help: ArgumentHelp(
-        "Longest the pull may take (e.g. 5m); 0 means no limit (default).", valueName: "duration"))
-    var pullTimeout: String?
+    @OptionGroup var timeout: PullTimeout
     @Argument(help: "The image reference.", completion: .custom(CRICompletions.images)) var reference: String
 
     func validate() throws {
         if [creds, auth, username].compactMap({ $0 }).count > 1 {
             throw ValidationError("--creds, --auth and --username are mutually exclusive")
         }
-        if let pullTimeout { _ = try Durations.parse(pullTimeout, option: "--pull-timeout") }
     }
 
     func authConfig() throws -> Runtime_V1_AuthConfig? {
@@ -58,13 +55,10 @@ struct CRIPull: AsyncParsableCommand {
         let sandbox = try podConfig.map { try CRIConfigFile.podSandboxConfig(path: $0) }
         let cri = self.cri
         let reference = self.reference
-        let limit = try pullTimeout.map { try Durations.parse($0, option: "--pull-timeout") }
-        let option = pullTimeout
+        let timeout = self.timeout
         let pull = { @Sendable in
-            try await CRIPullOptions.limited(reference, option) {
-                try await cri.withImages(.pull(limit)) {
-                    try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox)
-                }
+            try await timeout.pull(reference, cri: cri) {
+                try await $0.pullImage(reference, auth: authentication, sandboxConfig: sandbox)
             }
         }
         // PullImage is one unary call. On a terminal, the blobs it is fetching are shown from the
@@ -94,13 +88,15 @@ struct CRIPull: AsyncParsableCommand {
         if display.isEmpty {
             printOut("Image is up to date for \(imageRef)")
         } else {
+            display.markAllDone()
             display.finish("Image is up to date for \(imageRef)")
         }
     }
 }
 
 /// Shows a running CRI pull from the runtime's ingests: each ref's bytes while it is listed,
-/// done once it is gone (committed).
+/// done once it is gone (committed). It stops when cancelled, mid-poll or mid-sleep; the caller
+/// marks whatever is left done once the pull has succeeded.
 enum CRIPullProgress {
     static func watch(_ cri: CRIOptions, _ display: ProgressDisplay) async {
         _ = try? await cri.withContainerd { client in
@@ -119,9 +115,6 @@ enum CRIPullProgress {
                     shown[ref] = nil
                 }
                 try await Task.sleep(for: .milliseconds(100))
-            }
-            for (ref, total) in shown {
-                display.update(key: ref, label: label(ref), state: .done, bytes: nil, total: total)
             }
         }
     }

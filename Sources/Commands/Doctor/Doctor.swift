@@ -131,9 +131,10 @@ enum Doctor {
             return checks
         }
         guard criLoaded else { return checks }
-        let endpoint = CRIOptionsEndpoint(global: global)
         do {
-            try await Connection.with(try endpoint.options()) { connection in
+            var options = try global.connectionOptions()
+            if options.timeout == nil { options.timeout = .seconds(10) }
+            try await Connection.with(options) { connection in
                 let cri = CRIClient(connection: connection)
                 let status = try await cri.status(verbose: true)
                 let config = status.info["config"].flatMap { try? JSONValue.parse($0) }
@@ -170,16 +171,6 @@ enum Doctor {
                                 fix: "apt-get install containernetworking-plugins (Debian puts them in /usr/lib/cni; set [cni] bin_dir)"))
         }
         return checks
-    }
-}
-
-/// The CRI connection of `ctr doctor`: the daemon's own socket.
-struct CRIOptionsEndpoint {
-    let global: GlobalOptions
-    func options() throws -> ConnectionOptions {
-        var options = try global.connectionOptions()
-        if options.timeout == nil { options.timeout = .seconds(10) }
-        return options
     }
 }
 

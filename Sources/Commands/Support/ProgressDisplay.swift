@@ -42,6 +42,17 @@ final class ProgressDisplay: Sendable {
         update(key: descriptor.digest.description, label: label, state: state, bytes: bytes, total: descriptor.size)
     }
 
+    /// Marks every blob still in progress as done, for when the whole operation has succeeded
+    /// (a watcher polling from outside may have missed the last commits).
+    func markAllDone() {
+        screen.withLock { screen in
+            for index in screen.rows.indices where !screen.rows[index].state.isFinal {
+                screen.rows[index].state = .done
+                screen.rows[index].bytes = screen.rows[index].total
+            }
+        }
+    }
+
     /// Whether any blob has been shown.
     var isEmpty: Bool { screen.withLock { $0.rows.isEmpty } }
 
