@@ -4,10 +4,47 @@
 # linker drops unused functions and folds identical ones (see `binaryLayout` in Package.swift).
 # Concrete generic types are reached through metadata accessor calls rather than by demangling
 # their names at first use: every process starts faster (a client call ~20%, the daemon ~30%),
-# for 0.3 MB of code. The build goes to .build-release; the last line printed is the binary's path.
+# for 0.3 MB of code. The functions a running daemon uses are placed together, in the order of
+# scripts/code-order.txt.gz (made by scripts/order-code.sh): its resident code is a few MB
+# instead of most of the text segment.
+# CTR_LINK_PAGED=1 links instead the profiling layout of order-code.sh, one function per page;
+# CTR_LINK_MAP=FILE also writes the link map there.
+# The build goes to .build-release; the last line printed is the binary's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product ctr --scratch-path .build-release \
+mkdir -p .build-release
+link=()
+if [ "${CTR_LINK_PAGED:-}" = 1 ]; then
+    link=(-Xlinker -T -Xlinker "$PWD/scripts/one-function-per-page.ld")
+    echo paged > .build-release/link-inputs.new
+elif [ -f scripts/code-order.txt.gz ]; then
+    # Functions by symbol, and private ones (no symbol) by input section in a linker script.
+    gzip -dc scripts/code-order.txt.gz | grep -v '^section ' > .build-release/code-order.txt || true
+    {
+        echo 'OVERWRITE_SECTIONS {'
+        echo '  .text : {'
+        gzip -dc scripts/code-order.txt.gz | sed -n 's/^section /    /p'
+        echo '    *(.text .text.*)'
+        echo '  }'
+        echo '}'
+    } > .build-release/code-order.ld
+    link=(-Xlinker --symbol-ordering-file="$PWD/.build-release/code-order.txt" -Xlinker --no-warn-symbol-ordering
+          -Xlinker -T -Xlinker "$PWD/.build-release/code-order.ld")
+    cat .build-release/code-order.txt .build-release/code-order.ld | md5sum > .build-release/link-inputs.new
+else
+    echo none > .build-release/link-inputs.new
+fi
+if [ -n "${CTR_LINK_MAP:-}" ]; then
+    link+=(-Xlinker -Map="$CTR_LINK_MAP")
+    echo "map $CTR_LINK_MAP" >> .build-release/link-inputs.new
+fi
+# SwiftPM does not track the order file or the layout as link inputs: a change forces the link.
+if ! cmp -s .build-release/link-inputs.new .build-release/link-inputs; then
+    rm -f .build-release/release/ctr
+    mv .build-release/link-inputs.new .build-release/link-inputs
+fi
+rm -f .build-release/link-inputs.new
+swift build -c release --product ctr --scratch-path .build-release "${link[@]}" \
     -Xswiftc -static-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
     -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
     -Xcc -ffunction-sections -Xcc -fdata-sections >&2
