@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# `ctr run` here uses namespace "bench": remove its empty parent cgroups afterwards.
+trap 'for parent in /sys/fs/cgroup/*/bench; do [ -d "$parent" ] && rmdir "$parent" 2>/dev/null; done; true' EXIT
 binary=$(./scripts/build-release.sh | tail -1)
 # The CRI rows use grpcio (from PyPI) in a virtualenv kept under .build-bench-venv.
 [ -x .build-bench-venv/bin/python ] || python3 -m venv .build-bench-venv

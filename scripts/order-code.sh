@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 [ -x .build-bench-venv/bin/python ] || python3 -m venv .build-bench-venv
 .build-bench-venv/bin/pip install -q grpcio grpcio-tools
 work=$(mktemp -d /tmp/ctr-order.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# `ctr run` here uses namespace "bench": its empty parent cgroups go too.
+trap 'rm -rf "$work"; for parent in /sys/fs/cgroup/*/bench; do [ -d "$parent" ] && rmdir "$parent" 2>/dev/null; done; true' EXIT
 profile() { .build-bench-venv/bin/python scripts/order-code.py "$@"; }
 # 1. One function per page: the pages the daemon maps name the functions it runs.
 binary=$(CTR_LINK_PAGED=1 CTR_LINK_MAP="$work/paged.map" ./scripts/build-release.sh | tail -1)
