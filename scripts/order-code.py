@@ -29,6 +29,7 @@ import argparse
 import bisect
 import gzip
 import os
+import re
 import signal
 import shutil
 import struct
@@ -195,7 +196,9 @@ def private_sections(map_path):
                 pattern = f"*{os.path.basename(archive)}:{member}({section})"
             else:
                 pattern = f"*/{os.path.basename(os.path.dirname(source))}/{os.path.basename(source)}({section})"
-            result.append((int(fields[0], 16), int(fields[2], 16), pattern))
+            # Only what a linker-script pattern takes literally (no spaces, quotes or brackets).
+            if re.fullmatch(r"[*]?[A-Za-z0-9_.+/:-]+\([A-Za-z0-9_.$]+\)", pattern):
+                result.append((int(fields[0], 16), int(fields[2], 16), pattern))
     result.sort()
     return result
 
