@@ -130,9 +130,9 @@ long ctr_release_file_pages(void) {
         }
     }
     fclose(smaps);
-    // Tracing (scripts/order-code.py): each later fault reads and maps exactly the page touched,
-    // since MADV_RANDOM stops readahead and evicting the file leaves fault-around nothing
-    // untouched to map; /proc/PID/pagemap then shows which code pages the work used.
+    // Tracing (scripts/order-code.py, which also sets the disk's readahead to 0): with the binary
+    // evicted, each later fault reads and maps only the page touched, as fault-around finds no
+    // untouched page cached; /proc/PID/pagemap then shows which code pages the work used.
     int tracing = getenv("CTR_TRACE_CODE_PAGES") != NULL;
     long released = 0;
     for (int index = 0; index < count; index++) {

@@ -594,7 +594,8 @@ public final class ShimServer {
 /// process touches as little of the binary (and starts as few threads) as possible.
 public enum ShimMain {
     public static func run(_ arguments: [String]) -> Never {
-        // scripts/order-code.py traces which code pages a shim uses from its first instruction on.
+        // While scripts/order-code.py traces the daemon's code pages, a shim's start-up pages
+        // leave the page cache at once: fault-around would otherwise map them into the daemon.
         if getenv("CTR_TRACE_CODE_PAGES") != nil { ResidentMemory.releaseFilePages() }
         var values: [String: String] = ["--runtime": "runc"]
         var index = 0
