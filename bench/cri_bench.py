@@ -122,6 +122,17 @@ class Client:
             self.runtime.RemovePodSandbox(pb.RemovePodSandboxRequest(pod_sandbox_id=pod.id), timeout=120)
 
 
+def tear_down(client, daemon, bridge, label):
+    """Whatever happened, no pod, shim, mount or bridge outlives the run."""
+    try:
+        client.remove_all()
+    except Exception as error:
+        print(f"cleanup of {label}: {error}", file=sys.stderr)
+    client.channel.close()
+    daemon.stop()
+    subprocess.run(["ip", "link", "del", bridge], stderr=subprocess.DEVNULL)
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -176,14 +187,7 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config):
                     client.runtime.ListContainers(pb.ListContainersRequest(), timeout=60)
                     list_samples.append((time.perf_counter() - t0) * 1000)
             finally:
-                # Whatever happened, no pod, shim, mount or bridge outlives the run.
-                try:
-                    client.remove_all()
-                except Exception as error:
-                    print(f"cleanup of {key}: {error}", file=sys.stderr)
-                client.channel.close()
-                daemon.stop()
-                subprocess.run(["ip", "link", "del", bridge], stderr=subprocess.DEVNULL)
+                tear_down(client, daemon, bridge, key)
             results[key] = (statistics.median(samples), statistics.median(list_samples), rss)
     finally:
         registry.stop()

@@ -171,14 +171,8 @@ def workload(binary, workdir, client_binary, daemon, port):
         if perf.poll() is None:
             perf.kill()
             perf.wait()
-        try:
-            client.remove_all()
-        except Exception as error:
-            print(f"cleanup: {error}", file=sys.stderr)
-        client.channel.close()
-        daemon.stop()
+        cri_bench.tear_down(client, daemon, bridge, "ctr daemon")
         registry.stop()
-        subprocess.run(["ip", "link", "del", bridge], stderr=subprocess.DEVNULL)
 
 
 def private_sections(map_path):
