@@ -50,21 +50,34 @@ public enum FileIO {
         return nil
     }
 
+    /// One read of up to `buffer.count` bytes from `fd` into `buffer`, retrying EINTR: the number
+    /// of bytes read (0 at the end), or the errno of the failure.
+    public static func readSome(_ fd: Int32, into buffer: inout [UInt8]) -> Result<Int, Errno> {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count >= 0 { return .success(count) }
+            if errno != EINTR { return .failure(Errno(code: errno)) }
+        }
+    }
+
     /// Reads `fd` to its end, retrying EINTR, in 64 KiB reads while fewer than `limit` bytes have
     /// arrived: the bytes read, and errno when a read failed before the end.
     public static func readAll(_ fd: Int32, limit: Int = .max) -> (bytes: [UInt8], error: Int32?) {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while bytes.count < limit {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return (bytes, errno)
+            switch readSome(fd, into: &buffer) {
+            case .failure(let error): return (bytes, error.code)
+            case .success(0): return (bytes, nil)
+            case .success(let count): bytes.append(contentsOf: buffer[0..<count])
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
         }
         return (bytes, nil)
+    }
+
+    /// An errno value as an Error.
+    public struct Errno: Error, Sendable {
+        public var code: Int32
     }
 }
 

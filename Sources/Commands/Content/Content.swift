@@ -141,11 +141,12 @@ struct ContentIngest: ClientCommand {
         try await client.writeContent(ref: ref, size: size, expected: expected, labels: labels) { write in
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let count = read(0, &buffer, buffer.count)
-                if count < 0 && errno == EINTR { continue }
-                if count < 0 { throw CtrError.internalError("ingest \(ref): reading standard input: \(UnixSocket.describe(errno))") }
-                if count == 0 { return }
-                try await write(Array(buffer[0..<count]))
+                switch FileIO.readSome(0, into: &buffer) {
+                case .failure(let error):
+                    throw CtrError.internalError("ingest \(ref): reading standard input: \(UnixSocket.describe(error.code))")
+                case .success(0): return
+                case .success(let count): try await write(Array(buffer[0..<count]))
+                }
             }
         }
     }

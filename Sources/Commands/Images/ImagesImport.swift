@@ -60,14 +60,16 @@ struct ImagesImport: ClientCommand {
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            if let code = FileIO.writeAll(fd, buffer[0..<count]) {
-                throw CtrError.internalError("write \(path): \(UnixSocket.describe(code))")
+            switch FileIO.readSome(0, into: &buffer) {
+            case .failure(let error):
+                throw CtrError.internalError("import: reading standard input: \(UnixSocket.describe(error.code))")
+            case .success(0): return path
+            case .success(let count):
+                if let code = FileIO.writeAll(fd, buffer[0..<count]) {
+                    throw CtrError.internalError("write \(path): \(UnixSocket.describe(code))")
+                }
             }
         }
-        return path
     }
 }
 

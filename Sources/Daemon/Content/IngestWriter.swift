@@ -78,16 +78,8 @@ final class IngestWriter {
         offset = 0
     }
 
-    func write(_ data: [UInt8]) throws(CtrError) {
-        var failure: CtrError?
-        data.withUnsafeBytes { bytes in
-            do throws(CtrError) { try write(bytes) } catch { failure = error }
-        }
-        if let failure { throw failure }
-    }
-
-    /// Appends a Write message's data, read in place.
-    func write(_ data: Data) throws(CtrError) {
+    /// Appends bytes (a Write message's `Data` too), read in place.
+    func write(_ data: some ContiguousBytes) throws(CtrError) {
         var failure: CtrError?
         data.withUnsafeBytes { bytes in
             do throws(CtrError) { try write(bytes) } catch { failure = error }
