@@ -1,7 +1,6 @@
 import API
 import Core
 import GRPCCore
-import ServiceLifecycle
 import SwiftProtobuf
 
 /// `containerd.services.events.v1.Events` over the exchange.
@@ -32,7 +31,7 @@ struct EventsGRPC: Containerd_Services_Events_V1_Events.SimpleServiceProtocol {
                    response: RPCWriter<Containerd_Services_Events_V1_Envelope>, context: ServerContext) async throws {
         let stream = try exchange.subscribe(filters: request.filters)
         // A subscription ends when the client goes away or the daemon begins to stop.
-        try await cancelWhenGracefulShutdown {
+        try await ServerShutdown.cancelOnStop {
             for await envelope in stream {
                 try await response.write(.with {
                     $0.timestamp = .init(envelope.timestamp)

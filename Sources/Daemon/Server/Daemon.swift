@@ -2,7 +2,6 @@ public import Core
 public import Logging
 import API
 import GRPCCore
-import GRPCNIOTransportHTTP2Posix
 import ServiceLifecycle
 import Glibc
 
@@ -44,18 +43,9 @@ public struct Daemon: Sendable {
         }
         let services = loaded.instances.flatMap { $0.instance.rpcServices }
         let grpcConfig = config.grpc
-        let transport = HTTP2ServerTransport.Posix(
-            address: .unixDomainSocket(path: grpcConfig.address),
-            transportSecurity: .plaintext,
-            config: .defaults { config in
-                config.rpc.maxRequestPayloadSize = grpcConfig.maxRecvMessageSize
-                // The transport's default 64 KiB window stalls a Content Write stream (a pull
-                // from `ctr` or containerd's `ctr content fetch`) on every WINDOW_UPDATE round
-                // trip. 4 MiB per connection bounds what one client can make us buffer.
-                config.http2.targetWindowSize = GRPCTuning.windowSize
-                config.http2.maxFrameSize = GRPCTuning.maxFrameSize
-            }
-        )
+        let transport = UnixGRPCTransport(
+            path: grpcConfig.address,
+            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize))
         let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
         let logger = self.logger
         let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,
@@ -83,8 +73,8 @@ public struct Daemon: Sendable {
 
 /// The gRPC server as a lifecycle `Service`.
 struct ServerService: Service {
-    let server: GRPCServer<HTTP2ServerTransport.Posix>
-    let transport: HTTP2ServerTransport.Posix
+    let server: GRPCServer<UnixGRPCTransport>
+    let transport: UnixGRPCTransport
     let socket: SocketGuard
     let grpc: DaemonConfig.GRPCSection
     let logger: Logger
@@ -95,7 +85,7 @@ struct ServerService: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await server.serve() }
                 group.addTask {
-                    _ = try await transport.listeningAddress
+                    try await transport.waitUntilListening()
                     try socket.secure(uid: grpc.uid, gid: grpc.gid)
                     let elapsed = ContinuousClock.now - started
                     logger.info("daemon ready", metadata: [

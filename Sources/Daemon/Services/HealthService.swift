@@ -1,6 +1,5 @@
 import API
 import GRPCCore
-import ServiceLifecycle
 
 /// `grpc.health.v1.Health`: the daemon, and each service it serves, report SERVING.
 struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
@@ -23,7 +22,7 @@ struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         try await response.write(.with { $0.status = known ? .serving : .serviceUnknown })
         // The status never changes while the daemon runs: hold the stream until the client leaves
         // or the daemon begins to stop (so a watcher never delays shutdown).
-        try? await gracefulShutdown()
+        await ServerShutdown.wait()
     }
 }
 
