@@ -162,6 +162,8 @@ let package = Package(
             dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Runtime", "CZlib", "CZstd", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -4,7 +4,7 @@ import GRPCCore
 
 /// `io.containerd.grpc.v1.cri`: the Kubernetes CRI v1 services, built into the daemon and served on
 /// its socket. Calls the content store, snapshotter, differ and task service in process.
-struct CRIPlugin: PluginInstance {
+struct CRIPlugin: PluginInstance, InlineMethodProvider {
     let service: CRIService
     let runtime: CRIRuntimeService
     let images: CRIImageService
@@ -15,6 +15,7 @@ struct CRIPlugin: PluginInstance {
          Runtime_V1_ImageService.descriptor.fullyQualifiedService]
     }
     var exports: [String: String] { ["sandbox_image": service.config.sandboxImage] }
+    var inlineMethods: [String: InlineUnaryMethod] { runtime.inlineMethods }
 
     func close() async throws {
         service.containerEvents.finish()

@@ -39,6 +39,39 @@ struct CRIRuntimeService: RegistrableRPCService {
         }
     }
 
+    /// The list calls a kubelet polls: answered from the store's encoded entries, under its lock
+    /// and without waiting, so the daemon's transport runs them inline (`InlineUnaryMethod`).
+    var inlineMethods: [String: InlineUnaryMethod] {
+        typealias Method = Runtime_V1_RuntimeService.Method
+        return [
+            "/" + Method.ListPodSandbox.descriptor.fullyQualifiedMethod: .encoded(listPodSandbox),
+            "/" + Method.ListContainers.descriptor.fullyQualifiedMethod: .encoded(listContainers),
+        ]
+    }
+
+    @Sendable func listPodSandbox(_ request: Runtime_V1_ListPodSandboxRequest) -> [[UInt8]] {
+        let filter = request.filter
+        let filtered = !filter.id.isEmpty || !filter.labelSelector.isEmpty || filter.hasState
+        return service.store.withLock { store in
+            store.sandboxEntries(filtered ? { sandbox in
+                sandbox.matches(id: filter.id, labels: filter.labelSelector)
+                    && (!filter.hasState || sandbox.state == filter.state.state)
+            } : nil)
+        }
+    }
+
+    @Sendable func listContainers(_ request: Runtime_V1_ListContainersRequest) -> [[UInt8]] {
+        let filter = request.filter
+        let filtered = !filter.id.isEmpty || !filter.podSandboxID.isEmpty || !filter.labelSelector.isEmpty
+            || filter.hasState
+        return service.store.withLock { store in
+            store.containerEntries(filtered ? { container in
+                container.matches(id: filter.id, pod: filter.podSandboxID, labels: filter.labelSelector)
+                    && (!filter.hasState || CRIWire.state(container.status.phase) == filter.state.state)
+            } : nil)
+        }
+    }
+
     func registerSandboxes<Transport: ServerTransport>(_ router: inout RPCRouter<Transport>) {
         typealias Method = Runtime_V1_RuntimeService.Method
         router.unary(Method.RunPodSandbox.descriptor) { (request: Runtime_V1_RunPodSandboxRequest, _) in
@@ -61,16 +94,7 @@ struct CRIRuntimeService: RegistrableRPCService {
                 if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
             }
         }
-        router.encoded(Method.ListPodSandbox.descriptor) { (request: Runtime_V1_ListPodSandboxRequest) in
-            let filter = request.filter
-            let filtered = !filter.id.isEmpty || !filter.labelSelector.isEmpty || filter.hasState
-            return service.store.withLock { store in
-                store.sandboxEntries(filtered ? { sandbox in
-                    sandbox.matches(id: filter.id, labels: filter.labelSelector)
-                        && (!filter.hasState || sandbox.state == filter.state.state)
-                } : nil)
-            }
-        }
+        router.encoded(Method.ListPodSandbox.descriptor, listPodSandbox)
         router.unary(Method.PodSandboxStats.descriptor) { (request: Runtime_V1_PodSandboxStatsRequest, _) in
             let sandbox = try service.sandbox(request.podSandboxID)
             return Runtime_V1_PodSandboxStatsResponse.with { $0.stats = service.podSandboxStats(sandbox) }
@@ -100,17 +124,7 @@ struct CRIRuntimeService: RegistrableRPCService {
             try await service.removeContainer(request.containerID)
             return Runtime_V1_RemoveContainerResponse()
         }
-        router.encoded(Method.ListContainers.descriptor) { (request: Runtime_V1_ListContainersRequest) in
-            let filter = request.filter
-            let filtered = !filter.id.isEmpty || !filter.podSandboxID.isEmpty || !filter.labelSelector.isEmpty
-                || filter.hasState
-            return service.store.withLock { store in
-                store.containerEntries(filtered ? { container in
-                    container.matches(id: filter.id, pod: filter.podSandboxID, labels: filter.labelSelector)
-                        && (!filter.hasState || CRIWire.state(container.status.phase) == filter.state.state)
-                } : nil)
-            }
-        }
+        router.encoded(Method.ListContainers.descriptor, listContainers)
         router.unary(Method.ContainerStatus.descriptor) { (request: Runtime_V1_ContainerStatusRequest, _) in
             let container = try service.container(request.containerID)
             return Runtime_V1_ContainerStatusResponse.with {

@@ -60,6 +60,10 @@ enum CRIWire {
 /// once, straight into the transport's buffer.
 struct EncodedMessageSerializer: MessageSerializer {
     func serialize<Bytes: GRPCContiguousBytes>(_ parts: [[UInt8]]) throws -> Bytes {
+        // The daemon's own transport: appended straight into its buffer, with no zero fill first.
+        if Bytes.self == WireBytes.self, let bytes = WireBytes(concatenating: parts) as? Bytes {
+            return bytes
+        }
         var bytes = Bytes(repeating: 0, count: parts.reduce(0) { $0 + $1.count })
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0

@@ -43,9 +43,12 @@ public struct Daemon: Sendable {
         }
         let services = loaded.instances.flatMap { $0.instance.rpcServices }
         let grpcConfig = config.grpc
+        let inline = loaded.instances.compactMap { $0.instance as? any InlineMethodProvider }
+            .reduce(into: [String: InlineUnaryMethod]()) { $0.merge($1.inlineMethods) { first, _ in first } }
         let transport = UnixGRPCTransport(
             path: grpcConfig.address,
-            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize))
+            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize),
+            inlineMethods: inline)
         let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
         let logger = self.logger
         let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,

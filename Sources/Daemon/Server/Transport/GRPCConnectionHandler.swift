@@ -23,11 +23,18 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         var responseEnded = false
         /// Received bytes not yet given back to the client as stream window.
         var windowToGrant = 0
+        /// The client's deadline, kept here on the event loop: cheaper than the task and timer
+        /// grpc-swift's server would start for it.
+        var deadline: Scheduled<Void>?
+        /// An inline method's request messages, held until the request ends; nil for a call that
+        /// runs as a task.
+        var inline: (method: InlineUnaryMethod, path: String, held: [WireBytes])?
     }
 
     private let settings: UnixGRPCTransport.Settings
     private let dispatcher: RPCDispatcher
     private var context: ChannelHandlerContext?
+    private var bound: NIOLoopBound<GRPCConnectionHandler>?
     private var callbacks: ServerStream.Connection?
     private var streams: [HTTP2StreamID: Stream] = [:]
     /// Streams whose handlers start once the current read is over, so that a unary request that
@@ -37,14 +44,19 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     private var lastStreamID = HTTP2StreamID.rootStream
     private var quiescing = false
 
-    init(settings: UnixGRPCTransport.Settings, dispatcher: RPCDispatcher) {
+    private let inlineMethods: [String: InlineUnaryMethod]
+
+    init(settings: UnixGRPCTransport.Settings, dispatcher: RPCDispatcher,
+         inlineMethods: [String: InlineUnaryMethod] = [:]) {
         self.settings = settings
         self.dispatcher = dispatcher
+        self.inlineMethods = inlineMethods
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        bound = handler
         callbacks = ServerStream.Connection(
             eventLoop: context.eventLoop,
             drain: { handler.value.drain($0) },
@@ -73,8 +85,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         case .data(let data):
             receiveData(data, on: frame.streamID, context)
         case .rstStream(let code):
-            streams.removeValue(forKey: frame.streamID)?.rpc.reset(
-                RPCError(code: .cancelled, message: "the client reset the call (\(code))"))
+            if let stream = streams.removeValue(forKey: frame.streamID) {
+                stream.deadline?.cancel()
+                stream.rpc.reset(RPCError(code: .cancelled, message: "the client reset the call (\(code))"))
+            }
         default:
             break
         }
@@ -113,13 +127,20 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
                 context.flush()
                 write(.rstStream(.noError), on: id)
             }
-        case .accepted(let path, let metadata):
+        case .accepted(let path, let metadata, let timeout):
             let rpc = ServerStream(id: id, connection: callbacks)
             rpc.receive(.metadata(metadata))
             var stream = Stream(rpc: rpc)
+            if let timeout, let bound {
+                stream.deadline = context.eventLoop.scheduleTask(in: timeout) { bound.value.deadlinePassed(rpc) }
+            }
+            if let method = inlineMethods[path] {
+                stream.inline = (method, path, [])
+            } else {
+                starting.append((rpc, path))
+            }
             if headers.endStream { endRequest(&stream, .success(())) }
             streams[id] = stream
-            starting.append((rpc, path))
         }
     }
 
@@ -134,7 +155,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             bytes = partial
             stream.partial = nil
         }
-        if let error = deframe(&bytes, into: stream.rpc) {
+        if let error = deframe(&bytes, into: &stream) {
             endRequest(&stream, .failure(error))
         } else if bytes.readableBytes > 0 {
             stream.partial = bytes
@@ -153,9 +174,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         streams[id] = stream
     }
 
-    /// Hands every whole message in `bytes` to `rpc` (as slices of the frame, not copies) and
-    /// leaves a partial one in `bytes`.
-    private func deframe(_ bytes: inout ByteBuffer, into rpc: ServerStream) -> RPCError? {
+    /// Hands every whole message in `bytes` to the stream (as slices of the frame, not copies)
+    /// and leaves a partial one in `bytes`.
+    private func deframe(_ bytes: inout ByteBuffer, into stream: inout Stream) -> RPCError? {
         while let (flag, length) = bytes.getMultipleIntegers(at: bytes.readerIndex, as: (UInt8, UInt32).self) {
             guard flag == 0 else {
                 return RPCError(code: .internalError, message: "a compressed request message without grpc-encoding")
@@ -167,7 +188,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             guard bytes.readableBytes >= WireBytes.prefixLength + Int(length) else { return nil }
             bytes.moveReaderIndex(forwardBy: WireBytes.prefixLength)
             guard let message = bytes.readSlice(length: Int(length)) else { return nil }
-            rpc.receive(.message(WireBytes(received: message)))
+            let bytes = WireBytes(received: message)
+            if stream.inline != nil {
+                stream.inline?.held.append(bytes)
+                // Not a single-message request: the router's handler answers it, with its errors.
+                if let held = stream.inline?.held, held.count > 1 { runAsTask(&stream) }
+            } else {
+                stream.rpc.receive(.message(bytes))
+            }
         }
         return nil
     }
@@ -175,7 +203,40 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     private func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>) {
         stream.requestEnded = true
         stream.partial = nil
+        if let inline = stream.inline, case .success = end, inline.held.count == 1 {
+            respondInline(&stream, inline.method, request: inline.held[0])
+            return
+        }
+        runAsTask(&stream)
         stream.rpc.finishRequests(end)
+    }
+
+    /// An inline method's call that cannot be answered inline goes to the router as a task.
+    private func runAsTask(_ stream: inout Stream) {
+        guard let inline = stream.inline else { return }
+        stream.inline = nil
+        for message in inline.held { stream.rpc.receive(.message(message)) }
+        starting.append((stream.rpc, inline.path))
+    }
+
+    private func respondInline(_ stream: inout Stream, _ method: InlineUnaryMethod, request: WireBytes) {
+        stream.inline = nil
+        stream.responseEnded = true
+        stream.deadline?.cancel()
+        stream.deadline = nil
+        let id = stream.rpc.id
+        switch method.respond(request.buffer) {
+        case .success(let response):
+            stream.headersSent = true
+            write(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: id)
+            write(.data(.init(data: .byteBuffer(response.framed))), on: id)
+            write(.headers(.init(headers: GRPCHeaders.trailers(Status(code: .ok, message: ""), [:], trailersOnly: false),
+                                 endStream: true)), on: id)
+        case .failure(let error):
+            let status = Status(code: Status.Code(error.code), message: error.message)
+            write(.headers(.init(headers: GRPCHeaders.trailers(status, error.metadata, trailersOnly: true),
+                                 endStream: true)), on: id)
+        }
     }
 
     /// The handler drained its request queue: the window held back goes to the client now.
@@ -214,6 +275,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
                 let trailers = GRPCHeaders.trailers(status, metadata, trailersOnly: !stream.headersSent)
                 write(.headers(.init(headers: trailers, endStream: true)), on: rpc.id)
                 stream.responseEnded = true
+                stream.deadline?.cancel()
+                stream.deadline = nil
                 // The answer is complete while the client still sends: tell it to stop. The flush
                 // comes first: NIOHTTP2Handler holds DATA and trailers until a flush, and a reset
                 // drops what it holds for the stream.
@@ -227,6 +290,22 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         context.flush()
     }
 
+    /// The client's deadline passed before the response ended: the client hears
+    /// DEADLINE_EXCEEDED, the handler is cancelled and what it writes later is dropped.
+    func deadlinePassed(_ rpc: ServerStream) {
+        guard let context, var stream = streams[rpc.id], stream.rpc === rpc, !stream.responseEnded else { return }
+        let status = Status(code: .deadlineExceeded, message: "the call's deadline passed")
+        write(.headers(.init(headers: GRPCHeaders.trailers(status, [:], trailersOnly: !stream.headersSent),
+                             endStream: true)), on: rpc.id)
+        context.flush()
+        if !stream.requestEnded { write(.rstStream(.noError), on: rpc.id) }
+        stream.responseEnded = true
+        stream.deadline = nil
+        streams[rpc.id] = stream
+        context.flush()
+        rpc.reset(RPCError(code: .deadlineExceeded, message: status.message))
+    }
+
     private func write(_ payload: HTTP2Frame.FramePayload, on id: HTTP2StreamID,
                        promise: EventLoopPromise<Void>? = nil) {
         context?.write(wrapOutboundOut(HTTP2Frame(streamID: id, payload: payload)), promise: promise)
@@ -234,6 +313,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let closed = event as? StreamClosedEvent, let stream = streams.removeValue(forKey: closed.streamID) {
+            stream.deadline?.cancel()
             if closed.reason != nil || !stream.responseEnded {
                 stream.rpc.reset(RPCError(code: .cancelled,
                                           message: "the call's stream closed (\(closed.reason.map { "\($0)" } ?? "no error"))"))
@@ -272,6 +352,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         resetAll(RPCError(code: .unavailable, message: "the client's connection closed"))
         self.context = nil
+        bound = nil
         callbacks = nil
     }
 
@@ -279,14 +360,19 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         let open = streams
         streams = [:]
         starting = []
-        for stream in open.values { stream.rpc.reset(error) }
+        for stream in open.values {
+            stream.deadline?.cancel()
+            stream.rpc.reset(error)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let streamError = error as? NIOHTTP2Errors.StreamError {
             // NIOHTTP2Handler has reset that stream; the rest of the connection is fine.
-            streams.removeValue(forKey: streamError.streamID)?.rpc.reset(
-                RPCError(code: .internalError, message: "HTTP/2 stream error: \(streamError.baseError)"))
+            if let stream = streams.removeValue(forKey: streamError.streamID) {
+                stream.deadline?.cancel()
+                stream.rpc.reset(RPCError(code: .internalError, message: "HTTP/2 stream error: \(streamError.baseError)"))
+            }
             return
         }
         context.close(promise: nil)

@@ -1,4 +1,5 @@
 import GRPCCore
+import NIOCore
 import NIOHPACK
 
 /// gRPC over HTTP/2 header blocks, server side (the gRPC "PROTOCOL-HTTP2" document): what a
@@ -6,7 +7,9 @@ import NIOHPACK
 enum GRPCHeaders {
     /// A request's method and metadata, or the response that rejects it.
     enum Request {
-        case accepted(path: String, metadata: Metadata)
+        /// `timeout` is the client's `grpc-timeout`, which the transport keeps itself (the header is
+        /// not in `metadata`).
+        case accepted(path: String, metadata: Metadata, timeout: TimeAmount?)
         case rejected(HPACKHeaders)
     }
 
@@ -31,15 +34,38 @@ enum GRPCHeaders {
             return .rejected(rejection)
         }
         var metadata = Metadata()
+        var timeout: TimeAmount?
         metadata.reserveCapacity(headers.count)
         for (name, value, _) in headers where !name.hasPrefix(":") {
-            if name.hasSuffix("-bin"), let bytes = Base64.decode(value) {
+            if name == "grpc-timeout" {
+                guard let parsed = parseTimeout(value) else {
+                    return .rejected(trailers(Status(code: .invalidArgument, message: "malformed grpc-timeout \"\(value)\""),
+                                              [:], trailersOnly: true))
+                }
+                timeout = parsed
+            } else if name.hasSuffix("-bin"), let bytes = Base64.decode(value) {
                 metadata.addBinary(bytes, forKey: name)
             } else {
                 metadata.addString(value, forKey: name)
             }
         }
-        return .accepted(path: path, metadata: metadata)
+        return .accepted(path: path, metadata: metadata, timeout: timeout)
+    }
+
+    /// `grpc-timeout`: up to 8 digits and a unit (H, M, S, m, u, n).
+    static func parseTimeout(_ value: String) -> TimeAmount? {
+        let digits = value.utf8.dropLast()
+        guard let unit = value.utf8.last, (1...8).contains(digits.count),
+              let amount = Int64(String(decoding: digits, as: UTF8.self)), amount >= 0 else { return nil }
+        switch unit {
+        case UInt8(ascii: "H"): return .hours(amount)
+        case UInt8(ascii: "M"): return .minutes(amount)
+        case UInt8(ascii: "S"): return .seconds(amount)
+        case UInt8(ascii: "m"): return .milliseconds(amount)
+        case UInt8(ascii: "u"): return .microseconds(amount)
+        case UInt8(ascii: "n"): return .nanoseconds(amount)
+        default: return nil
+        }
     }
 
     static func responseHeaders(_ metadata: Metadata) -> HPACKHeaders {

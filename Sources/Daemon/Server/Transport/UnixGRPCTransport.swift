@@ -32,9 +32,13 @@ final class UnixGRPCTransport: ServerTransport, Sendable {
     private let tracker = ConnectionTracker()
     private let methods = Mutex<[String: MethodDescriptor]>([:])
 
-    init(path: String, settings: Settings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    private let inlineMethods: [String: InlineUnaryMethod]
+
+    init(path: String, settings: Settings, inlineMethods: [String: InlineUnaryMethod] = [:],
+         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.path = path
         self.settings = settings
+        self.inlineMethods = inlineMethods
         self.group = group
     }
 
@@ -56,6 +60,7 @@ final class UnixGRPCTransport: ServerTransport, Sendable {
                                        peer: "unix:\(path)", tracker: tracker)
         let settings = self.settings
         let tracker = self.tracker
+        let inlineMethods = self.inlineMethods
         let http2Settings: HTTP2Settings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: settings.maxConcurrentStreams),
             HTTP2Setting(parameter: .initialWindowSize, value: settings.windowSize),
@@ -66,7 +71,8 @@ final class UnixGRPCTransport: ServerTransport, Sendable {
             .serverChannelOption(.backlog, value: 256)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = GRPCConnectionHandler(settings: settings, dispatcher: dispatcher)
+                    let handler = GRPCConnectionHandler(settings: settings, dispatcher: dispatcher,
+                                                        inlineMethods: inlineMethods)
                     try channel.pipeline.syncOperations.addHandler(
                         NIOHTTP2Handler(mode: .server, initialSettings: http2Settings))
                     try channel.pipeline.syncOperations.addHandler(handler)

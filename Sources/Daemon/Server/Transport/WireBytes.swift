@@ -37,6 +37,15 @@ struct WireBytes: GRPCContiguousBytes, Sendable {
         self.prefixed = true
     }
 
+    /// A message made of already encoded parts, appended one after the other.
+    init(concatenating parts: [[UInt8]]) {
+        var buffer = WireBytes.allocate(parts.reduce(0) { $0 + $1.count })
+        for part in parts { buffer.writeBytes(part) }
+        buffer.moveReaderIndex(forwardBy: WireBytes.prefixLength)
+        self.buffer = buffer
+        self.prefixed = true
+    }
+
     var count: Int { buffer.readableBytes }
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

@@ -1,0 +1,296 @@
+import Core
+@testable import Daemon
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import NIOCore
+import Synchronization
+import Testing
+
+/// The daemon's gRPC server transport over a real Unix socket, driven by grpc-swift's own HTTP/2
+/// client: metadata and status both ways, deadlines, cancellation, flow control with messages
+/// larger than the window, the request size limit and graceful shutdown.
+@Suite("gRPC server transport", .timeLimit(.minutes(2)))
+struct ServerTransportTests {
+    static let echo = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Echo")
+    static let sleep = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Sleep")
+    static let count = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Count")
+    static let flood = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Flood")
+    static let missing = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Missing")
+    static let inline = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Inline")
+
+    /// Answers on the event loop: `inline:` and the request, or NOT_FOUND for `absent`.
+    static let inlineMethods = ["/test.Transport/Inline": InlineUnaryMethod { request in
+        let text = String(buffer: request)
+        if text == "absent" { return .failure(RPCError(CtrError.notFound("thing \"absent\" not found"))) }
+        return .success(WireBytes(Array("inline:\(text)".utf8)))
+    }]
+
+    @Test("unary calls carry metadata both ways; errors keep their code and (non-ASCII) message")
+    func unary() async throws {
+        try await withServer { client, _ in
+            var metadata = Metadata()
+            metadata.addString("hello", forKey: "x-test")
+            metadata.addBinary([0, 1, 2, 250], forKey: "x-blob-bin")
+            let (echoed, headers) = try await client.unary(
+                request: ClientRequest(message: Array("ping".utf8), metadata: metadata), descriptor: Self.echo,
+                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { response in (try response.message, response.metadata) }
+            #expect(echoed == Array("ping".utf8))
+            #expect(Array(headers[stringValues: "x-echo"]) == ["hello"])
+            #expect(Array(headers[binaryValues: "x-blob-bin"]) == [[0, 1, 2, 250]])
+
+            let error = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: Array("fail".utf8)), descriptor: Self.echo,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+            }
+            #expect(error?.code == .failedPrecondition)
+            #expect(error?.message == "naïve failure: 100% \"planned\"")
+
+            let unknown = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: []), descriptor: Self.missing,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+            }
+            #expect(unknown?.code == .unimplemented)
+        }
+    }
+
+    @Test("an inline method answers a single-message request on the event loop; other requests go to the router")
+    func inlineMethods() async throws {
+        try await withServer { client, _ in
+            let answer = try await client.unary(
+                request: ClientRequest(message: Array("a".utf8)), descriptor: Self.inline,
+                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { try $0.message }
+            #expect(String(decoding: answer, as: UTF8.self) == "inline:a")
+
+            let error = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: Array("absent".utf8)), descriptor: Self.inline,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+            }
+            #expect(error?.code == .notFound)
+            #expect(error?.message == "thing \"absent\" not found")
+
+            let routed = try await client.clientStreaming(
+                request: StreamingClientRequest(of: [UInt8].self) { writer in
+                    try await writer.write(Array("a".utf8))
+                    try await writer.write(Array("b".utf8))
+                },
+                descriptor: Self.inline, serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { try $0.message }
+            #expect(String(decoding: routed, as: UTF8.self) == "routed:ab")
+        }
+    }
+
+    @Test("a passed deadline answers DEADLINE_EXCEEDED and cancels the handler; a client that leaves cancels it too")
+    func deadlineAndCancellation() async throws {
+        try await withServer { client, probe in
+            var options = CallOptions.defaults
+            options.timeout = .milliseconds(300)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: []), descriptor: Self.sleep,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: options
+                ) { try $0.message }
+            }
+            #expect(error?.code == .deadlineExceeded)
+            #expect(ContinuousClock.now - started < .seconds(30))
+            // The handler (if it started before the deadline: the other suites share the task pool)
+            // was cancelled, not left sleeping for its minute.
+            try await probe.waitUntilNoSleepRuns()
+
+            let call = Task {
+                try await client.unary(
+                    request: ClientRequest(message: []), descriptor: Self.sleep,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+            }
+            let before = probe.startedSleeps
+            try await probe.waitForStartedSleeps(before + 1)
+            call.cancel()
+            _ = await call.result
+            try await probe.waitUntilNoSleepRuns()
+            #expect(probe.cancelledSleeps >= 1)
+        }
+    }
+
+    @Test("messages larger than the flow-control window pass both ways; too large a request is refused")
+    func flowControlAndLimits() async throws {
+        try await withServer(maxRequestSize: 12 << 20) { client, _ in
+            // 40 MiB up in 10 MiB messages, each larger than the 4 MiB window.
+            let chunk = [UInt8](repeating: 7, count: 10 << 20)
+            let total = try await client.clientStreaming(
+                request: StreamingClientRequest(of: [UInt8].self) { writer in
+                    for _ in 0..<4 { try await writer.write(chunk) }
+                },
+                descriptor: Self.count, serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { response in try response.message }
+            #expect(String(decoding: total, as: UTF8.self) == String(40 << 20))
+
+            // 64 MiB down in 1 MiB messages.
+            let received = try await client.serverStreaming(
+                request: ClientRequest(message: Array("64".utf8)), descriptor: Self.flood,
+                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { response in
+                var bytes = 0
+                for try await message in response.messages { bytes += message.count }
+                return bytes
+            }
+            #expect(received == 64 << 20)
+
+            let error = await #expect(throws: RPCError.self) {
+                try await client.unary(
+                    request: ClientRequest(message: [UInt8](repeating: 1, count: 13 << 20)), descriptor: Self.echo,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+            }
+            #expect(error?.code == .resourceExhausted)
+            #expect(error?.message.contains("exceeds the limit of \(12 << 20)") == true)
+        }
+    }
+
+    @Test("graceful shutdown lets a call in flight finish, then the server returns")
+    func gracefulShutdown() async throws {
+        let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/grpc.sock"
+        let probe = Probe()
+        let transport = UnixGRPCTransport(path: path, settings: .init(maxRequestSize: 4 << 20))
+        let server = GRPCServer(transport: transport, services: [TestService(probe: probe)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            try await transport.waitUntilListening()
+            try await withGRPCClient(
+                transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path),
+                                                         transportSecurity: .plaintext)
+            ) { client in
+                let call = Task {
+                    try await client.unary(
+                        request: ClientRequest(message: Array("800".utf8)), descriptor: Self.sleep,
+                        serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                    ) { try $0.message }
+                }
+                try await probe.waitForStartedSleeps(1)
+                server.beginGracefulShutdown()
+                #expect(try await call.value == Array("slept".utf8))
+            }
+            try await group.next()
+        }
+        #expect(probe.cancelledSleeps == 0)
+    }
+
+    func withServer(maxRequestSize: Int = 4 << 20,
+                    _ body: (GRPCClient<HTTP2ClientTransport.Posix>, Probe) async throws -> Void) async throws {
+        let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/grpc.sock"
+        let probe = Probe()
+        let transport = UnixGRPCTransport(path: path, settings: .init(maxRequestSize: maxRequestSize),
+                                          inlineMethods: Self.inlineMethods)
+        let server = GRPCServer(transport: transport, services: [TestService(probe: probe)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            try await transport.waitUntilListening()
+            try await withGRPCClient(
+                transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path),
+                                                         transportSecurity: .plaintext)
+            ) { client in try await body(client, probe) }
+            server.beginGracefulShutdown()
+            try await group.next()
+        }
+    }
+}
+
+/// What the test service's handlers saw.
+final class Probe: Sendable {
+    private let state = Mutex((started: 0, cancelled: 0))
+
+    func sleepStarted() { state.withLock { $0.started += 1 } }
+    func sleepCancelled() { state.withLock { $0.cancelled += 1 } }
+    var cancelledSleeps: Int { state.withLock { $0.cancelled } }
+    var startedSleeps: Int { state.withLock { $0.started } }
+
+    func waitForStartedSleeps(_ count: Int) async throws { try await waitFor { $0.started >= count } }
+    func waitUntilNoSleepRuns() async throws { try await waitFor { $0.started == $0.cancelled } }
+
+    /// Polls for up to a minute: tasks of other suites may keep the shared pool busy.
+    private func waitFor(_ condition: ((started: Int, cancelled: Int)) -> Bool) async throws {
+        for _ in 0..<6000 {
+            if state.withLock({ condition($0) }) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the handlers did not get there: \(state.withLock { $0 })")
+    }
+}
+
+struct TestService: RegistrableRPCService {
+    let probe: Probe
+
+    func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        router.registerHandler(forMethod: ServerTransportTests.echo, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { request, _ in
+            let message = try await ServerRequest(stream: request).message
+            if message == Array("fail".utf8) {
+                throw RPCError(code: .failedPrecondition, message: "naïve failure: 100% \"planned\"")
+            }
+            var metadata = Metadata()
+            for value in request.metadata[stringValues: "x-test"] { metadata.addString(value, forKey: "x-echo") }
+            for value in request.metadata[binaryValues: "x-blob-bin"] { metadata.addBinary(value, forKey: "x-blob-bin") }
+            return StreamingServerResponse(single: ServerResponse(message: message, metadata: metadata))
+        }
+        router.registerHandler(forMethod: ServerTransportTests.sleep, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { [probe] request, _ in
+            let message = try await ServerRequest(stream: request).message
+            let milliseconds = Int(String(decoding: message, as: UTF8.self)) ?? 60_000
+            probe.sleepStarted()
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            } catch {
+                probe.sleepCancelled()
+                throw error
+            }
+            return StreamingServerResponse(single: ServerResponse(message: Array("slept".utf8)))
+        }
+        router.registerHandler(forMethod: ServerTransportTests.inline, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { request, _ in
+            var joined: [UInt8] = []
+            for try await message in request.messages { joined += message }
+            return StreamingServerResponse(single: ServerResponse(message: Array("routed:".utf8) + joined))
+        }
+        router.registerHandler(forMethod: ServerTransportTests.count, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { request, _ in
+            var total = 0
+            for try await message in request.messages { total += message.count }
+            return StreamingServerResponse(single: ServerResponse(message: Array(String(total).utf8)))
+        }
+        router.registerHandler(forMethod: ServerTransportTests.flood, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { request, _ in
+            let message = try await ServerRequest(stream: request).message
+            let count = Int(String(decoding: message, as: UTF8.self)) ?? 0
+            return StreamingServerResponse(of: [UInt8].self) { writer in
+                let chunk = [UInt8](repeating: 9, count: 1 << 20)
+                for _ in 0..<count { try await writer.write(chunk) }
+                return [:]
+            }
+        }
+    }
+}
+
+struct RawSerializer: MessageSerializer {
+    func serialize<Bytes: GRPCContiguousBytes>(_ message: [UInt8]) throws -> Bytes { Bytes(message) }
+}
+
+struct RawDeserializer: MessageDeserializer {
+    func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
+        serializedMessageBytes.withUnsafeBytes { Array($0) }
+    }
+}
