@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sched.h>
 #include <unistd.h>
 
 int ctr_openat2(int dirfd, const char *path, int flags, mode_t mode, uint64_t resolve) {
@@ -152,3 +154,29 @@ long ctr_release_file_pages(void) {
 }
 
 int ctr_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
+
+struct ctr_netns_pin {
+    const char *path;
+    int error;
+};
+
+static void *ctr_netns_pin_thread(void *argument) {
+    struct ctr_netns_pin *pin = argument;
+    if (unshare(CLONE_NEWNET) != 0) {
+        pin->error = errno;
+    } else if (mount("/proc/thread-self/ns/net", pin->path, "none", MS_BIND, NULL) != 0) {
+        pin->error = errno;
+    } else {
+        pin->error = 0;
+    }
+    return NULL;
+}
+
+int ctr_pin_new_netns(const char *path) {
+    struct ctr_netns_pin pin = { path, 0 };
+    pthread_t thread;
+    int error = pthread_create(&thread, NULL, ctr_netns_pin_thread, &pin);
+    if (error != 0) return error;
+    pthread_join(thread, NULL);
+    return pin.error;
+}

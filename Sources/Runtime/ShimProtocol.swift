@@ -27,6 +27,9 @@ public struct ShimRequest: Codable, Sendable {
     /// `logFormat` "cri" it writes CRI log records (lines over `maxLogLine` bytes split).
     public var logFormat: String?
     public var maxLogLine: Int?
+    /// Create: start the process as well, with one runc invocation (`runc run --detach`) instead
+    /// of two (`create`, then `start`). For callers that start at once: the CRI plugin.
+    public var start: Bool?
 
     public init(op: Operation, execID: String? = nil) {
         self.op = op

@@ -495,7 +495,12 @@ public final class ShimServer {
         process.criLog = request.logFormat == "cri"
         process.maxLogLine = request.maxLogLine ?? 0
         let pidFile = options.bundle + "/init.pid"
-        try launch(process, arguments: ["create", "--bundle", options.bundle, "--pid-file", pidFile], pidFile: pidFile)
+        let startNow = request.start ?? false
+        try launch(process, arguments: (startNow ? ["run", "--detach"] : ["create"])
+                       + ["--bundle", options.bundle, "--pid-file", pidFile], pidFile: pidFile)
+        // An early exit is not lost: the process is our child (subreaper) and is reaped, with its
+        // pid known by then, when the request is done.
+        if startNow { process.status = .running }
         processes[""] = process
         return process
     }

@@ -62,4 +62,9 @@ long ctr_release_file_pages(void);
 /// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas.
 int ctr_limit_malloc_arenas(int count);
 
+/// Creates a network namespace and pins it by bind-mounting it on `path` (an existing file):
+/// a short-lived thread unshares its network namespace and mounts /proc/thread-self/ns/net, so
+/// neither the process nor its other threads change namespace. Returns 0 or an errno value.
+int ctr_pin_new_netns(const char *path);
+
 #endif

@@ -95,9 +95,8 @@ extension CRIService {
         }
         let mounts = try snapshotter.mounts(namespace, key: id)
         do {
-            _ = try await tasks.create(namespace, id, rootfs: mounts, io: io,
-                                       runtimeBinary: runtimeBinary(sandbox.status.runtimeHandler))
-            let started = try await tasks.start(namespace, id, execID: nil)
+            let started = try await tasks.create(namespace, id, rootfs: mounts, io: io,
+                                                 runtimeBinary: runtimeBinary(sandbox.status.runtimeHandler), start: true)
             container.status.pid = started.pid
             container.status.startedAt = Timestamp.now.unixNanos
             container.status.phase = .running

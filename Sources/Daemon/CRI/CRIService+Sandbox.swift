@@ -1,4 +1,5 @@
 import API
+import CLinux
 import Core
 import Glibc
 import Snapshots
@@ -64,15 +65,16 @@ extension CRIService {
                                                 CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])
             undo.append { [self] in removeRecord(id) }
             let mounts = try snapshotter.mounts(namespace, key: id)
-            _ = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO(),
-                                       runtimeBinary: runtimeBinary(handlerName))
+            // The pause process starts while CNI is still setting up its network namespace (it
+            // does not use the network); the pod is ready when both are done.
+            let started = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO(),
+                                                 runtimeBinary: runtimeBinary(handlerName), start: true)
             undo.append { [self] in
                 _ = try? await tasks.kill(namespace, id, execID: nil, signal: SIGKILL, all: true)
                 _ = try? await tasks.wait(namespace, id, execID: nil)
                 _ = try? await tasks.delete(namespace, id, execID: nil)
             }
             if let networking { sandbox.status.ips = try await networking.value }
-            let started = try await tasks.start(namespace, id, execID: nil)
             sandbox.status.pid = started.pid
             sandbox.status.phase = .ready
             update(sandbox)
@@ -212,10 +214,10 @@ enum NetworkNamespace {
         let fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw .internalError("create network namespace \(path): \(UnixSocket.describe(errno))") }
         close(fd)
-        let result = try Subprocess.run(["unshare", "--net=" + path, "true"])
-        if result.status != 0 {
+        let error = ctr_pin_new_netns(path)
+        if error != 0 {
             unlink(path)
-            throw .internalError("create network namespace \(path): \(result.error.trimmed)")
+            throw .internalError("create network namespace \(path): \(UnixSocket.describe(error))")
         }
     }
 

@@ -103,8 +103,10 @@ public final class TaskService: Sendable {
 
     /// Creates the task of container `id`: bundle, rootfs mounted from `rootfs`, shim, `runc create`.
     /// `runtimeBinary` replaces the configured OCI runtime (a CRI handler's `BinaryName`).
+    /// Creates the task; with `start`, starts it too (one runc invocation, `runc run --detach`),
+    /// publishing both events.
     public func create(_ namespace: String, _ id: String, rootfs: [Mount], io: IO,
-                       runtimeBinary: String? = nil) async throws -> ShimProcessState {
+                       runtimeBinary: String? = nil, start: Bool = false) async throws -> ShimProcessState {
         let container = try metadata.container(namespace, id)
         guard container.runtime.name.hasPrefix("io.containerd.runc.") || container.runtime.name == "io.containerd.runtime.v1.linux" else {
             throw CtrError.invalidArgument("container \"\(id)\": runtime \"\(container.runtime.name)\" is not supported (io.containerd.runc.v2 is)")
@@ -138,6 +140,7 @@ public final class TaskService: Sendable {
             request.terminal = io.terminal
             request.logFormat = io.logFormat
             request.maxLogLine = io.maxLogLine
+            request.start = start
             let shim = ShimClient(socket: options.socket)
             let created: ShimProcessState
             do {
@@ -159,6 +162,13 @@ public final class TaskService: Sendable {
                 }
                 $0.pid = UInt32(created.pid)
             })
+            if start {
+                events.publish(namespace: namespace, topic: EventTopic.taskStart, event: Containerd_Events_TaskStart.with {
+                    $0.containerID = id
+                    $0.pid = UInt32(created.pid)
+                })
+                if let entry = entries.withLock({ $0[key] }) { watchExit(entry, execID: nil) }
+            }
             return created
         } catch {
             Mounter.unmountAll(bundle + "/rootfs")
