@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates scripts/code-order.txt.gz, the order in which build-release.sh places the functions
 # a running daemon uses (see scripts/order-code.py for why and how). Run as root on an idle
-# machine with perf (Debian linux-perf), runc, CNI plugins and docker-registry; about 15 minutes.
+# machine with perf (Debian linux-perf), runc, CNI plugins and docker-registry; 3–5 minutes.
 # Regenerate after large changes: functions the list does not name stay where the linker puts
 # them, and each one the daemon runs brings its neighbourhood into memory.
 set -euo pipefail

@@ -18,6 +18,7 @@ struct ServerTransportTests {
     static let flood = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Flood")
     static let missing = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Missing")
     static let inline = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Inline")
+    static let early = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Early")
 
     /// Answers on the event loop: `inline:` and the request, or NOT_FOUND for `absent`.
     static let inlineMethods = ["/test.Transport/Inline": InlineUnaryMethod { request in
@@ -156,7 +157,32 @@ struct ServerTransportTests {
         }
     }
 
-    @Test("graceful shutdown lets a call in flight finish, then the server returns")
+    @Test("a server that answers before the client has sent everything: the client gets the status, the connection keeps working")
+    func earlyAnswer() async throws {
+        try await withServer { client, _ in
+            // Each call leaves unread requests behind, dropped after the reset: they still count
+            // against the connection's window, which must be given back.
+            for _ in 0..<4 {
+                let error = await #expect(throws: RPCError.self) {
+                    try await client.clientStreaming(
+                        request: StreamingClientRequest(of: [UInt8].self) { writer in
+                            for _ in 0..<24 { try await writer.write([UInt8](repeating: 3, count: 1 << 20)) }
+                        },
+                        descriptor: Self.early, serializer: RawSerializer(), deserializer: RawDeserializer(),
+                        options: .defaults
+                    ) { try $0.message }
+                }
+                #expect(error?.code == .failedPrecondition, "\(String(describing: error))")
+            }
+            let answer = try await client.unary(
+                request: ClientRequest(message: Array("still".utf8)), descriptor: Self.echo,
+                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+            ) { try $0.message }
+            #expect(answer == Array("still".utf8))
+        }
+    }
+
+    @Test("graceful shutdown lets a call in flight finish, then the server returns with the client still connected")
     func gracefulShutdown() async throws {
         let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -172,6 +198,16 @@ struct ServerTransportTests {
                 transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path),
                                                          transportSecurity: .plaintext)
             ) { client in
+                // An error answer and an inline one first: finished streams must not keep the
+                // connection open once the server stops.
+                _ = try? await client.unary(
+                    request: ClientRequest(message: Array("fail".utf8)), descriptor: Self.echo,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
+                _ = try await client.unary(
+                    request: ClientRequest(message: Array("a".utf8)), descriptor: Self.inline,
+                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
+                ) { try $0.message }
                 let call = Task {
                     try await client.unary(
                         request: ClientRequest(message: Array("800".utf8)), descriptor: Self.sleep,
@@ -181,8 +217,10 @@ struct ServerTransportTests {
                 try await probe.waitForStartedSleeps(1)
                 server.beginGracefulShutdown()
                 #expect(try await call.value == Array("slept".utf8))
+                // The server returns while this client is still connected: its connection closes
+                // once its calls are done.
+                try await group.next()
             }
-            try await group.next()
         }
         #expect(probe.cancelledSleeps == 0)
     }
@@ -265,6 +303,13 @@ struct TestService: RegistrableRPCService {
             var joined: [UInt8] = []
             for try await message in request.messages { joined += message }
             return StreamingServerResponse(single: ServerResponse(message: Array("routed:".utf8) + joined))
+        }
+        router.registerHandler(forMethod: ServerTransportTests.early, deserializer: RawDeserializer(),
+                               serializer: RawSerializer()) { request, _ in
+            for try await _ in request.messages {
+                throw RPCError(code: .failedPrecondition, message: "one message is enough")
+            }
+            return StreamingServerResponse(single: ServerResponse(message: []))
         }
         router.registerHandler(forMethod: ServerTransportTests.count, deserializer: RawDeserializer(),
                                serializer: RawSerializer()) { request, _ in

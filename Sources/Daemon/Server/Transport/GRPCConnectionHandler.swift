@@ -8,16 +8,23 @@ import NIOHTTP2
 /// connection's event loop. Streams are entries in a table, not child channels with pipelines of
 /// their own, which is most of what a call used to cost (see `UnixGRPCTransport`).
 ///
-/// Flow control is ours to keep: the client gets connection window back as soon as its bytes
-/// arrive, and stream window as its handler takes the messages (see `ServerStream`).
+/// Flow control is ours to keep: the connection's window is topped up from NIOHTTP2Handler's
+/// count (which includes frames it drops for streams already reset), a stream's as its handler
+/// takes the messages (see `ServerStream`).
+///
+/// Frames are queued (`queue`) and written (`send`) only once the table says what they do:
+/// NIOHTTP2Handler may close a stream, and tell us so (`StreamClosedEvent`), while we write.
 final class GRPCConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
     typealias OutboundOut = HTTP2Frame
 
-    private struct Stream {
+    struct Stream {
         let rpc: ServerStream
         /// The start of a request message whose rest has not arrived yet.
         var partial: ByteBuffer?
+        /// The client sent END_STREAM: nothing more arrives on the stream.
+        var clientDone = false
+        /// No more request messages are taken (the client is done, or the request failed).
         var requestEnded = false
         var headersSent = false
         var responseEnded = false
@@ -31,20 +38,27 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         var inline: (method: InlineUnaryMethod, path: String, held: [WireBytes])?
     }
 
-    private let settings: UnixGRPCTransport.Settings
-    private let dispatcher: RPCDispatcher
-    private var context: ChannelHandlerContext?
-    private var bound: NIOLoopBound<GRPCConnectionHandler>?
-    private var callbacks: ServerStream.Connection?
-    private var streams: [HTTP2StreamID: Stream] = [:]
+    /// Graceful shutdown: GOAWAY with the highest stream ID and a PING first, so that calls the
+    /// client has already sent are still taken; after the PING's answer, GOAWAY with the last
+    /// stream ID seen; the connection closes when its calls are done.
+    enum Shutdown { case serving, draining, closing }
+
+    static let drainPing = HTTP2PingData(withInteger: 0x6374_722d_7374_6f70)
+
+    let settings: UnixGRPCTransport.Settings
+    let dispatcher: RPCDispatcher
+    let inlineMethods: [String: InlineUnaryMethod]
+    var context: ChannelHandlerContext?
+    var bound: NIOLoopBound<GRPCConnectionHandler>?
+    var callbacks: ServerStream.Connection?
+    var streams: [HTTP2StreamID: Stream] = [:]
     /// Streams whose handlers start once the current read is over, so that a unary request that
     /// arrived whole is whole when its handler first looks.
-    private var starting: [(ServerStream, String)] = []
-    private var connectionWindowToGrant = 0
-    private var lastStreamID = HTTP2StreamID.rootStream
-    private var quiescing = false
-
-    private let inlineMethods: [String: InlineUnaryMethod]
+    var starting: [(ServerStream, String)] = []
+    var outbox: [(HTTP2Frame, EventLoopPromise<Void>?)] = []
+    var lastStreamID = HTTP2StreamID.rootStream
+    var shutdown = Shutdown.serving
+    var closing = false
 
     init(settings: UnixGRPCTransport.Settings, dispatcher: RPCDispatcher,
          inlineMethods: [String: InlineUnaryMethod] = [:]) {
@@ -61,37 +75,41 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             eventLoop: context.eventLoop,
             drain: { handler.value.drain($0) },
             grantWindow: { handler.value.grantWindow($0) })
-        if context.channel.isActive { openConnectionWindow(context) }
+        if context.channel.isActive { openConnectionWindow() }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        openConnectionWindow(context)
+        openConnectionWindow()
         context.fireChannelActive()
     }
 
     /// HTTP/2 starts every connection with a 64 KiB window; ours is `settings.windowSize`.
-    private func openConnectionWindow(_ context: ChannelHandlerContext) {
+    private func openConnectionWindow() {
         let increment = settings.windowSize - 65_535
         guard increment > 0 else { return }
-        context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: increment))),
-                              promise: nil)
+        queue(.windowUpdate(windowSizeIncrement: increment), on: .rootStream)
+        send(flush: true)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.payload {
         case .headers(let headers):
-            receiveHeaders(headers, on: frame.streamID, context)
+            receiveHeaders(headers, on: frame.streamID)
         case .data(let data):
-            receiveData(data, on: frame.streamID, context)
+            receiveData(data, on: frame.streamID)
         case .rstStream(let code):
             if let stream = streams.removeValue(forKey: frame.streamID) {
                 stream.deadline?.cancel()
                 stream.rpc.reset(RPCError(code: .cancelled, message: "the client reset the call (\(code))"))
+                closeIfDone()
             }
+        case .ping(let data, ack: true) where data == Self.drainPing:
+            finalGoAway()
         default:
             break
         }
+        send(flush: false)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -100,38 +118,34 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             starting = []
             for (rpc, path) in started { dispatcher.start(rpc, path: path) }
         }
-        if connectionWindowToGrant > 0 {
-            write(.windowUpdate(windowSizeIncrement: connectionWindowToGrant), on: .rootStream)
-            connectionWindowToGrant = 0
-        }
-        context.flush()
+        send(flush: true)
     }
 
-    private func receiveHeaders(_ headers: HTTP2Frame.FramePayload.Headers, on id: HTTP2StreamID,
-                                _ context: ChannelHandlerContext) {
+    private func receiveHeaders(_ headers: HTTP2Frame.FramePayload.Headers, on id: HTTP2StreamID) {
         if var stream = streams[id] {
             // Trailers from the client: the end of its request.
-            if headers.endStream { endRequest(&stream, .success(())) }
-            streams[id] = stream
+            if headers.endStream {
+                stream.clientDone = true
+                if !stream.requestEnded { endRequest(&stream, .success(())) }
+                streams[id] = stream
+            }
             return
         }
-        guard !quiescing, let callbacks else {
-            write(.rstStream(.refusedStream), on: id)
+        guard let callbacks else { return }
+        if case .closing = shutdown {
+            queue(.rstStream(.refusedStream), on: id)
             return
         }
         lastStreamID = max(lastStreamID, id)
         switch GRPCHeaders.request(headers.headers) {
         case .rejected(let response):
-            write(.headers(.init(headers: response, endStream: true)), on: id)
-            if !headers.endStream {
-                context.flush()
-                write(.rstStream(.noError), on: id)
-            }
+            queue(.headers(.init(headers: response, endStream: true)), on: id,
+                  promise: headers.endStream ? nil : resetWhenWritten(id, always: true))
         case .accepted(let path, let metadata, let timeout):
             let rpc = ServerStream(id: id, connection: callbacks)
             rpc.receive(.metadata(metadata))
             var stream = Stream(rpc: rpc)
-            if let timeout, let bound {
+            if let timeout, let bound, let context {
                 stream.deadline = context.eventLoop.scheduleTask(in: timeout) { bound.value.deadlinePassed(rpc) }
             }
             if let method = inlineMethods[path] {
@@ -139,39 +153,42 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             } else {
                 starting.append((rpc, path))
             }
-            if headers.endStream { endRequest(&stream, .success(())) }
+            if headers.endStream {
+                stream.clientDone = true
+                endRequest(&stream, .success(()))
+            }
             streams[id] = stream
         }
     }
 
-    private func receiveData(_ data: HTTP2Frame.FramePayload.Data, on id: HTTP2StreamID,
-                             _ context: ChannelHandlerContext) {
-        guard case .byteBuffer(var bytes) = data.data else { return }
+    private func receiveData(_ data: HTTP2Frame.FramePayload.Data, on id: HTTP2StreamID) {
+        // Out of the table while it changes, so that appending to a partial message does not
+        // copy it (the table's copy would share its storage).
+        guard case .byteBuffer(var bytes) = data.data, var stream = streams.removeValue(forKey: id) else { return }
+        defer { streams[id] = stream }
         let length = bytes.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
-        connectionWindowToGrant += length
-        guard var stream = streams[id], !stream.requestEnded else { return }
+        if data.endStream { stream.clientDone = true }
+        guard !stream.requestEnded else { return }
         if var partial = stream.partial {
+            stream.partial = nil
             partial.writeBuffer(&bytes)
             bytes = partial
-            stream.partial = nil
         }
         if let error = deframe(&bytes, into: &stream) {
             endRequest(&stream, .failure(error))
-        } else if bytes.readableBytes > 0 {
-            stream.partial = bytes
+            return
+        }
+        if bytes.readableBytes > 0 { stream.partial = bytes }
+        if data.endStream {
+            let error = RPCError(code: .internalError, message: "the request ended inside a message")
+            endRequest(&stream, stream.partial == nil ? .success(()) : .failure(error))
+            return
         }
         stream.windowToGrant += length
-        if data.endStream {
-            if !stream.requestEnded {
-                let error = RPCError(code: .internalError, message: "the request ended inside a message")
-                endRequest(&stream, stream.partial == nil ? .success(()) : .failure(error))
-            }
-        } else if !stream.requestEnded && stream.windowToGrant >= settings.windowSize / 4
-                    && !stream.rpc.holdWindowIfBehind() {
-            write(.windowUpdate(windowSizeIncrement: stream.windowToGrant), on: id)
+        if stream.windowToGrant >= settings.windowSize / 4 && !stream.rpc.holdWindowIfBehind() {
+            queue(.windowUpdate(windowSizeIncrement: stream.windowToGrant), on: id)
             stream.windowToGrant = 0
         }
-        streams[id] = stream
     }
 
     /// Hands every whole message in `bytes` to the stream (as slices of the frame, not copies)
@@ -188,19 +205,19 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             guard bytes.readableBytes >= WireBytes.prefixLength + Int(length) else { return nil }
             bytes.moveReaderIndex(forwardBy: WireBytes.prefixLength)
             guard let message = bytes.readSlice(length: Int(length)) else { return nil }
-            let bytes = WireBytes(received: message)
+            let received = WireBytes(received: message)
             if stream.inline != nil {
-                stream.inline?.held.append(bytes)
+                stream.inline?.held.append(received)
                 // Not a single-message request: the router's handler answers it, with its errors.
                 if let held = stream.inline?.held, held.count > 1 { runAsTask(&stream) }
             } else {
-                stream.rpc.receive(.message(bytes))
+                stream.rpc.receive(.message(received))
             }
         }
         return nil
     }
 
-    private func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>) {
+    func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>) {
         stream.requestEnded = true
         stream.partial = nil
         if let inline = stream.inline, case .success = end, inline.held.count == 1 {
@@ -219,129 +236,33 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         starting.append((stream.rpc, inline.path))
     }
 
-    private func respondInline(_ stream: inout Stream, _ method: InlineUnaryMethod, request: WireBytes) {
-        stream.inline = nil
-        stream.responseEnded = true
-        stream.deadline?.cancel()
-        stream.deadline = nil
-        let id = stream.rpc.id
-        switch method.respond(request.buffer) {
-        case .success(let response):
-            stream.headersSent = true
-            write(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: id)
-            write(.data(.init(data: .byteBuffer(response.framed))), on: id)
-            write(.headers(.init(headers: GRPCHeaders.trailers(Status(code: .ok, message: ""), [:], trailersOnly: false),
-                                 endStream: true)), on: id)
-        case .failure(let error):
-            let status = Status(code: Status.Code(error.code), message: error.message)
-            write(.headers(.init(headers: GRPCHeaders.trailers(status, error.metadata, trailersOnly: true),
-                                 endStream: true)), on: id)
-        }
-    }
-
     /// The handler drained its request queue: the window held back goes to the client now.
     func grantWindow(_ rpc: ServerStream) {
-        guard let context, var stream = streams[rpc.id], stream.rpc === rpc, !stream.requestEnded,
+        guard var stream = streams[rpc.id], stream.rpc === rpc, !stream.requestEnded,
               stream.windowToGrant > 0 else { return }
-        write(.windowUpdate(windowSizeIncrement: stream.windowToGrant), on: rpc.id)
+        let increment = stream.windowToGrant
         stream.windowToGrant = 0
         streams[rpc.id] = stream
-        context.flush()
-    }
-
-    /// Writes what the handler queued: response headers, messages, the status in trailers.
-    func drain(_ rpc: ServerStream) {
-        let parts = rpc.takeResponses()
-        guard let context, var stream = streams[rpc.id], stream.rpc === rpc, !stream.responseEnded else {
-            for case .message(let bytes) in parts { rpc.written(bytes.count) }
-            return
-        }
-        for part in parts {
-            switch part {
-            case .metadata(let metadata):
-                guard !stream.headersSent else { continue }
-                stream.headersSent = true
-                write(.headers(.init(headers: GRPCHeaders.responseHeaders(metadata))), on: rpc.id)
-            case .message(let bytes):
-                if !stream.headersSent {
-                    stream.headersSent = true
-                    write(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: rpc.id)
-                }
-                let count = bytes.count
-                let promise = context.eventLoop.makePromise(of: Void.self)
-                promise.futureResult.whenComplete { _ in rpc.written(count) }
-                write(.data(.init(data: .byteBuffer(bytes.framed))), on: rpc.id, promise: promise)
-            case .status(let status, let metadata):
-                let trailers = GRPCHeaders.trailers(status, metadata, trailersOnly: !stream.headersSent)
-                write(.headers(.init(headers: trailers, endStream: true)), on: rpc.id)
-                stream.responseEnded = true
-                stream.deadline?.cancel()
-                stream.deadline = nil
-                // The answer is complete while the client still sends: tell it to stop. The flush
-                // comes first: NIOHTTP2Handler holds DATA and trailers until a flush, and a reset
-                // drops what it holds for the stream.
-                if !stream.requestEnded {
-                    context.flush()
-                    write(.rstStream(.noError), on: rpc.id)
-                }
-            }
-        }
-        streams[rpc.id] = stream
-        context.flush()
-    }
-
-    /// The client's deadline passed before the response ended: the client hears
-    /// DEADLINE_EXCEEDED, the handler is cancelled and what it writes later is dropped.
-    func deadlinePassed(_ rpc: ServerStream) {
-        guard let context, var stream = streams[rpc.id], stream.rpc === rpc, !stream.responseEnded else { return }
-        let status = Status(code: .deadlineExceeded, message: "the call's deadline passed")
-        write(.headers(.init(headers: GRPCHeaders.trailers(status, [:], trailersOnly: !stream.headersSent),
-                             endStream: true)), on: rpc.id)
-        context.flush()
-        if !stream.requestEnded { write(.rstStream(.noError), on: rpc.id) }
-        stream.responseEnded = true
-        stream.deadline = nil
-        streams[rpc.id] = stream
-        context.flush()
-        rpc.reset(RPCError(code: .deadlineExceeded, message: status.message))
-    }
-
-    private func write(_ payload: HTTP2Frame.FramePayload, on id: HTTP2StreamID,
-                       promise: EventLoopPromise<Void>? = nil) {
-        context?.write(wrapOutboundOut(HTTP2Frame(streamID: id, payload: payload)), promise: promise)
+        queue(.windowUpdate(windowSizeIncrement: increment), on: rpc.id)
+        send(flush: true)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let closed = event as? StreamClosedEvent, let stream = streams.removeValue(forKey: closed.streamID) {
-            stream.deadline?.cancel()
-            if closed.reason != nil || !stream.responseEnded {
-                stream.rpc.reset(RPCError(code: .cancelled,
-                                          message: "the call's stream closed (\(closed.reason.map { "\($0)" } ?? "no error"))"))
+        if let closed = event as? StreamClosedEvent {
+            if let stream = streams.removeValue(forKey: closed.streamID) {
+                stream.deadline?.cancel()
+                if !stream.responseEnded {
+                    stream.rpc.reset(RPCError(code: .cancelled, message:
+                        "the call's stream closed (\(closed.reason.map { "\($0)" } ?? "no error"))"))
+                }
+                closeIfDone()
             }
-            if quiescing && streams.isEmpty { closeWhenWritten(context) }
+        } else if let update = event as? NIOHTTP2WindowUpdatedEvent, update.streamID == .rootStream,
+                  let window = update.inboundWindowSize, window <= settings.windowSize / 2 {
+            queue(.windowUpdate(windowSizeIncrement: settings.windowSize - window), on: .rootStream)
         }
+        if !outbox.isEmpty { send(flush: true) }
         context.fireUserInboundEventTriggered(event)
-    }
-
-    /// Graceful shutdown: no new calls (GOAWAY), the connection closes when its calls are done.
-    func quiesce() {
-        guard let context, !quiescing else { return }
-        quiescing = true
-        write(.goAway(lastStreamID: lastStreamID, errorCode: .noError, opaqueData: nil), on: .rootStream)
-        context.flush()
-        if streams.isEmpty { closeWhenWritten(context) }
-    }
-
-    /// Closes the connection once everything written so far has reached the socket: a final
-    /// GOAWAY goes after the last trailers, and the close follows it. Closing at once could drop
-    /// trailers NIOHTTP2Handler has not written yet.
-    private func closeWhenWritten(_ context: ChannelHandlerContext) {
-        let channel = context.channel
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
-        write(.goAway(lastStreamID: lastStreamID, errorCode: .noError, opaqueData: nil), on: .rootStream,
-              promise: written)
-        context.flush()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -351,6 +272,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         resetAll(RPCError(code: .unavailable, message: "the client's connection closed"))
+        for (_, promise) in outbox { promise?.fail(ChannelError.ioOnClosedChannel) }
+        outbox = []
         self.context = nil
         bound = nil
         callbacks = nil
@@ -366,15 +289,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let streamError = error as? NIOHTTP2Errors.StreamError {
-            // NIOHTTP2Handler has reset that stream; the rest of the connection is fine.
-            if let stream = streams.removeValue(forKey: streamError.streamID) {
-                stream.deadline?.cancel()
-                stream.rpc.reset(RPCError(code: .internalError, message: "HTTP/2 stream error: \(streamError.baseError)"))
-            }
-            return
-        }
-        context.close(promise: nil)
-    }
+    /// NIOHTTP2Handler deals with protocol errors itself: a stream error resets that stream (and
+    /// `StreamClosedEvent` ends its call), a connection error closes the connection.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
 }

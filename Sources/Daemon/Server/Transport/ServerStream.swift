@@ -175,14 +175,23 @@ final class ServerStream: Sendable {
         case .queued(let schedule, let wait):
             if schedule { connection.eventLoop.execute { self.connection.drain(self) } }
             if wait {
-                try await withCheckedThrowingContinuation { (writer: CheckedContinuation<Void, any Error>) in
-                    let ready: Result<Void, any Error>? = state.withLock { state in
-                        if let failure = state.failure { return .failure(failure) }
-                        if state.pendingBytes <= ServerStream.queueLimit / 2 { return .success(()) }
-                        state.writer = writer
-                        return nil
+                try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { (writer: CheckedContinuation<Void, any Error>) in
+                        let ready: Result<Void, any Error>? = state.withLock { state in
+                            if let failure = state.failure { return .failure(failure) }
+                            if state.pendingBytes <= ServerStream.queueLimit / 2 { return .success(()) }
+                            if Task.isCancelled { return .failure(CancellationError()) }
+                            state.writer = writer
+                            return nil
+                        }
+                        if let ready { writer.resume(with: ready) }
                     }
-                    if let ready { writer.resume(with: ready) }
+                } onCancel: {
+                    let writer = state.withLock { state in
+                        defer { state.writer = nil }
+                        return state.writer
+                    }
+                    writer?.resume(throwing: CancellationError())
                 }
             }
         }

@@ -178,12 +178,14 @@ final class ConnectionTracker: Sendable {
     let shutdown = ShutdownSignal()
 
     func listening(_ listener: any Channel) {
-        let waiters = state.withLock { state in
+        let (waiters, quiescing) = state.withLock { state in
             state.listener = listener
             defer { state.listeningWaiters = [] }
-            return state.listeningWaiters
+            return (state.listeningWaiters, state.quiescing)
         }
         for waiter in waiters { waiter.resume() }
+        // Stopped while the socket was being bound.
+        if quiescing { listener.close(promise: nil) }
     }
 
     func listenFailed(_ error: any Error) {
