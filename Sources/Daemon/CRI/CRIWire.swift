@@ -31,9 +31,11 @@ enum CRIWire {
             $0.id = container.id
             $0.podSandboxID = container.status.sandboxID
             $0.metadata = container.config.metadata
+            // As containerd: the image as the container's config named it (a kubelet names it by
+            // ID), and the image ID as the reference (kubelet's image GC matches it against
+            // ListImages' IDs); ContainerStatus gives the repo digest.
             $0.image = container.config.image
-            $0.image.image = container.status.imageID
-            $0.imageRef = container.status.imageRef
+            $0.imageRef = container.status.imageID
             $0.imageID = container.status.imageID
             $0.state = state(container.status.phase)
             $0.createdAt = container.status.createdAt
