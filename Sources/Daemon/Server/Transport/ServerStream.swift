@@ -13,7 +13,9 @@ final class ServerStream: Sendable {
     typealias RequestPart = RPCRequestPart<WireBytes>
     typealias ResponsePart = RPCResponsePart<WireBytes>
 
-    static let queueLimit = 4 << 20
+    /// A stream then buffers at most this much plus the 4 MiB window its client may still fill:
+    /// a pull writes several layers at once, each in a stream of its own.
+    static let queueLimit = 1 << 20
 
     /// Calls the connection back on its event loop: the stream has responses to write, or has
     /// drained its request queue and may grant window again.
