@@ -15,8 +15,8 @@ final class CRIService: Sendable {
         private(set) var containers: [String: CRIContainer] = [:]
         /// Reserved names (sandbox and container names are unique) → ID.
         var names: [String: String] = [:]
-        /// The encoded entries of every pod / container by creation time: the answer to an
-        /// unfiltered list (a kubelet relists every second), dropped on any change.
+        /// The encoded entries of every pod / container by creation time, joined into one part:
+        /// the answer to an unfiltered list (a kubelet relists every second), dropped on any change.
         private var allSandboxes: [[UInt8]]?
         private var allContainers: [[UInt8]]?
 
@@ -49,16 +49,20 @@ final class CRIService: Sendable {
         mutating func containerEntries(_ include: ((CRIContainer) -> Bool)?) -> [[UInt8]] {
             if include == nil, let allContainers { return allContainers }
             let entries = Self.entries(containers.values, include, createdAt: \.status.createdAt, entry: \.listEntry)
-            if include == nil { allContainers = entries }
-            return entries
+            guard include == nil else { return entries }
+            let all = [Array(entries.joined())]
+            allContainers = all
+            return all
         }
 
         /// The list entries of the pods `include` accepts (all when nil), oldest first.
         mutating func sandboxEntries(_ include: ((Sandbox) -> Bool)?) -> [[UInt8]] {
             if include == nil, let allSandboxes { return allSandboxes }
             let entries = Self.entries(sandboxes.values, include, createdAt: \.status.createdAt, entry: \.listEntry)
-            if include == nil { allSandboxes = entries }
-            return entries
+            guard include == nil else { return entries }
+            let all = [Array(entries.joined())]
+            allSandboxes = all
+            return all
         }
 
         private static func entries<Item>(_ items: some Sequence<Item>, _ include: ((Item) -> Bool)?,
