@@ -42,19 +42,13 @@ struct ServerTransportTests {
             #expect(Array(headers[binaryValues: "x-blob-bin"]) == [[0, 1, 2, 250]])
 
             let error = await #expect(throws: RPCError.self) {
-                try await client.unary(
-                    request: ClientRequest(message: Array("fail".utf8)), descriptor: Self.echo,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                try await client.call(Self.echo, Array("fail".utf8))
             }
             #expect(error?.code == .failedPrecondition)
             #expect(error?.message == "naïve failure: 100% \"planned\"")
 
             let unknown = await #expect(throws: RPCError.self) {
-                try await client.unary(
-                    request: ClientRequest(message: []), descriptor: Self.missing,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                try await client.call(Self.missing, [])
             }
             #expect(unknown?.code == .unimplemented)
         }
@@ -63,17 +57,11 @@ struct ServerTransportTests {
     @Test("an inline method answers a single-message request on the event loop; other requests go to the router")
     func inlineMethods() async throws {
         try await withServer { client, _ in
-            let answer = try await client.unary(
-                request: ClientRequest(message: Array("a".utf8)), descriptor: Self.inline,
-                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-            ) { try $0.message }
+            let answer = try await client.call(Self.inline, Array("a".utf8))
             #expect(String(decoding: answer, as: UTF8.self) == "inline:a")
 
             let error = await #expect(throws: RPCError.self) {
-                try await client.unary(
-                    request: ClientRequest(message: Array("absent".utf8)), descriptor: Self.inline,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                try await client.call(Self.inline, Array("absent".utf8))
             }
             #expect(error?.code == .notFound)
             #expect(error?.message == "thing \"absent\" not found")
@@ -96,10 +84,7 @@ struct ServerTransportTests {
             options.timeout = .milliseconds(300)
             let started = ContinuousClock.now
             let error = await #expect(throws: RPCError.self) {
-                try await client.unary(
-                    request: ClientRequest(message: []), descriptor: Self.sleep,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: options
-                ) { try $0.message }
+                try await client.call(Self.sleep, [], options: options)
             }
             #expect(error?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - started < .seconds(30))
@@ -108,10 +93,7 @@ struct ServerTransportTests {
             try await probe.waitUntilNoSleepRuns()
 
             let call = Task {
-                try await client.unary(
-                    request: ClientRequest(message: []), descriptor: Self.sleep,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                try await client.call(Self.sleep, [])
             }
             let before = probe.startedSleeps
             try await probe.waitForStartedSleeps(before + 1)
@@ -147,10 +129,7 @@ struct ServerTransportTests {
             #expect(received == 64 << 20)
 
             let error = await #expect(throws: RPCError.self) {
-                try await client.unary(
-                    request: ClientRequest(message: [UInt8](repeating: 1, count: 13 << 20)), descriptor: Self.echo,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                try await client.call(Self.echo, [UInt8](repeating: 1, count: 13 << 20))
             }
             #expect(error?.code == .resourceExhausted)
             #expect(error?.message.contains("exceeds the limit of \(12 << 20)") == true)
@@ -174,10 +153,7 @@ struct ServerTransportTests {
                 }
                 #expect(error?.code == .failedPrecondition, "\(String(describing: error))")
             }
-            let answer = try await client.unary(
-                request: ClientRequest(message: Array("still".utf8)), descriptor: Self.echo,
-                serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-            ) { try $0.message }
+            let answer = try await client.call(Self.echo, Array("still".utf8))
             #expect(answer == Array("still".utf8))
         }
     }
@@ -200,19 +176,10 @@ struct ServerTransportTests {
             ) { client in
                 // An error answer and an inline one first: finished streams must not keep the
                 // connection open once the server stops.
-                _ = try? await client.unary(
-                    request: ClientRequest(message: Array("fail".utf8)), descriptor: Self.echo,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
-                _ = try await client.unary(
-                    request: ClientRequest(message: Array("a".utf8)), descriptor: Self.inline,
-                    serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                ) { try $0.message }
+                _ = try? await client.call(Self.echo, Array("fail".utf8))
+                _ = try await client.call(Self.inline, Array("a".utf8))
                 let call = Task {
-                    try await client.unary(
-                        request: ClientRequest(message: Array("800".utf8)), descriptor: Self.sleep,
-                        serializer: RawSerializer(), deserializer: RawDeserializer(), options: .defaults
-                    ) { try $0.message }
+                    try await client.call(Self.sleep, Array("800".utf8))
                 }
                 try await probe.waitForStartedSleeps(1)
                 server.beginGracefulShutdown()
@@ -337,5 +304,13 @@ struct RawSerializer: MessageSerializer {
 struct RawDeserializer: MessageDeserializer {
     func deserialize<Bytes: GRPCContiguousBytes>(_ serializedMessageBytes: Bytes) throws -> [UInt8] {
         serializedMessageBytes.withUnsafeBytes { Array($0) }
+    }
+}
+
+extension GRPCClient {
+    /// A unary call of the test service: raw bytes in, raw bytes out.
+    func call(_ method: MethodDescriptor, _ message: [UInt8], options: CallOptions = .defaults) async throws -> [UInt8] {
+        try await unary(request: ClientRequest(message: message), descriptor: method, serializer: RawSerializer(),
+                        deserializer: RawDeserializer(), options: options) { try $0.message }
     }
 }
