@@ -29,7 +29,7 @@ struct ServerTransportTests {
 
     @Test("unary calls carry metadata both ways; errors keep their code and (non-ASCII) message")
     func unary() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _, _ in
             var metadata = Metadata()
             metadata.addString("hello", forKey: "x-test")
             metadata.addBinary([0, 1, 2, 250], forKey: "x-blob-bin")
@@ -56,7 +56,7 @@ struct ServerTransportTests {
 
     @Test("an inline method answers a single-message request on the event loop; other requests go to the router")
     func inlineMethods() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _, _ in
             let answer = try await client.call(Self.inline, Array("a".utf8))
             #expect(String(decoding: answer, as: UTF8.self) == "inline:a")
 
@@ -79,7 +79,7 @@ struct ServerTransportTests {
 
     @Test("a passed deadline answers DEADLINE_EXCEEDED and cancels the handler; a client that leaves cancels it too")
     func deadlineAndCancellation() async throws {
-        try await withServer { client, probe in
+        try await withServer { client, probe, _ in
             var options = CallOptions.defaults
             options.timeout = .milliseconds(300)
             let started = ContinuousClock.now
@@ -106,7 +106,7 @@ struct ServerTransportTests {
 
     @Test("messages larger than the flow-control window pass both ways; too large a request is refused")
     func flowControlAndLimits() async throws {
-        try await withServer(maxRequestSize: 12 << 20) { client, _ in
+        try await withServer(maxRequestSize: 12 << 20) { client, _, _ in
             // 40 MiB up in 10 MiB messages, each larger than the 4 MiB window.
             let chunk = [UInt8](repeating: 7, count: 10 << 20)
             let total = try await client.clientStreaming(
@@ -138,7 +138,7 @@ struct ServerTransportTests {
 
     @Test("a server that answers before the client has sent everything: the client gets the status, the connection keeps working")
     func earlyAnswer() async throws {
-        try await withServer { client, _ in
+        try await withServer { client, _, _ in
             // Each call leaves unread requests behind, dropped after the reset: they still count
             // against the connection's window, which must be given back.
             for _ in 0..<4 {
@@ -160,40 +160,30 @@ struct ServerTransportTests {
 
     @Test("graceful shutdown lets a call in flight finish, then the server returns with the client still connected")
     func gracefulShutdown() async throws {
-        let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/grpc.sock"
-        let probe = Probe()
-        let transport = UnixGRPCTransport(path: path, settings: .init(maxRequestSize: 4 << 20))
-        let server = GRPCServer(transport: transport, services: [TestService(probe: probe)])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
-            try await transport.waitUntilListening()
-            try await withGRPCClient(
-                transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path),
-                                                         transportSecurity: .plaintext)
-            ) { client in
-                // An error answer and an inline one first: finished streams must not keep the
-                // connection open once the server stops.
-                _ = try? await client.call(Self.echo, Array("fail".utf8))
-                _ = try await client.call(Self.inline, Array("a".utf8))
-                let call = Task {
-                    try await client.call(Self.sleep, Array("800".utf8))
-                }
-                try await probe.waitForStartedSleeps(1)
-                server.beginGracefulShutdown()
-                #expect(try await call.value == Array("slept".utf8))
-                // The server returns while this client is still connected: its connection closes
-                // once its calls are done.
-                try await group.next()
+        try await withServer { client, probe, stop in
+            // An error answer and an inline one first: finished streams must not keep the
+            // connection open once the server stops.
+            _ = try? await client.call(Self.echo, Array("fail".utf8))
+            #expect(try await client.call(Self.inline, Array("a".utf8)) == Array("inline:a".utf8))
+            let call = Task {
+                try await client.call(Self.sleep, Array("800".utf8))
             }
+            try await probe.waitForStartedSleeps(1)
+            // The server returns while this client is still connected: its connection closes
+            // once its calls are done.
+            async let stopped: Void = stop()
+            #expect(try await call.value == Array("slept".utf8))
+            try await stopped
+            #expect(probe.cancelledSleeps == 0)
         }
-        #expect(probe.cancelledSleeps == 0)
     }
 
-    func withServer(maxRequestSize: Int = 4 << 20,
-                    _ body: (GRPCClient<HTTP2ClientTransport.Posix>, Probe) async throws -> Void) async throws {
+    /// Serves the test service on a fresh socket for `body`. `stop` begins a graceful shutdown and
+    /// returns when the server has; without it the server stops after `body`.
+    func withServer(
+        maxRequestSize: Int = 4 << 20,
+        _ body: (GRPCClient<HTTP2ClientTransport.Posix>, Probe, _ stop: @Sendable () async throws -> Void) async throws -> Void
+    ) async throws {
         let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -202,16 +192,22 @@ struct ServerTransportTests {
         let transport = UnixGRPCTransport(path: path, settings: .init(maxRequestSize: maxRequestSize),
                                           inlineMethods: Self.inlineMethods)
         let server = GRPCServer(transport: transport, services: [TestService(probe: probe)])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.serve() }
+        let serving = Task { try await server.serve() }
+        let stop: @Sendable () async throws -> Void = {
+            server.beginGracefulShutdown()
+            try await serving.value
+        }
+        do {
             try await transport.waitUntilListening()
             try await withGRPCClient(
                 transport: try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path),
                                                          transportSecurity: .plaintext)
-            ) { client in try await body(client, probe) }
-            server.beginGracefulShutdown()
-            try await group.next()
+            ) { client in try await body(client, probe, stop) }
+        } catch {
+            try? await stop()
+            throw error
         }
+        try await stop()
     }
 }
 
