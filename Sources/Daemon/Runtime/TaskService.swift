@@ -162,13 +162,7 @@ public final class TaskService: Sendable {
                 }
                 $0.pid = UInt32(created.pid)
             })
-            if start {
-                events.publish(namespace: namespace, topic: EventTopic.taskStart, event: Containerd_Events_TaskStart.with {
-                    $0.containerID = id
-                    $0.pid = UInt32(created.pid)
-                })
-                if let entry = entries.withLock({ $0[key] }) { watchExit(entry, execID: nil) }
-            }
+            if start, let entry = entries.withLock({ $0[key] }) { started(entry, execID: nil, pid: created.pid) }
             return created
         } catch {
             Mounter.unmountAll(bundle + "/rootfs")
@@ -182,21 +176,26 @@ public final class TaskService: Sendable {
         let entry = try entry(namespace, id)
         var request = ShimRequest(op: .start, execID: execID)
         request.execID = execID
-        guard let started = try await entry.shim.send(request).state else { throw CtrError.internalError("shim: no state") }
+        guard let state = try await entry.shim.send(request).state else { throw CtrError.internalError("shim: no state") }
+        started(entry, execID: execID, pid: state.pid)
+        return state
+    }
+
+    /// A process started: its start event, and a watcher for its exit.
+    func started(_ entry: Entry, execID: String?, pid: Int32) {
         if let execID {
-            events.publish(namespace: namespace, topic: EventTopic.taskExecStarted, event: Containerd_Events_TaskExecStarted.with {
-                $0.containerID = id
+            events.publish(namespace: entry.namespace, topic: EventTopic.taskExecStarted, event: Containerd_Events_TaskExecStarted.with {
+                $0.containerID = entry.id
                 $0.execID = execID
-                $0.pid = UInt32(started.pid)
+                $0.pid = UInt32(pid)
             })
         } else {
-            events.publish(namespace: namespace, topic: EventTopic.taskStart, event: Containerd_Events_TaskStart.with {
-                $0.containerID = id
-                $0.pid = UInt32(started.pid)
+            events.publish(namespace: entry.namespace, topic: EventTopic.taskStart, event: Containerd_Events_TaskStart.with {
+                $0.containerID = entry.id
+                $0.pid = UInt32(pid)
             })
         }
         watchExit(entry, execID: execID)
-        return started
     }
 
     /// Publishes `/tasks/exit` when the process exits (one watcher per process).

@@ -55,24 +55,20 @@ final class ServerStream: Sendable {
 
     // MARK: Requests (event loop side)
 
-    /// Queues a request part for the handler. Returns false once the request side has ended.
-    @discardableResult
-    func receive(_ part: RequestPart) -> Bool {
-        let delivered: CheckedContinuation<RequestPart?, any Error>?? = state.withLock { state in
-            guard state.requestsEnd == nil else { return .none }
+    /// Hands a request part to the handler waiting for one, or queues it; dropped once the
+    /// request side has ended (the stream was reset).
+    func receive(_ part: RequestPart) {
+        let reader = state.withLock { state -> CheckedContinuation<RequestPart?, any Error>? in
+            guard state.requestsEnd == nil else { return nil }
             if let reader = state.reader {
                 state.reader = nil
-                return .some(reader)
+                return reader
             }
             state.requests.append(part)
             if case .message(let bytes) = part { state.queuedBytes += bytes.count }
-            return .some(nil)
+            return nil
         }
-        switch delivered {
-        case .none: return false
-        case .some(let reader): reader?.resume(returning: part)
-        }
-        return true
+        reader?.resume(returning: part)
     }
 
     /// Ends the request side: normally (`.success`) or with the error the handler sees next.
