@@ -99,60 +99,6 @@ int ctr_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
 
-// Collects the candidate ranges first and advises after closing smaps, so the walk never races
-// its own changes. A mapping qualifies only if it is private, file-backed, not writable and has
-// no anonymous (copied-on-write) page: relocated RELRO pages are anonymous and stay untouched.
-long ctr_release_file_pages(void) {
-    enum { capacity = 1024 };
-    unsigned long starts[capacity], ends[capacity];
-    int count = 0;
-    FILE *smaps = fopen("/proc/self/smaps", "re");
-    if (smaps == NULL) return -1;
-    char line[512];
-    unsigned long start = 0, end = 0;
-    int candidate = 0;
-    while (fgets(line, sizeof line, smaps) != NULL) {
-        unsigned long s, e, offset, inode;
-        char perms[5];
-        unsigned int major, minor;
-        if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu", &s, &e, perms, &offset, &major, &minor, &inode) == 7) {
-            start = s;
-            end = e;
-            candidate = inode != 0 && perms[0] == 'r' && perms[1] != 'w' && perms[3] == 'p';
-            continue;
-        }
-        unsigned long anonymous;
-        if (candidate && sscanf(line, "Anonymous: %lu kB", &anonymous) == 1) {
-            if (anonymous == 0 && count < capacity) {
-                starts[count] = start;
-                ends[count] = end;
-                count++;
-            }
-            candidate = 0;
-        }
-    }
-    fclose(smaps);
-    // Tracing (scripts/order-code.py, which also sets the disk's readahead to 0): with the binary
-    // evicted, each later fault reads and maps only the page touched, as fault-around finds no
-    // untouched page cached; /proc/PID/pagemap then shows which code pages the work used.
-    int tracing = getenv("CTR_TRACE_CODE_PAGES") != NULL;
-    long released = 0;
-    for (int index = 0; index < count; index++) {
-        if (tracing) madvise((void *)starts[index], ends[index] - starts[index], MADV_RANDOM);
-        if (madvise((void *)starts[index], ends[index] - starts[index], MADV_DONTNEED) == 0) {
-            released += (long)(ends[index] - starts[index]);
-        }
-    }
-    if (tracing) {
-        int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-        if (exe >= 0) {
-            posix_fadvise(exe, 0, 0, POSIX_FADV_DONTNEED);
-            close(exe);
-        }
-    }
-    return released;
-}
-
 int ctr_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
 struct ctr_netns_pin {

@@ -103,9 +103,6 @@ public final class ShimServer {
     var listener: Int32 = -1
     var signals: Int32 = -1
     var exiting = false
-    /// When to give back the pages of the binary that serving requests faulted in (see
-    /// `quietPeriod`); nil when there is nothing to give back.
-    var releaseAt: ContinuousClock.Instant? = .now + ShimServer.quietPeriod
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
 
@@ -146,17 +143,7 @@ public final class ShimServer {
             }
         }
         let pending = processes.values.contains { $0.exitPendingSince != nil }
-        var timeout: Int32 = pending ? 100 : -1
-        if let releaseAt {
-            let left = (releaseAt - .now).components
-            let milliseconds = Int32(clamping: max(0, left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000 + 1))
-            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
-        }
-        let ready = poll(&fds, nfds_t(fds.count), timeout)
-        if let releaseAt, releaseAt <= .now {
-            self.releaseAt = nil
-            ResidentMemory.releaseFilePages()
-        }
+        let ready = poll(&fds, nfds_t(fds.count), pending ? 100 : -1)
         if ready < 0 { return }
         if fds[1].revents != 0 {
             ctr_drain_pipe(signals)
@@ -171,19 +158,9 @@ public final class ShimServer {
         notifyDrainedExits()
         if fds[0].revents != 0 {
             let connection = ctr_accept_cloexec(listener)
-            if connection >= 0 {
-                handle(connection)
-                releaseAt = .now + ShimServer.quietPeriod
-            }
+            if connection >= 0 { handle(connection) }
         }
     }
-
-    /// How long after its last request the shim gives back the pages of the binary it touched.
-    /// A shim spends the container's lifetime waiting; the code that started the container or
-    /// served an exec sits in the page cache, shared with the daemon and the other shims, and is
-    /// faulted back in if it runs again. Without this each idle shim's VmRSS would count ~6 MB
-    /// of such pages (Private memory is unchanged either way).
-    static let quietPeriod = Duration.seconds(1)
 
     // MARK: Stdio
 
@@ -599,9 +576,6 @@ public final class ShimServer {
 /// process touches as little of the binary (and starts as few threads) as possible.
 public enum ShimMain {
     public static func run(_ arguments: [String]) -> Never {
-        // While scripts/order-code.py traces the daemon's code pages, a shim's start-up pages
-        // leave the page cache at once: fault-around would otherwise map them into the daemon.
-        if getenv("CTR_TRACE_CODE_PAGES") != nil { ResidentMemory.releaseFilePages() }
         var values: [String: String] = ["--runtime": "runc"]
         var index = 0
         while index + 1 < arguments.count {

@@ -51,14 +51,6 @@ int ctr_spawn_close_from(posix_spawn_file_actions_t *actions, int from);
 /// makedev(3).
 dev_t ctr_makedev(unsigned int major, unsigned int minor);
 
-/// Drops this process's page-table entries for clean pages of its mapped files (the binary's
-/// code and read-only data, shared libraries): they stay in the page cache, shared with every
-/// other process that maps them, and fault back in when touched again. Only private, read-only
-/// mappings without copied-on-write pages qualify. Returns the bytes of the mappings advised,
-/// or -1 if /proc/self/smaps cannot be read. With CTR_TRACE_CODE_PAGES set (scripts/order-code.py)
-/// it also evicts the binary from the page cache, so that later faults show which code runs.
-long ctr_release_file_pages(void);
-
 /// mallopt(M_ARENA_MAX, count): at most `count` malloc arenas.
 int ctr_limit_malloc_arenas(int count);
 

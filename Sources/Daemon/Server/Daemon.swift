@@ -95,12 +95,6 @@ struct ServerService: Service {
                         "address": "\(grpc.address)",
                         "startup.ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
                     ])
-                    // Start-up code (config, plugin set-up, database open, shim reconnection) does
-                    // not run again: give its pages back, as a kernel frees its init sections.
-                    // Code that runs later faults back in from the page cache.
-                    if let released = ResidentMemory.releaseFilePages() {
-                        logger.debug("released start-up pages", metadata: ["mapped.mb": "\(released >> 20)"])
-                    }
                 }
             }
         } onGracefulShutdown: {
