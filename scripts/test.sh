@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+./scripts/check-prerequisites.sh
 # Task cgroups go with their tasks, but the per-namespace parents (/sys/fs/cgroup/*/default,
 # k8s.io) stay, as containerd leaves them: remove the empty ones this run created.
 before=$(ls -d /sys/fs/cgroup/*/default /sys/fs/cgroup/*/k8s.io 2>/dev/null || true)

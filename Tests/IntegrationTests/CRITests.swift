@@ -153,6 +153,36 @@ struct CRICLI {
     }
 }
 
+/// The memory, pids and cpu cgroup directories of a running process (cgroup v1, as on this
+/// machine), each checked to exist: the place a container's cgroups must be gone from afterwards.
+func cgroupDirectories(of pid: Int64) throws -> [String] {
+    let lines = try String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8).split(separator: "\n")
+    let directories = lines.compactMap { line -> String? in
+        let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard fields.count == 3, ["memory", "pids", "cpu"].contains(fields[1]), fields[2] != "/" else { return nil }
+        return "/sys/fs/cgroup/\(fields[1])\(fields[2])"
+    }
+    guard directories.count == 3, directories.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else {
+        throw TestFailure("process \(pid) has no memory, pids and cpu cgroups of its own: \(lines)")
+    }
+    return directories
+}
+
+/// The inode number of `path` (for namespaces: which namespace it is), nil if it cannot be stat'ed.
+func inode(_ path: String) -> UInt? {
+    var info = stat()
+    return stat(path, &info) == 0 ? UInt(info.st_ino) : nil
+}
+
+/// An integer in protobuf's JSON form: 64-bit fields are strings, narrower ones numbers.
+func protoInteger(_ value: JSONValue?) -> Int64? {
+    switch value {
+    case .integer(let number)?: return number
+    case .string(let text)?: return Int64(text)
+    default: return nil
+    }
+}
+
 func writeJSON(_ text: String, to path: String) throws {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
 }
@@ -196,6 +226,22 @@ struct CRITests {
         #expect(podStatus["status"]?["state"]?.stringValue == "SANDBOX_READY")
         let ip = try #require(podStatus["status"]?["network"]?["ip"]?.stringValue)
         #expect(ip.hasPrefix("10.234.\(network.octet)."))
+        // What the pod holds while it runs, so that the checks after removal see it gone, not absent
+        // from the start: its network namespace, IP lease, veth and cgroups.
+        // (/var/run/netns is /run/netns in /proc/self/mounts)
+        // (ours names it in info.netNamespacePath, containerd 1.6 in the pause container's runtime spec)
+        var namespaces: [JSONValue] = []
+        if case .array(let listed)? = podStatus["info"]?["runtimeSpec"]?["linux"]?["namespaces"] { namespaces = listed }
+        let specNetns = namespaces.first { $0["type"]?.stringValue == "network" }?["path"]?.stringValue
+        let netns = URL(fileURLWithPath: try #require(podStatus["info"]?["netNamespacePath"]?.stringValue ?? specNetns,
+                                                      "the pod's network namespace path: \(podStatus)"))
+            .resolvingSymlinksInPath().path
+        let podPID = try #require(protoInteger(podStatus["info"]?["pid"]))
+        #expect(inode(netns) != nil && inode(netns) == inode("/proc/\(podPID)/ns/net"),
+                "\(netns) pins the pause process's network namespace")
+        #expect(network.leases.count == 1, "\(network.leases)")
+        #expect(!network.ports.isEmpty, "the pod's veth is on \(network.bridge)")
+        let podCgroups = try cgroupDirectories(of: podPID)
         try network.attachHost()
         let ping = try run("/bin/busybox", ["ping", "-c", "1", "-W", "3", ip])
         #expect(ping.status == 0, "ping \(ip): \(ping)")
@@ -207,6 +253,8 @@ struct CRITests {
         ]), to: containerPath)
         let id = try cri("create", pod, containerPath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
         try cri("start", id)
+        let containerCgroups = try cgroupDirectories(
+            of: try #require(protoInteger(try cri.json("inspect", "-o", "json", id)["info"]?["pid"])))
         // The host port leads to the pod's port 80 (portmap's DNAT also covers local traffic).
         let url = "http://\(network.gateway):\(hostPort)/index.html"
         try eventually("\(url) served by the pod") {
@@ -222,8 +270,14 @@ struct CRITests {
         let logs = try cri.attempt("logs", id)
         #expect(logs.stdout == "line 1\nline 2\nline 3\n")
         #expect(logs.stderr.contains("warning"))
-        let stats = try cri("stats", "-o", "json")
-        #expect(stats.contains(id))
+        // The running container's stats carry real CPU and memory figures.
+        try eventually("CPU and memory stats of \(id)") {
+            guard case .array(let entries)? = try cri.json("stats", "-o", "json")["stats"] else { return false }
+            let entry = entries.first { $0["attributes"]?["id"]?.stringValue == id }
+            let cpu = protoInteger(entry?["cpu"]?["usageCoreNanoSeconds"]?["value"]) ?? 0
+            let memory = protoInteger(entry?["memory"]?["workingSetBytes"]?["value"]) ?? 0
+            return cpu > 0 && memory > 0
+        }
 
         try cri("stop", "--stop-timeout", "1", id)
         let stopped = try cri.json("inspect", "-o", "json", id)
@@ -243,8 +297,9 @@ struct CRITests {
         #expect(network.leases.isEmpty, "IP leases left: \(network.leases)")
         let nat = try run("/usr/sbin/iptables", ["-t", "nat", "-S"])
         #expect(nat.status == 0 && !nat.stdout.contains("--dport \(hostPort) "), "DNAT rules left: \(nat.stdout)")
-        for cgroup in [pod, id] {
-            #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/k8s.io/" + cgroup))
+        #expect(!FileManager.default.fileExists(atPath: netns), "the pod's network namespace \(netns) is left")
+        for cgroup in podCgroups + containerCgroups {
+            #expect(!FileManager.default.fileExists(atPath: cgroup), "cgroup \(cgroup) is left")
         }
     }
 
@@ -258,12 +313,17 @@ struct CRITests {
         // The pod's state directory holds no netns pin, CNI cache or sandbox files afterwards.
         let state = fixture.path + "/state/io.containerd.grpc.v1.cri"
         for sub in ["netns", "cni", "sandboxes"] {
-            #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/" + sub)) ?? []).isEmpty)
+            let path = state + "/" + sub
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                let left = try FileManager.default.contentsOfDirectory(atPath: path)
+                #expect(isDirectory.boolValue && left.isEmpty, "\(path) still holds \(left)")
+            }
         }
         try daemon.stop()
     }
 
-    @Test("the scenario on Debian's containerd 1.6", .enabled(if: haveContainerd))
+    @Test("the scenario on Debian's containerd 1.6", .usesContainerd)
     func scenarioOnContainerd() throws {
         let fixture = try CRIFixture()
         defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
@@ -296,14 +356,19 @@ struct CRITests {
         }
         let sleeper = try start("sleeper", ["/bin/sleep", "1000"])
         let quitter = try start("quitter", ["/bin/sh", "-c", "exit 3"])
-        let late = try start("late", ["/bin/sh", "-c", "sleep 2; exit 4"])
+        let late = try start("late", ["/bin/sh", "-c", "sleep 5; exit 4"])
         try eventually("the quitter's exit") {
             try cri.json("inspect", "-o", "json", quitter)["status"]?["state"]?.stringValue == "CONTAINER_EXITED"
         }
-        let pid = try cri.json("inspect", "-o", "json", sleeper)["info"]?["pid"]
+        let pid = try #require(try cri.json("inspect", "-o", "json", sleeper)["info"]?["pid"])
+        let lateStatus = try cri.json("inspect", "-o", "json", late)
+        #expect(lateStatus["status"]?["state"]?.stringValue == "CONTAINER_RUNNING", "late must still run at the crash")
+        let latePID = try #require(protoInteger(lateStatus["info"]?["pid"]))
 
         try daemon.crash()
-        Thread.sleep(forTimeInterval: 2.5)  // "late" exits while the daemon is down
+        try eventually("the late container exits while the daemon is down") {
+            kill(pid_t(latePID), 0) != 0 && errno == ESRCH
+        }
         daemon = try DaemonProcess.ours(in: directory.path, config: config)
         let podStatus = try cri.json("inspectp", "-o", "json", pod)
         #expect(podStatus["status"]?["state"]?.stringValue == "SANDBOX_READY")
@@ -343,7 +408,10 @@ struct CRITests {
         #expect(refusedRelative.stderr.contains("log directory"), "\(refusedRelative)")
         let dotted = directory.path + "/dotted.json"
         try writeJSON(podConfig(name: "dots", logDirectory: directory.path + "/logs/../../etc"), to: dotted)
-        #expect(try cri.attempt("runp", dotted).status != 0)
+        let refusedDotted = try cri.attempt("runp", dotted)
+        #expect(refusedDotted.status != 0)
+        #expect(refusedDotted.stderr.contains("log directory \"\(directory.path)/logs/../../etc\" must be an absolute path without \"..\""),
+                "\(refusedDotted)")
         let podPath = directory.path + "/pod.json"
         try writeJSON(podConfig(name: "good", logDirectory: directory.path + "/logs"), to: podPath)
         let unknown = try cri.attempt("runp", "--runtime", "kata-nope", podPath)
@@ -483,11 +551,26 @@ struct CRITests {
             if events.isRunning { events.terminate() }
             events.waitUntilExit()
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        func eventsText() -> String { (try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "" }
 
         let podPath = directory.path + "/pod.json"
         try writeJSON(podConfig(name: "details", logDirectory: directory.path + "/logs"), to: podPath)
         let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Probe containers, created and removed until their events arrive: the subscription is live.
+        var probes = 0
+        var lastProbe = ""
+        try eventually("the CRI event subscription", timeout: .seconds(30)) {
+            probes += 1
+            let probePath = directory.path + "/probe.json"
+            try writeJSON(containerConfig(name: "probe-\(probes)", image: images.busybox, command: ["/bin/true"]), to: probePath)
+            lastProbe = try cri("create", pod, probePath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
+            try cri("rm", lastProbe)
+            return eventsText().contains("CONTAINER_DELETED_EVENT")
+        }
+        // Events arrive in order: once the last probe's created and deleted events are in, so is all before.
+        try eventually("the last probe's events") { eventsText().components(separatedBy: lastProbe).count - 1 >= 2 }
+        let baseline = eventsText().utf8.count
+        func newEvents() -> String { String(decoding: Array(eventsText().utf8).dropFirst(baseline), as: UTF8.self) }
         let long = String(repeating: "x", count: 150)
         let path = directory.path + "/long.json"
         try writeJSON(containerConfig(name: "long", image: images.busybox, command: [
@@ -508,7 +591,9 @@ struct CRITests {
         let quota = "/sys/fs/cgroup/cpu/k8s.io/\(id)/cpu.cfs_quota_us"
         #expect((try String(contentsOfFile: quota, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines) == "50000")
         let inspected = try cri.json("inspect", "-o", "json", id)
-        #expect(inspected["status"]?["resources"]?["linux"]?["memoryLimitInBytes"] != nil, "\(inspected)")
+        let linux = inspected["status"]?["resources"]?["linux"]
+        #expect(protoInteger(linux?["memoryLimitInBytes"]) == 67108864, "\(inspected)")
+        #expect(protoInteger(linux?["cpuQuota"]) == 50000 && protoInteger(linux?["cpuPeriod"]) == 100000, "\(inspected)")
 
         // run_as_username resolves in the image's /etc/passwd and /etc/group.
         let nobodyPath = directory.path + "/nobody.json"
@@ -536,14 +621,14 @@ struct CRITests {
 
         try cri("stop", "--stop-timeout", "0", id)
         try cri("rm", id)
-        try eventually("the deleted event") {
-            ((try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "").contains("CONTAINER_DELETED_EVENT")
-        }
-        let seen = try String(contentsOfFile: eventsPath, encoding: .utf8)
-        for type in ["CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT", "CONTAINER_STOPPED_EVENT"] {
-            #expect(seen.contains(type), "\(type) missing from \(seen)")
-        }
-        #expect(seen.contains(id))
+        try eventually("the deleted event") { newEvents().contains("CONTAINER_DELETED_EVENT") }
+        // The container's four events, in order, each naming it.
+        let seen = newEvents()
+        let types = ["CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT", "CONTAINER_STOPPED_EVENT", "CONTAINER_DELETED_EVENT"]
+        let positions = types.map { seen.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(),
+                "events out of order or missing: \(seen)")
+        #expect(seen.components(separatedBy: id).count - 1 >= 4, "each event names \(id): \(seen)")
         try cri("stopp", pod)
         try cri("rmp", pod)
         try daemon.stop()

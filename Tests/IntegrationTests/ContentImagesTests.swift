@@ -4,9 +4,9 @@ import Testing
 
 /// The Content, Images and Leases services of `ctr daemon`, driven by Debian containerd's `ctr`
 /// (its client-side fetch writes through our Content Write stream) and by ours.
-@Suite("Content and images", .timeLimit(.minutes(3)), .enabled(if: haveContainerd && haveRegistryTools))
+@Suite("Content and images", .timeLimit(.minutes(3)), .enabled(if: haveRegistryTools))
 struct ContentImagesTests {
-    @Test("containerd's ctr fetches from a registry into our daemon; both clients read it back")
+    @Test("containerd's ctr fetches from a registry into our daemon; both clients read it back", .usesContainerd)
     func containerdFetchIntoOurs() throws {
         let registry = try LocalRegistry()
         let manifest = try registry.pushBusybox("busybox", extraMB: 2)
@@ -31,19 +31,15 @@ struct ContentImagesTests {
         let listed = try ctr(a + ["content", "ls"])
         #expect(listed.contains("containerd.io/gc.ref.content.config="), "\(listed)")
 
-        // `content get` returns the exact manifest bytes (their digest is the manifest digest).
-        let bytes = try run(containerdCtr, a + ["content", "get", manifest])
-        #expect(bytes.status == 0)
-        #expect("sha256:" + sha256(Data(bytes.stdout.utf8)) == manifest)
-        #expect(try ctr(a + ["content", "get", manifest]) == bytes.stdout)
-
-        // Every blob's bytes match its digest when read back through our Read stream.
+        // Every blob (manifest, config, gzip layers) comes back through our Read stream byte for
+        // byte, to both clients: the bytes each prints hash to the blob's digest.
         for digest in digests {
-            let blob = try run(ctrBinary, a + ["content", "get", digest])
-            #expect(blob.status == 0)
-            let data = try Data(contentsOf: URL(fileURLWithPath:
-                dir.path + "/root/io.containerd.content.v1.content/blobs/sha256/" + digest.dropFirst(7)))
-            #expect("sha256:" + sha256(data) == digest)
+            for client in [ctrBinary, containerdCtr] {
+                let blob = try run(client, a + ["content", "get", digest])
+                #expect(blob.status == 0, "\(client): \(blob.stderr)")
+                #expect(blob.stdoutBytes.count > 0)
+                #expect("sha256:" + sha256(blob.stdoutBytes) == digest, "\(client) content get \(digest)")
+            }
         }
         // A second fetch finds everything present and changes nothing.
         try containerdClient(a + ["content", "fetch", "--plain-http", reference])
@@ -59,7 +55,7 @@ struct ContentImagesTests {
         try daemon.stop()
     }
 
-    @Test("tag, label, remove images; content lifecycle errors name the object")
+    @Test("tag, label, remove images; content lifecycle errors name the object", .usesContainerd)
     func imageAndContentCommands() throws {
         let registry = try LocalRegistry()
         try registry.pushBusybox("tools")
@@ -115,7 +111,7 @@ func sha256(_ data: Data) -> String {
 }
 
 extension ContentImagesTests {
-    @Test("ctr content ingest stores stdin with its checks; ctr content fetch records an image without unpacking")
+    @Test("ctr content ingest stores stdin with its checks; ctr content fetch records an image without unpacking", .usesContainerd)
     func contentIngestAndFetch() throws {
         let registry = try LocalRegistry()
         let manifest = try registry.pushBusybox("fetched")

@@ -117,7 +117,7 @@ struct DaemonLifecycleTests {
         #expect(broken.log.contains("ctr: invalid config \(dir.path)/config.toml: line 2"), "\(broken.log)")
     }
 
-    @Test("containerd's default config runs, its unused keys reported once", .enabled(if: haveContainerd))
+    @Test("containerd's default config runs, its unused keys reported once", .usesContainerd)
     func containerdDefaultConfig() throws {
         let dir = try TemporaryDirectory("ctr-cdcfg")
         defer { dir.remove() }

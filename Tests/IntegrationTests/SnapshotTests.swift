@@ -4,9 +4,9 @@ import Testing
 
 /// Snapshotters, the Diff service and unpack: layers become committed snapshots named by chain
 /// ID, through our services from our `ctr` and from containerd's; hostile layers stay inside.
-@Suite("Snapshots", .timeLimit(.minutes(4)), .enabled(if: haveContainerd && haveRegistryTools))
+@Suite("Snapshots", .timeLimit(.minutes(4)), .enabled(if: haveRegistryTools))
 struct SnapshotTests {
-    @Test("containerd's ctr pulls and unpacks through our Snapshots and Diff services; GC removes the snapshots with the image")
+    @Test("containerd's ctr pulls and unpacks through our Snapshots and Diff services; GC removes the snapshots with the image", .usesContainerd)
     func containerdPullUnpacks() throws {
         let registry = try LocalRegistry()
         try registry.pushBusybox("busybox", extraMB: 1)
@@ -48,7 +48,7 @@ struct SnapshotTests {
         try daemon.stop()
     }
 
-    @Test("our import unpacks into overlayfs and native; snapshot commands prepare, commit, label and report usage")
+    @Test("our import unpacks into overlayfs and native; snapshot commands prepare, commit, label and report usage", .usesContainerd)
     func importAndSnapshotCommands() throws {
         let dir = try TemporaryDirectory("ctr-snap2")
         defer { dir.remove() }

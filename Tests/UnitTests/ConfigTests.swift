@@ -15,7 +15,18 @@ struct ConfigTests {
         #expect(config.state == "/run/ctr")
         #expect(config.grpc.address == "/run/ctr/ctr.sock")
         let cri = try #require(config.pluginConfigs["io.containerd.grpc.v1.cri"] as? CRIConfig)
-        #expect(cri == CRIConfig())
+        // containerd 1.6's values where it has the key; restrict_oom_score_adj is on because hosts
+        // without CAP_SYS_RESOURCE (this one) cannot lower a container's oom_score_adj.
+        #expect(cri.sandboxImage == "registry.k8s.io/pause:3.6")
+        #expect(cri.maxContainerLogLineSize == 16384)
+        #expect(cri.restrictOOMScoreAdj)
+        #expect(cri.streamServerAddress == "127.0.0.1" && cri.streamServerPort == "0")
+        #expect(cri.cni.binDir == "/usr/lib/cni" && cri.cni.confDir == "/etc/cni/net.d" && cri.cni.maxConfNum == 1)
+        #expect(cri.containerd.snapshotter == "overlayfs" && cri.containerd.defaultRuntimeName == "runc")
+        #expect(cri.containerd.runtimes.count == 1)
+        let runc = try #require(cri.containerd.runtimes["runc"])
+        #expect(runc.runtimeType == "io.containerd.runc.v2" && runc.binaryName == "runc" && !runc.systemdCgroup)
+        #expect(cri.registryConfigPath == "")
     }
 
     @Test("the encoded defaults parse back to the same config")

@@ -75,10 +75,16 @@ struct GarbageCollectionTests {
 }
 
 extension GarbageCollectionTests {
-    @Test("RFC 3339 formatting round-trips", arguments: [Int64(0), 1_577_836_800, 1_709_209_815, 4_102_444_799])
-    func rfc3339Format(seconds: Int64) {
-        let timestamp = Timestamp(seconds: seconds, nanos: 123)
-        let text = RFC3339.format(timestamp)
+    @Test("RFC 3339 formatting: UTC, nine fraction digits, and it parses back", arguments: [
+        (Int64(0), Int32(123), "1970-01-01T00:00:00.000000123Z"),
+        (1_577_836_800, 0, "2020-01-01T00:00:00.000000000Z"),
+        (1_709_209_815, 500_000_000, "2024-02-29T12:30:15.500000000Z"),
+        (4_102_444_799, 999_999_999, "2099-12-31T23:59:59.999999999Z"),
+        (-1, 0, "1969-12-31T23:59:59.000000000Z"),
+    ])
+    func rfc3339Format(seconds: Int64, nanos: Int32, text: String) {
+        let timestamp = Timestamp(seconds: seconds, nanos: nanos)
+        #expect(RFC3339.format(timestamp) == text)
         #expect(RFC3339.parse(text) == timestamp, "\(text)")
     }
 }

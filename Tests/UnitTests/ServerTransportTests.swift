@@ -80,27 +80,34 @@ struct ServerTransportTests {
     @Test("a passed deadline answers DEADLINE_EXCEEDED and cancels the handler; a client that leaves cancels it too")
     func deadlineAndCancellation() async throws {
         try await withServer { client, probe, _ in
+            // The deadline passes while the handler runs: the client gets DEADLINE_EXCEEDED soon after
+            // it, and the handler is cancelled, not left sleeping for its minute.
+            let deadline = Duration.seconds(3)
             var options = CallOptions.defaults
-            options.timeout = .milliseconds(300)
+            options.timeout = deadline
+            let (startedBefore, cancelledBefore) = (probe.startedSleeps, probe.cancelledSleeps)
             let started = ContinuousClock.now
-            let error = await #expect(throws: RPCError.self) {
-                try await client.call(Self.sleep, [], options: options)
-            }
-            #expect(error?.code == .deadlineExceeded)
-            #expect(ContinuousClock.now - started < .seconds(30))
-            // The handler (if it started before the deadline: the other suites share the task pool)
-            // was cancelled, not left sleeping for its minute.
+            let timed = Task { try await client.call(Self.sleep, [], options: options) }
+            try await probe.waitForStartedSleeps(startedBefore + 1)
+            let result = await timed.result
+            let elapsed = ContinuousClock.now - started
+            var code: RPCError.Code?
+            if case .failure(let error as RPCError) = result { code = error.code }
+            #expect(code == .deadlineExceeded, "\(result)")
+            #expect(elapsed < deadline + .seconds(2), "answered \(elapsed) after a \(deadline) deadline")
             try await probe.waitUntilNoSleepRuns()
+            #expect(probe.cancelledSleeps == cancelledBefore + 1, "the running handler was cancelled")
 
+            // A client that cancels its call cancels the handler.
             let call = Task {
                 try await client.call(Self.sleep, [])
             }
-            let before = probe.startedSleeps
+            let (before, cancelledBeforeLeaving) = (probe.startedSleeps, probe.cancelledSleeps)
             try await probe.waitForStartedSleeps(before + 1)
             call.cancel()
             _ = await call.result
             try await probe.waitUntilNoSleepRuns()
-            #expect(probe.cancelledSleeps >= 1)
+            #expect(probe.cancelledSleeps == cancelledBeforeLeaving + 1)
         }
     }
 

@@ -1,8 +1,6 @@
 import Core
 import Foundation
 
-let haveRunc = FileManager.default.isExecutableFile(atPath: "/usr/sbin/runc")
-
 /// A busybox OCI archive built from Debian's busybox-static, for tests that run containers.
 /// `user` becomes the image's User.
 func busyboxArchive(in directory: String, tag: String = "v1", user: String? = nil) throws -> String {

@@ -1,9 +1,6 @@
 import Foundation
 import Testing
 
-let haveRegistryTools = ["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci", "/bin/busybox"]
-    .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
-
 /// Debian's docker-registry on a free 127.0.0.1 port, holding a busybox image built by the test
 /// (`scripts/fixtures/busybox-image.sh`). Stopped and removed on deinit.
 final class LocalRegistry {

@@ -8,17 +8,14 @@ let ctrBinary: String = {
     return exe.deletingLastPathComponent().appendingPathComponent("ctr").path
 }()
 
-/// Debian containerd's own client and daemon.
-let containerdCtr = "/usr/bin/ctr"
-let containerdBinary = "/usr/bin/containerd"
-let haveContainerd = FileManager.default.isExecutableFile(atPath: containerdBinary)
-    && FileManager.default.isExecutableFile(atPath: containerdCtr)
-
 /// What a finished command printed.
 struct Output: CustomStringConvertible {
     var status: Int32
-    var stdout: String
+    /// Standard output exactly as written (binary output stays intact here).
+    var stdoutBytes: Data
     var stderr: String
+    /// Standard output as text (invalid UTF-8 replaced).
+    var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
     var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
 }
 
@@ -36,9 +33,9 @@ private final class PipeReader: @unchecked Sendable {
         }
     }
 
-    func text(until deadline: DispatchTime) -> String? {
+    func bytes(until deadline: DispatchTime) -> Data? {
         guard done.wait(timeout: deadline) == .success else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        return data
     }
 }
 
@@ -62,13 +59,13 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     let outReader = PipeReader(out)
     let errReader = PipeReader(err)
     let deadline = DispatchTime.now() + Double(timeout.components.seconds)
-    guard let stdout = outReader.text(until: deadline), let stderr = errReader.text(until: deadline) else {
+    guard let stdout = outReader.bytes(until: deadline), let stderr = errReader.bytes(until: deadline) else {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         throw TestFailure("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeout)")
     }
     process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    return Output(status: process.terminationStatus, stdoutBytes: stdout, stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// Runs our `ctr` and requires success.
