@@ -17,6 +17,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from memory import LEGEND, argv_of, containerd_shim_pids, memory_kib, memory_rows, our_shim_pids, status_kib  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONTAINERD = "/usr/bin/containerd"
 CONTAINERD_CTR = "/usr/bin/ctr"
@@ -34,17 +37,10 @@ def accepts(path):
         s.close()
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 class Daemon:
-    def __init__(self, name, argv, sock, workdir):
-        self.name, self.argv, self.sock, self.workdir = name, argv, sock, workdir
+    def __init__(self, name, argv, sock, workdir, shims):
+        """`shims()` lists the pids of this daemon's shims."""
+        self.name, self.argv, self.sock, self.workdir, self.shims = name, argv, sock, workdir, shims
         self.proc = None
 
     def start(self):
@@ -75,7 +71,7 @@ def ours(binary, workdir):
     os.makedirs(d, exist_ok=True)
     sock = os.path.join(d, "ctr.sock")
     argv = [binary, "daemon", "--root", f"{d}/root", "--state", f"{d}/state", "--address", sock]
-    return Daemon("ctr-daemon", argv, sock, workdir)
+    return Daemon("ctr-daemon", argv, sock, workdir, lambda: our_shim_pids(f"{d}/state"))
 
 
 def containerd(workdir, cri=None):
@@ -99,7 +95,7 @@ state = "{d}/state"
 [plugins."io.containerd.internal.v1.opt"]
   path = "{d}/opt"
 {cri or default_cri}""")
-    return Daemon("containerd", [CONTAINERD, "--config", config], sock, workdir)
+    return Daemon("containerd", [CONTAINERD, "--config", config], sock, workdir, lambda: containerd_shim_pids(sock))
 
 
 def wipe(daemon):
@@ -125,14 +121,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def status_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def pull_rows(binary, workdir, a, b, runs):
@@ -207,25 +195,19 @@ class PeakSampler:
         return max(self.peak, status_kib(self.pid, self.field))
 
 
-def private_kib(pid):
-    """Memory only this process holds (Private_Clean + Private_Dirty): what one more shim costs."""
-    total = 0
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            if line.startswith("Private_"):
-                total += int(line.split()[1])
-    return total
-
-
-def pid_of(pattern):
-    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
-    return int(out[0]) if out else None
+def shim_of(daemon, container):
+    """The pid of `daemon`'s shim for `container` (ours: `--id ID`, containerd's: `-id ID`), or None."""
+    for pid in daemon.shims():
+        argv = argv_of(pid)
+        if any(flag in ("--id", "-id") and value == container for flag, value in zip(argv, argv[1:])):
+            return pid
+    return None
 
 
 def run_rows(binary, workdir, a, b, runs):
-    """`ctr run --rm IMAGE id true` wall time, each client against its own daemon, and the RSS
-    of the per-container supervisor (`ctr shim` vs `containerd-shim-runc-v2`) of an idle
-    `sleep` container."""
+    """`ctr run --rm IMAGE id true` wall time, each client against its own daemon, and the memory
+    (PSS, RssAnon, VmRSS) of the per-container supervisor (`ctr shim` vs `containerd-shim-runc-v2`)
+    of an idle `sleep` container, read while its daemon runs."""
     layout = os.path.join(workdir, "run-layout")
     subprocess.run(["bash", os.path.join(ROOT, "scripts/fixtures/busybox-image.sh"), layout, "v1"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -234,8 +216,7 @@ def run_rows(binary, workdir, a, b, runs):
     image = "docker.io/bench/busybox:v1"
     clients = {a.name: binary, b.name: CONTAINERD_CTR}
     times = {}
-    shim_rss = {}
-    shim_private = {}
+    shim = {}
     for d in (a, b):
         wipe(d)
         d.start()
@@ -255,10 +236,10 @@ def run_rows(binary, workdir, a, b, runs):
         subprocess.run(base + ["run", "-d", image, "idle", "sleep", "1000"], check=True, stdout=subprocess.DEVNULL,
                        stdin=subprocess.DEVNULL)
         time.sleep(2)
-        pattern = f"{os.path.basename(binary)} shim .*--id idle " if d is a else "containerd-shim-runc-v2 .*-id idle"
-        pid = pid_of(pattern)
-        shim_rss[d.name] = rss_kib(pid) / 1024 if pid else float("nan")
-        shim_private[d.name] = private_kib(pid) / 1024 if pid else float("nan")
+        pid = shim_of(d, "idle")
+        if pid is None:
+            raise RuntimeError(f"no shim of {d.name} for container idle")
+        shim[d.name] = memory_kib(pid)
         subprocess.run(base + ["tasks", "kill", "-s", "SIGKILL", "idle"], stdout=subprocess.DEVNULL)
         time.sleep(0.5)
         subprocess.run(base + ["tasks", "rm", "idle"], stdout=subprocess.DEVNULL)
@@ -267,17 +248,17 @@ def run_rows(binary, workdir, a, b, runs):
     return [
         ("`ctr run --rm IMAGE id true`, median (ms)", times[a.name], times[b.name],
          f"each client against its own daemon, {runs} runs, busybox image already unpacked", "≤ 1.0"),
-        ("Per-container supervisor RSS (MB)", shim_rss[a.name], shim_rss[b.name],
-         "`ctr shim` vs `containerd-shim-runc-v2`, VmRSS of an idle `sleep` container's shim", "≤ 0.5"),
-        ("Per-container supervisor private memory (MB)", shim_private[a.name], shim_private[b.name],
-         "the same shims, Private_Clean + Private_Dirty (pages of the binary shared by all shims excluded)", "—"),
-    ]
+    ] + memory_rows(
+        "Shim of an idle container:", shim[a.name], shim[b.name], "≤ 0.5",
+        "`ctr shim` vs `containerd-shim-runc-v2` of an idle `sleep` container, its daemon running. Our shim is "
+        "the daemon's own binary, so its code pages are shared with the daemon and PSS divides them between "
+        "the two; containerd's shim is a separate binary and carries its code alone. The node-overhead rows "
+        "(daemon plus all shims) are the fair comparison", what="the same shims")
 
 
-def cri_rows(binary, workdir, pods):
-    """Pod start, ListContainers and RSS-with-pods rows (bench/cri.py), each daemon configured
-    with the same sandbox image, registry hosts and CNI bridge network."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+def cri_rows(binary, workdir, pods, list_pods, list_containers):
+    """Pod start, daemon memory with pods, ListContainers and node-overhead rows (bench/cri_bench.py),
+    each daemon configured with the same sandbox image, registry hosts and CNI bridge network."""
     import cri_bench
     a = ours(binary, workdir)
 
@@ -291,7 +272,8 @@ def cri_rows(binary, workdir, pods):
             containerd(workdir, section)
         wipe(daemon)
 
-    return cri_bench.cri_rows({"ours": a, "containerd": containerd(workdir)}, workdir, free_port(), pods, configure)
+    return cri_bench.cri_rows({"ours": a, "containerd": containerd(workdir)}, workdir, free_port(), pods, configure,
+                              list_pods, list_containers)
 
 
 def stripped_size(path, workdir):
@@ -306,10 +288,14 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build-release/release/ctr"))
     parser.add_argument("--starts", type=int, default=10, help="daemon starts per daemon")
     parser.add_argument("--runs", type=int, default=50, help="`version` runs per client")
-    parser.add_argument("--idle", type=float, default=10.0, help="seconds before reading idle RSS")
+    parser.add_argument("--idle", type=float, default=10.0,
+                        help="seconds between the one request and reading the idle daemon's memory")
     parser.add_argument("--pulls", type=int, default=3, help="cold pulls per daemon (0 skips the pull rows)")
     parser.add_argument("--container-runs", type=int, default=20, help="`ctr run --rm` runs per client (0 skips)")
     parser.add_argument("--pods", type=int, default=20, help="pod starts per daemon (0 skips the CRI rows)")
+    parser.add_argument("--list-pods", type=int, default=50,
+                        help="pods per daemon for the ListContainers and node-overhead rows")
+    parser.add_argument("--list-containers", type=int, default=10, help="running containers in each of those pods")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
     args = parser.parse_args()
 
@@ -332,15 +318,20 @@ def main():
         rows.append(("Start to ready, median (ms)", statistics.median(ready[a.name]),
                      statistics.median(ready[b.name]), f"socket accepts; {args.starts} cold starts each", "≤ 1.0"))
 
+        version = {a.name: [args.binary, "--address", a.sock, "version"],
+                   b.name: [CONTAINERD_CTR, "--address", b.sock, "version"]}
         for d in (a, b):
             wipe(d)
             d.start()
+            command_ms(version[d.name], 1)
         time.sleep(args.idle)
-        rows.append((f"Idle RSS {args.idle:.0f} s after start, CRI on (MB)", rss_kib(a.proc.pid) / 1024,
-                     rss_kib(b.proc.pid) / 1024, "VmRSS of the daemon process", "≤ 0.5"))
+        idle = {d.name: memory_kib(d.proc.pid) for d in (a, b)}
+        rows += memory_rows(
+            f"Idle daemon, CRI on, {args.idle:g} s after one request:", idle[a.name], idle[b.name], "≤ 0.5",
+            "the daemon process after one `version` request from its own client, then idle", what="the same process")
 
-        ours_version = command_ms([args.binary, "--address", a.sock, "version"], args.runs)
-        theirs_version = command_ms([CONTAINERD_CTR, "--address", b.sock, "version"], args.runs)
+        ours_version = command_ms(version[a.name], args.runs)
+        theirs_version = command_ms(version[b.name], args.runs)
         rows.append(("`ctr version` round trip, median (ms)", ours_version, theirs_version,
                      f"each client against its own daemon, {args.runs} runs, process start included", "≤ 1.0"))
         for d in (a, b):
@@ -350,7 +341,7 @@ def main():
         if args.container_runs > 0:
             rows += run_rows(args.binary, workdir, a, b, args.container_runs)
         if args.pods > 0:
-            rows += cri_rows(args.binary, workdir, args.pods)
+            rows += cri_rows(args.binary, workdir, args.pods, args.list_pods, args.list_containers)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -380,6 +371,8 @@ def write(args, rows):
     lines += [
         "",
         "Ratios are ctr / containerd: below 1 means ctr is smaller or faster.",
+        "",
+        f"Memory columns: {LEGEND} MB here is 1024 KiB. Memory targets apply to PSS.",
         "",
     ]
     with open(args.out, "w") as f:
