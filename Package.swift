@@ -115,13 +115,20 @@ let package = Package(
         ),
         .target(
             name: "Archive",
-            dependencies: ["Core", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Core", "Tar", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
             name: "Snapshots",
-            dependencies: ["Core", "Store", "CLinux", "CZlib", "CZstd",
+            dependencies: ["Core", "Store", "Tar", "CLinux", "CZlib", "CZstd",
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Tar headers (ustar, PAX, GNU long names, base-256 numbers): read and written by both the
+        // image archives (Archive) and the layers (Snapshots). A leaf on Core, so neither waits for the other.
+        .target(
+            name: "Tar",
+            dependencies: ["Core"],
             swiftSettings: strict
         ),
         .target(
@@ -159,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Runtime", "CZlib", "CZstd", "CLinux",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Tar", "Runtime", "CZlib", "CZstd", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),

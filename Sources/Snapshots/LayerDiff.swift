@@ -3,6 +3,7 @@ import CZlib
 public import Core
 internal import Crypto
 import Glibc
+import Tar
 
 /// Computes a layer: the changes of an upper tree over a lower one, as a tar stream with OCI
 /// whiteouts, optionally gzip-compressed. The inverse of `LayerApplier`.
@@ -152,7 +153,7 @@ final class TarOutput {
 
     func whiteout(_ directory: String, _ name: String) throws(CtrError) {
         let path = (directory.isEmpty ? "" : directory + "/") + (name == ".wh." ? ".wh..wh..opq" : ".wh." + name)
-        try header(path, type: UInt8(ascii: "0"), mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 0, link: "")
+        try header(path, type: .regular, mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 0, link: "")
     }
 
     func entry(_ root: String, _ path: String, _ info: stat) throws(CtrError) {
@@ -160,21 +161,21 @@ final class TarOutput {
         let full = root + "/" + path
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
-            try header(path + "/", type: UInt8(ascii: "5"), mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
+            try header(path + "/", type: .directory, mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
                        mtime: Int64(info.st_mtim.tv_sec), link: "")
         case S_IFLNK:
-            try header(path, type: UInt8(ascii: "2"), mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
+            try header(path, type: .symlink, mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
                        mtime: Int64(info.st_mtim.tv_sec), link: LayerDiff.readLink(full))
         case S_IFREG:
             if info.st_nlink > 1 {
                 if let first = links[UInt64(info.st_ino)] {
-                    try header(path, type: UInt8(ascii: "1"), mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
+                    try header(path, type: .hardlink, mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
                                mtime: Int64(info.st_mtim.tv_sec), link: first)
                     return
                 }
                 links[UInt64(info.st_ino)] = path
             }
-            try header(path, type: UInt8(ascii: "0"), mode: mode, uid: info.st_uid, gid: info.st_gid,
+            try header(path, type: .regular, mode: mode, uid: info.st_uid, gid: info.st_gid,
                        size: Int64(info.st_size), mtime: Int64(info.st_mtim.tv_sec), link: "")
             let fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw .internalError("diff: open \(path): \(UnixSocket.describe(errno))") }
@@ -191,65 +192,23 @@ final class TarOutput {
             let padding = Int((512 - info.st_size % 512) % 512)
             if padding > 0 { try emit([UInt8](repeating: 0, count: padding)) }
         case S_IFCHR, S_IFBLK:
-            try header(path, type: UInt8(ascii: (info.st_mode & S_IFMT) == S_IFCHR ? "3" : "4"), mode: mode,
+            try header(path, type: (info.st_mode & S_IFMT) == S_IFCHR ? .characterDevice : .blockDevice, mode: mode,
                        uid: info.st_uid, gid: info.st_gid, size: 0, mtime: Int64(info.st_mtim.tv_sec), link: "",
                        device: (UInt32(truncatingIfNeeded: (info.st_rdev >> 8) & 0xfff), UInt32(truncatingIfNeeded: (info.st_rdev & 0xff) | ((info.st_rdev >> 12) & 0xfff00))))
         case S_IFIFO:
-            try header(path, type: UInt8(ascii: "6"), mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
+            try header(path, type: .fifo, mode: mode, uid: info.st_uid, gid: info.st_gid, size: 0,
                        mtime: Int64(info.st_mtim.tv_sec), link: "")
         default:
             return  // sockets are not archived
         }
     }
 
-    func header(_ name: String, type: UInt8, mode: UInt32, uid: UInt32, gid: UInt32, size: Int64, mtime: Int64,
+    func header(_ name: String, type: TarHeader.Kind, mode: UInt32, uid: UInt32, gid: UInt32, size: Int64, mtime: Int64,
                 link: String, device: (UInt32, UInt32) = (0, 0)) throws(CtrError) {
-        var pax: [(String, String)] = []
-        if name.utf8.count > 100 { pax.append(("path", name)) }
-        if link.utf8.count > 100 { pax.append(("linkpath", link)) }
-        if !pax.isEmpty {
-            var data: [UInt8] = []
-            for (key, value) in pax {
-                let body = " \(key)=\(value)\n"
-                var length = body.utf8.count + 1
-                while String(length).utf8.count + body.utf8.count != length { length += 1 }
-                data += Array("\(length)\(body)".utf8)
-            }
-            try emit(block("PaxHeader", type: UInt8(ascii: "x"), mode: 0o644, uid: 0, gid: 0, size: Int64(data.count),
-                           mtime: mtime, link: "", device: (0, 0)))
-            try emit(data + [UInt8](repeating: 0, count: (512 - data.count % 512) % 512))
-        }
-        try emit(block(String(name.utf8.prefix(100)).map { $0 } ?? "", type: type, mode: mode, uid: uid, gid: gid,
-                       size: size, mtime: mtime, link: String(link.utf8.prefix(100)).map { $0 } ?? "", device: device))
-    }
-
-    func block(_ name: String, type: UInt8, mode: UInt32, uid: UInt32, gid: UInt32, size: Int64, mtime: Int64,
-               link: String, device: (UInt32, UInt32)) -> [UInt8] {
-        var block = [UInt8](repeating: 0, count: 512)
-        func put(_ text: String, _ offset: Int, _ length: Int) {
-            for (index, byte) in text.utf8.prefix(length).enumerated() { block[offset + index] = byte }
-        }
-        func octal(_ value: Int64, _ offset: Int, _ length: Int) {
-            let digits = String(value, radix: 8)
-            put(String(repeating: "0", count: max(0, length - 1 - digits.count)) + digits, offset, length - 1)
-        }
-        put(name, 0, 100)
-        octal(Int64(mode), 100, 8)
-        octal(Int64(uid), 108, 8)
-        octal(Int64(gid), 116, 8)
-        octal(size, 124, 12)
-        octal(max(0, mtime), 136, 12)
-        block[156] = type
-        put(link, 157, 100)
-        put("ustar", 257, 6)
-        put("00", 263, 2)
-        octal(Int64(device.0), 329, 8)
-        octal(Int64(device.1), 337, 8)
-        for index in 148..<156 { block[index] = 0x20 }
-        let sum = block.reduce(0) { $0 + Int($1) }
-        let digits = String(sum, radix: 8)
-        put(String(repeating: "0", count: max(0, 6 - digits.count)) + digits, 148, 6)
-        block[154] = 0
-        return block
+        // Times before 1970 are written as 0, as they always were here.
+        let header = TarHeader(name: name, kind: type, mode: Int64(mode), uid: Int64(uid), gid: Int64(gid), size: size,
+                               mtime: max(0, mtime), linkname: link, deviceMajor: Int64(device.0),
+                               deviceMinor: Int64(device.1))
+        try emit(try header.encoded(.layer))
     }
 }
