@@ -82,4 +82,40 @@ struct ArchiveTests {
         #expect(bad.status == 1 && bad.stderr.hasPrefix("ctr: archive \(garbage)"), "\(bad)")
         try daemon.stop()
     }
+
+    @Test("an image whose layer holds a 271-byte file name imports, unpacks and exports with that layer")
+    func longFileNames() throws {
+        let dir = try TemporaryDirectory("ctr-long")
+        defer { dir.remove() }
+        let layout = dir.path + "/layout"
+        #expect(try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, "v1"]).status == 0)
+        // Too long for the ustar prefix: umoci (Go's archive/tar) writes it as a PAX path.
+        let longName = String(repeating: "d", count: 120) + "/" + String(repeating: "f", count: 150)
+        let script = """
+            set -e
+            umoci unpack --rootless --image "$1:v1" "$2/bundle" >/dev/null
+            mkdir -p "$2/bundle/rootfs/$(dirname "$3")"
+            echo long > "$2/bundle/rootfs/$3"
+            umoci repack --image "$1:v1" "$2/bundle" >/dev/null
+            skopeo copy -q "oci:$1:v1" "oci-archive:$2/in.tar:v1"
+            """
+        let made = try run("/bin/bash", ["-c", script, "fixture", layout, dir.path, longName])
+        #expect(made.status == 0, "\(made)")
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let a = ["--address", daemon.socket]
+        let imported = try run(ctrBinary, a + ["images", "import", "--base-name", "example.com/long", dir.path + "/in.tar"])
+        #expect(imported.status == 0 && !imported.stderr.contains("not unpacked"), "\(imported)")
+        let out = dir.path + "/out.tar"
+        try ctr(a + ["images", "export", out, "example.com/long:v1"])
+        let inspected = try run("/usr/bin/skopeo", ["inspect", "oci-archive:" + out])
+        #expect(inspected.status == 0, "\(inspected)")
+        let list = """
+            set -e
+            mkdir "$1/x" && tar -xf "$1/out.tar" -C "$1/x"
+            for blob in "$1"/x/blobs/sha256/*; do tar -tzf "$blob" 2>/dev/null || true; done
+            """
+        let listed = try run("/bin/bash", ["-c", list, "list", dir.path])
+        #expect(listed.stdout.contains(longName + "\n"), "\(listed)")
+        try daemon.stop()
+    }
 }
