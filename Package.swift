@@ -31,7 +31,11 @@ let package = Package(
         // Without the BinaryDelimitedStreams trait SwiftProtobuf needs only FoundationEssentials, which
         // keeps full Foundation and its 34 MB of ICU data out of the static binary.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: ["FieldMaskUtilities"]),
-        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        // The daemon's own server transport (Sources/Daemon/Server/Transport) implements grpc-swift-2's
+        // ServerTransport and relies on behaviour of its GRPCServer that the API does not pin down
+        // (how it drives a stream's parts, cancellation and shutdown). Patch releases only, until the
+        // transport has been checked against the next minor version.
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", .upToNextMinor(from: "2.4.3")),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "Commands",
             dependencies: [
-                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime", "Snapshots",
+                "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime", "Snapshots", "YAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,7 +92,7 @@ let package = Package(
         .target(
             name: "CRIClient",
             dependencies: [
-                "Core", "API", "Client",
+                "Core", "API", "Client", "YAML",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -140,6 +144,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(
+            name: "YAML",
+            dependencies: ["Core"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TOML",
             dependencies: [],
             swiftSettings: strict
@@ -166,12 +175,36 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Tar", "Runtime", "CZlib", "CZstd", "CLinux",
+            dependencies: ["Core", "TOML", "YAML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Tar", "Runtime", "CZlib", "CZstd", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Core"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["Daemon", "Core",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TOMLTests",
+            dependencies: ["TOML", "Core"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "YAMLTests",
+            dependencies: ["YAML", "Core"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -137,7 +137,7 @@ def pull_rows(binary, workdir, a, b, runs):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         layout = os.path.join(regdir, "layout")
-        subprocess.run(["bash", os.path.join(ROOT, "scripts/fixtures/busybox-image.sh"), layout, "big", "50", "4"],
+        subprocess.run(["bash", os.path.join(ROOT, "Tests/Fixtures/scripts/busybox-image.sh"), layout, "big", "50", "4"],
                        check=True, stdout=subprocess.DEVNULL)
         ref = f"127.0.0.1:{port}/bench/big:latest"
         subprocess.run(["skopeo", "copy", "-q", "--dest-tls-verify=false", f"oci:{layout}:big", f"docker://{ref}"],
@@ -209,7 +209,7 @@ def run_rows(binary, workdir, a, b, runs):
     (PSS, RssAnon, VmRSS) of the per-container supervisor (`ctr shim` vs `containerd-shim-runc-v2`)
     of an idle `sleep` container, read while its daemon runs."""
     layout = os.path.join(workdir, "run-layout")
-    subprocess.run(["bash", os.path.join(ROOT, "scripts/fixtures/busybox-image.sh"), layout, "v1"],
+    subprocess.run(["bash", os.path.join(ROOT, "Tests/Fixtures/scripts/busybox-image.sh"), layout, "v1"],
                    check=True, stdout=subprocess.DEVNULL)
     archive = os.path.join(workdir, "busybox.tar")
     subprocess.run(["skopeo", "copy", "-q", f"oci:{layout}:v1", f"oci-archive:{archive}:v1"], check=True)

@@ -50,7 +50,7 @@ class Registry:
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1)
         layout = os.path.join(self.dir, "layout")
-        script = os.path.join(ROOT, "scripts/fixtures/busybox-image.sh")
+        script = os.path.join(ROOT, "Tests/Fixtures/scripts/busybox-image.sh")
         for tag, command in (("busybox", "/bin/sh"), ("pause", "/bin/sleep 2147483647")):
             subprocess.run(["bash", script, layout, tag], check=True, stdout=subprocess.DEVNULL,
                            env=dict(os.environ, IMAGE_CMD=command))

@@ -10,6 +10,7 @@ packages=(
     containerd                           # tests and bench: Debian's containerd 1.6 and its ctr
     busybox-static skopeo umoci docker-registry   # tests: build images, serve them on 127.0.0.1
     curl                                 # tests: reach a pod through its host port
+    python3-yaml                         # tests: PyYAML, the reference for the YAML reader's differential test
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -20,7 +20,7 @@ public final class TarReader: Sendable {
     public init(path: String) throws(CtrError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .notFound("open archive \(path): \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .notFound("open archive \(path): \(Errno.current)") }
         do throws(CtrError) {
             entries = try Self.scan(fd, path: path)
         } catch {
@@ -98,7 +98,7 @@ public final class TarReader: Sendable {
         while done < count {
             let got = bytes[done...].withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset) + off_t(done)) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw .internalError("read archive \(path): \(UnixSocket.describe(errno))") }
+            guard got >= 0 else { throw .internalError("read archive \(path): \(Errno.current)") }
             if got == 0 { break }
             done += got
         }
@@ -133,7 +133,7 @@ public struct TarWriter: Sendable {
 
     public func write(_ bytes: [UInt8]) throws(CtrError) {
         if let code = FileIO.writeAll(fd, bytes[...]) {
-            throw .internalError("write archive \(path): \(UnixSocket.describe(code))")
+            throw .internalError("write archive \(path): \(Errno(code))")
         }
     }
 

@@ -2,6 +2,7 @@ public import Core
 public import API
 import SwiftProtobuf
 import Glibc
+public import YAML
 
 /// crictl's configuration files for `runp`, `create` and `run`: the CRI structures in JSON or YAML,
 /// with proto (`log_directory`) or JSON (`logDirectory`) field names.
@@ -28,7 +29,7 @@ public enum CRIConfigFile {
 
     static func read(_ path: String, kind: String) throws(CtrError) -> String {
         guard let text = readTextFile(path) else {
-            throw .invalidArgument("read \(kind) \"\(path)\": \(UnixSocket.describe(errno))")
+            throw .invalidArgument("read \(kind) \"\(path)\": \(Errno.current)")
         }
         return text
     }

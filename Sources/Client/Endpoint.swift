@@ -24,7 +24,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// until the deadline.
     public func checkReachable(hint: String) throws(CtrError) {
         if let code = UnixSocket.probe(path) {
-            throw .unavailable("cannot connect to \(path): \(UnixSocket.describe(code)): \(hint)")
+            throw .unavailable("cannot connect to \(path): \(Errno(code)): \(hint)")
         }
     }
 }

@@ -16,18 +16,18 @@ public struct Ctr: AsyncParsableCommand {
         subcommands: [
             DaemonCommand.self,
             VersionCommand.self,
-            Plugins.self,
-            Namespaces.self,
+            PluginsGroup.self,
+            NamespacesGroup.self,
             ImagesGroup.self,
             ContentGroup.self,
             LeasesGroup.self,
-            Snapshots.self,
+            SnapshotsGroup.self,
             ContainersGroup.self,
             TasksGroup.self,
             RunCommand.self,
             OCIGroup.self,
             EventsCommand.self,
-            CRI.self,
+            CRIGroup.self,
             DoctorCommand.self,
             ShimCommand.self,
         ]
@@ -47,9 +47,6 @@ public struct Ctr: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CtrError {
-            printError("ctr: \(error)")
-            Glibc.exit(1)
-        } catch let error as ConfigError {
             printError("ctr: \(error)")
             Glibc.exit(1)
         } catch {

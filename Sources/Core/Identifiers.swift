@@ -29,3 +29,12 @@ public enum Identifier {
         }
     }
 }
+
+extension Identifier {
+    /// 64 random hex digits: sandbox and container IDs as containerd's CRI makes them.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        return String((0..<64).map { _ in digits[Int(generator.next() % 16)] })
+    }
+}

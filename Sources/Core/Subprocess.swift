@@ -18,7 +18,7 @@ public enum Subprocess {
         var errPipe: [Int32] = [0, 0]
         var inPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, input == nil || pipe(&inPipe) == 0 else {
-            throw .internalError("run \(program): pipe: \(UnixSocket.describe(errno))")
+            throw .internalError("run \(program): pipe: \(Errno.current)")
         }
         for fd in outPipe + errPipe + inPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         if let input {
@@ -43,18 +43,21 @@ public enum Subprocess {
         var pid: pid_t = 0
         let envp = environment.map { $0.map { strdup($0) } + [nil] }
         defer { for pointer in envp ?? [] { free(pointer) } }
+        var attributes = posix_spawnattr_t()
+        cleanSignals(&attributes, newSession: false)
+        defer { posix_spawnattr_destroy(&attributes) }
         let rc: Int32
         if var envp {
-            rc = posix_spawnp(&pid, program, &actions, nil, argv, &envp)
+            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, &envp)
         } else {
-            rc = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+            rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
         }
         close(outPipe[1])
         close(errPipe[1])
         guard rc == 0 else {
             close(outPipe[0])
             close(errPipe[0])
-            throw .internalError("run \(program): \(UnixSocket.describe(rc))")
+            throw .internalError("run \(program): \(Errno(rc))")
         }
         // Drain both pipes without deadlock: poll them together.
         var out: [UInt8] = []
@@ -79,10 +82,8 @@ public enum Subprocess {
                 }
             }
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exit, output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self))
+        return Result(status: wait(pid), output: String(decoding: out, as: UTF8.self),
+                      error: String(decoding: err, as: UTF8.self))
     }
 }
 
@@ -101,9 +102,21 @@ extension Subprocess {
         // Nothing else leaks into the child: not the daemon's listening socket, not a lock.
         _ = ctr_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        cleanSignals(&attributes, newSession: newSession)
         defer { posix_spawnattr_destroy(&attributes) }
-        // The child starts with default signal handling and nothing blocked, whatever the parent set.
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw .internalError("run \(program): \(Errno(rc))") }
+        return pid
+    }
+
+    /// Initializes spawn attributes under which the child starts with default signal handling and
+    /// nothing blocked, whatever the parent ignores or blocks (a shim ignores SIGPIPE, for one; runc
+    /// and the container must not inherit that), optionally in a new session.
+    static func cleanSignals(_ attributes: inout posix_spawnattr_t, newSession: Bool) {
+        posix_spawnattr_init(&attributes)
         var all = sigset_t()
         sigfillset(&all)
         var none = sigset_t()
@@ -113,12 +126,6 @@ extension Subprocess {
         var flags = Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
         if newSession { flags |= Int16(0x80) }  // POSIX_SPAWN_SETSID
         posix_spawnattr_setflags(&attributes, flags)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw .internalError("run \(program): \(UnixSocket.describe(rc))") }
-        return pid
     }
 
     /// Waits for `pid` and returns its exit code (128 + signal when killed).

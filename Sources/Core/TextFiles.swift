@@ -22,19 +22,30 @@ public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 =
                                 durable: Bool = true) throws(CtrError) {
     let temporary = path + ".tmp"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw .internalError("write \(path): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw .internalError("write \(path): \(Errno.current)") }
     if let code = FileIO.writeAll(fd, bytes[...]) {
         close(fd)
-        throw .internalError("write \(path): \(UnixSocket.describe(code))")
+        throw .internalError("write \(path): \(Errno(code))")
     }
     let synced = !durable || fsync(fd) == 0
     close(fd)
     guard synced, rename(temporary, path) == 0 else {
-        throw .internalError("write \(path): \(String(cString: strerror(errno)))")
+        throw .internalError("write \(path): \(Errno.current)")
     }
 }
 
 /// Reads a small text file, without a trailing newline; nil when absent.
+/// `mkdir -p`: creates `path` and its missing parents with `mode`; existing directories are fine.
+public func makeDirectories(_ path: String, mode: mode_t) throws(CtrError) {
+    var current = ""
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+        current += "/" + component
+        if mkdir(current, mode) != 0 && errno != EEXIST {
+            throw .internalError("create directory \(current): \(Errno.current)")
+        }
+    }
+}
+
 public func readSmallFile(_ path: String) -> String? {
     guard var text = readTextFile(path) else { return nil }
     while text.last == "\n" { text.removeLast() }

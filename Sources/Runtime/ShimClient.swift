@@ -20,7 +20,7 @@ public struct ShimClient: Sendable {
         guard var bytes = try? JSONEncoder().encode(request) else { throw .internalError("shim: cannot encode request") }
         bytes.append(UInt8(ascii: "\n"))
         if let code = FileIO.writeAll(fd, Array(bytes)[...]) {
-            throw .unavailable("shim \(socket): \(UnixSocket.describe(code))")
+            throw .unavailable("shim \(socket): \(Errno(code))")
         }
         guard let line = LineSocket.readLine(fd) else {
             throw .unavailable("shim \(socket) closed the connection without answering")
@@ -55,7 +55,7 @@ public enum ShimLauncher {
     /// diagnostics go to `shim.log` in the bundle.
     public static func start(_ options: ShimOptions) throws(CtrError) -> pid_t {
         var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw .internalError("shim: pipe: \(UnixSocket.describe(errno))") }
+        guard Glibc.pipe(&pipe) == 0 else { throw .internalError("shim: pipe: \(Errno.current)") }
         _ = fcntl(pipe[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(pipe[1], F_SETFD, FD_CLOEXEC)
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)

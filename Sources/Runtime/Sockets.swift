@@ -22,14 +22,14 @@ public enum LineSocket {
         var address = try address(path)
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .internalError("socket: \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .internalError("socket: \(Errno.current)") }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, 64) == 0 else {
             let code = errno
             close(fd)
-            throw .internalError("listen on \(path): \(UnixSocket.describe(code))")
+            throw .internalError("listen on \(path): \(Errno(code))")
         }
         return fd
     }
@@ -38,14 +38,14 @@ public enum LineSocket {
     public static func connect(_ path: String) throws(CtrError) -> Int32 {
         var address = try address(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .internalError("socket: \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .internalError("socket: \(Errno.current)") }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
             let code = errno
             close(fd)
-            throw .unavailable("connect to \(path): \(UnixSocket.describe(code))")
+            throw .unavailable("connect to \(path): \(Errno(code))")
         }
         return fd
     }

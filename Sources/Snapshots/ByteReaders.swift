@@ -25,7 +25,7 @@ final class FileReader: ByteReader {
             let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
             if got < 0 {
                 if errno == EINTR { continue }
-                throw .internalError("read \(name): \(UnixSocket.describe(errno))")
+                throw .internalError("read \(name): \(Errno.current)")
             }
             buffer.removeLast(count - got)
             return buffer

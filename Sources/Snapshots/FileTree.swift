@@ -11,7 +11,7 @@ public enum FileTree {
         let parent = open(parentPath.isEmpty ? "/" : parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard parent >= 0 else {
             if errno == ENOENT { return }
-            throw .internalError("remove \(path): \(UnixSocket.describe(errno))")
+            throw .internalError("remove \(path): \(Errno.current)")
         }
         defer { close(parent) }
         try remove(parent, name, display: path)
@@ -21,18 +21,18 @@ public enum FileTree {
         var info = stat()
         guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if errno == ENOENT { return }
-            throw .internalError("remove \(display): \(UnixSocket.describe(errno))")
+            throw .internalError("remove \(display): \(Errno.current)")
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard fd >= 0 else { throw .internalError("remove \(display): \(UnixSocket.describe(errno))") }
+            guard fd >= 0 else { throw .internalError("remove \(display): \(Errno.current)") }
             defer { close(fd) }
             for child in list(fd) { try remove(fd, child, display: display + "/" + child) }
             if unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT {
-                throw .internalError("remove \(display): \(UnixSocket.describe(errno))")
+                throw .internalError("remove \(display): \(Errno.current)")
             }
         } else if unlinkat(parent, name, 0) != 0 && errno != ENOENT {
-            throw .internalError("remove \(display): \(UnixSocket.describe(errno))")
+            throw .internalError("remove \(display): \(Errno.current)")
         }
     }
 
@@ -83,7 +83,7 @@ public enum FileTree {
 
     static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(CtrError) {
         if mkdir(path, mode) != 0 && errno != EEXIST {
-            throw .internalError("create directory \(path): \(UnixSocket.describe(errno))")
+            throw .internalError("create directory \(path): \(Errno.current)")
         }
     }
 }

@@ -37,7 +37,7 @@ public final class LayerApplier {
         self.root = root
         self.mode = mode
         rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootFD >= 0 else { throw .internalError("apply layer: open \(root): \(UnixSocket.describe(errno))") }
+        guard rootFD >= 0 else { throw .internalError("apply layer: open \(root): \(Errno.current)") }
     }
 
     deinit { close(rootFD) }
@@ -93,7 +93,7 @@ public final class LayerApplier {
             defer { close(fd) }
             try tar.readData { (chunk) throws(CtrError) in
                 if let code = FileIO.writeAll(fd, chunk[...]) {
-                    throw .internalError("apply layer: write \(path): \(UnixSocket.describe(code))")
+                    throw .internalError("apply layer: write \(path): \(Errno(code))")
                 }
             }
             try setMetadata(fd: fd, entry, path)
@@ -206,7 +206,7 @@ public final class LayerApplier {
             guard count >= 0 else { throw failure("copy up", path) }
             if count == 0 { break }
             if let code = FileIO.writeAll(destination, buffer[0..<count]) {
-                throw .internalError("apply layer: copy up \(path): \(UnixSocket.describe(code))")
+                throw .internalError("apply layer: copy up \(path): \(Errno(code))")
             }
         }
         fchown(destination, info.st_uid, info.st_gid)
@@ -309,6 +309,6 @@ public final class LayerApplier {
     }
 
     private func failure(_ action: String, _ path: String) -> CtrError {
-        .internalError("apply layer: \(action) \"\(path)\": \(UnixSocket.describe(errno))")
+        .internalError("apply layer: \(action) \"\(path)\": \(Errno.current)")
     }
 }

@@ -178,7 +178,7 @@ final class TarOutput {
             try header(path, type: .regular, mode: mode, uid: info.st_uid, gid: info.st_gid,
                        size: Int64(info.st_size), mtime: Int64(info.st_mtim.tv_sec), link: "")
             let fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-            guard fd >= 0 else { throw .internalError("diff: open \(path): \(UnixSocket.describe(errno))") }
+            guard fd >= 0 else { throw .internalError("diff: open \(path): \(Errno.current)") }
             defer { close(fd) }
             var left = Int64(info.st_size)
             var buffer = [UInt8](repeating: 0, count: 1 << 20)

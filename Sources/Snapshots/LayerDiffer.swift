@@ -16,7 +16,7 @@ public struct LayerDiffer: Sendable {
     public func apply(_ layer: Descriptor, blobPath: String, mounts: [Mount]) throws(CtrError) -> ApplyResult {
         let compression = try LayerCompression(mediaType: layer.mediaType)
         let fd = open(blobPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .notFound("layer \(layer.digest): blob not readable: \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .notFound("layer \(layer.digest): blob not readable: \(Errno.current)") }
         defer { close(fd) }
         let name = "layer \(layer.digest)"
         if mounts.count == 1, mounts[0].type == "overlay", let upper = mounts[0].option("upperdir") {

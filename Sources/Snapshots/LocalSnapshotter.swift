@@ -98,7 +98,7 @@ public final class LocalSnapshotter: Sendable {
             let from = directory(id)
             let to = "\(root)/snapshots/rm-\(id)"
             if Glibc.rename(from, to) != 0 && errno != ENOENT {
-                throw .internalError("remove snapshot \"\(key)\": \(UnixSocket.describe(errno))")
+                throw .internalError("remove snapshot \"\(key)\": \(Errno.current)")
             }
             removed = to
         }

@@ -41,14 +41,14 @@ public enum Mounter {
             Glibc.mount(item.source, target, isBind ? "" : item.type, flags, data.isEmpty ? nil : UnsafeRawPointer(pointer))
         }
         guard result == 0 else {
-            throw .internalError("mount \(item.type) \(item.source) at \(target): \(UnixSocket.describe(errno))")
+            throw .internalError("mount \(item.type) \(item.source) at \(target): \(Errno.current)")
         }
         if isBind && readOnly {
             let remount = Glibc.mount("", target, "", UInt(MS_BIND | MS_REMOUNT | MS_RDONLY) | (flags & ~UInt(MS_REC)), nil)
             if remount != 0 {
                 let code = errno
                 umount2(target, Int32(MNT_DETACH))
-                throw .internalError("remount \(target) read-only: \(UnixSocket.describe(code))")
+                throw .internalError("remount \(target) read-only: \(Errno(code))")
             }
         }
     }
@@ -65,7 +65,7 @@ public enum Mounter {
                                              _ body: (String) throws(CtrError) -> T) throws(CtrError) -> T {
         var template = Array((base + "/mount-XXXXXX").utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
-            throw .internalError("create temporary mount point under \(base): \(UnixSocket.describe(errno))")
+            throw .internalError("create temporary mount point under \(base): \(Errno.current)")
         }
         let target = String(cString: created)
         defer {

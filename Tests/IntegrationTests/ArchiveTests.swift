@@ -49,7 +49,7 @@ struct ArchiveTests {
         let dir = try TemporaryDirectory("ctr-imp")
         defer { dir.remove() }
         let layout = dir.path + "/layout"
-        let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, "v1"])
+        let built = try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, "v1"])
         #expect(built.status == 0)
         let manifest = built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let ociArchive = dir.path + "/oci.tar"
@@ -88,7 +88,7 @@ struct ArchiveTests {
         let dir = try TemporaryDirectory("ctr-long")
         defer { dir.remove() }
         let layout = dir.path + "/layout"
-        #expect(try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, "v1"]).status == 0)
+        #expect(try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, "v1"]).status == 0)
         // Too long for the ustar prefix: umoci (Go's archive/tar) writes it as a PAX path.
         let longName = String(repeating: "d", count: 120) + "/" + String(repeating: "f", count: 150)
         let script = """

@@ -48,7 +48,7 @@ struct PullTests {
         let port = try freePort()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        server.arguments = [repositoryRoot + "/scripts/fixtures/bad-registry.py", String(port)]
+        server.arguments = [repositoryRoot + "/Tests/Fixtures/scripts/bad-registry.py", String(port)]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()

@@ -53,7 +53,7 @@ struct SnapshotTests {
         let dir = try TemporaryDirectory("ctr-snap2")
         defer { dir.remove() }
         let layout = dir.path + "/layout"
-        #expect(try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, "v1"]).status == 0)
+        #expect(try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, "v1"]).status == 0)
         let archive = dir.path + "/busybox.tar"
         #expect(try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):v1", "oci-archive:\(archive):v1"]).status == 0)
         let daemon = try DaemonProcess.ours(in: dir.path)
@@ -111,7 +111,7 @@ struct SnapshotTests {
         try "original\n".write(toFile: host + "/victim", atomically: false, encoding: .utf8)
         FileManager.default.createFile(atPath: host + "/victimdir/keep", contents: nil)
         let fixtures = dir.path + "/fixtures"
-        let made = try run("/usr/bin/python3", [repositoryRoot + "/scripts/fixtures/hostile-layers.py", fixtures, host])
+        let made = try run("/usr/bin/python3", [repositoryRoot + "/Tests/Fixtures/scripts/hostile-layers.py", fixtures, host])
         #expect(made.status == 0, "\(made)")
         let hostMode = try FileManager.default.attributesOfItem(atPath: host)[.posixPermissions] as? Int
         let daemon = try DaemonProcess.ours(in: dir.path)

@@ -145,6 +145,6 @@ struct ConfigTests {
         #expect(config.state == "/c")
         #expect(config.grpc.address == "/c/s.sock")
         #expect(config.logLevel == "warn")
-        #expect(throws: ConfigError.self) { try config.override(root: "rel", state: nil, address: nil, logLevel: nil) }
+        #expect(throws: CtrError.self) { try config.override(root: "rel", state: nil, address: nil, logLevel: nil) }
     }
 }

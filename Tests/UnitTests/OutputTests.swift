@@ -1,6 +1,7 @@
 @testable import Commands
 import Core
 import Testing
+import YAML
 
 @Suite("Output rendering")
 struct OutputTests {

@@ -4,7 +4,7 @@ import CRIClient
 import Core
 
 /// `ctr cri`: a CRI v1 client with crictl's verbs, for `ctr daemon` or any CRI runtime.
-struct CRI: AsyncParsableCommand {
+struct CRIGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cri", abstract: "Talk to a CRI runtime (crictl's commands).",
         discussion: """

@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import CRIClient
 import Core
+import YAML
 
 /// `ctr cri events`: streams container lifecycle events (GetContainerEvents).
 struct CRIEvents: AsyncParsableCommand {

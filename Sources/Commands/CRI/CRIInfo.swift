@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import YAML
 
 /// `ctr cri info`: the runtime's status conditions and, verbosely, its config.
 struct CRIInfo: AsyncParsableCommand {

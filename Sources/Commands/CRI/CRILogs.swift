@@ -25,7 +25,7 @@ struct CRILogs: AsyncParsableCommand {
     static func sinceTime(_ text: String, now: Timestamp = .now) throws -> Timestamp {
         if let time = RFC3339.parse(text) { return time }
         let duration = try Durations.parse(text, option: "--since")
-        let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        let nanos = duration.nanoseconds
         return Timestamp(unixNanos: now.unixNanos - nanos)
     }
 
@@ -75,7 +75,7 @@ struct CRILogFileReader {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CtrError.notFound("open log file \(path): \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw CtrError.notFound("open log file \(path): \(Errno.current)") }
         var info = stat()
         inode = fstat(fd, &info) == 0 ? UInt64(info.st_ino) : 0
     }

@@ -27,7 +27,7 @@ struct CRISave: AsyncParsableCommand {
             var images: [Image] = []
             for name in names { images.append(try await client.getImage(name)) }
             let fd: Int32 = output == "-" ? 1 : open(output + ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CtrError.internalError("create \(output): \(UnixSocket.describe(errno))") }
+            guard fd >= 0 else { throw CtrError.internalError("create \(output): \(Errno.current)") }
             do {
                 try await ImageExport(content: GRPCContentIngester(client: client), platforms: PlatformMatcher(platforms: platform))
                     .run(images, to: TarWriter(fd: fd, path: output))
@@ -40,7 +40,7 @@ struct CRISave: AsyncParsableCommand {
             }
             if fd != 1 {
                 guard fsync(fd) == 0, close(fd) == 0, rename(output + ".tmp", output) == 0 else {
-                    throw CtrError.internalError("write \(output): \(UnixSocket.describe(errno))")
+                    throw CtrError.internalError("write \(output): \(Errno.current)")
                 }
             }
         }

@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import Core
 import SwiftProtobuf
+import YAML
 
 /// What `ctr cri` prints the way crictl does.
 enum CRIFormat {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import YAML
 
 /// `ctr cri version`: the runtime's name and versions, as crictl prints them.
 struct CRIVersion: AsyncParsableCommand {

@@ -143,7 +143,7 @@ struct ContentIngest: ClientCommand {
             while true {
                 switch FileIO.readSome(0, into: &buffer) {
                 case .failure(let error):
-                    throw CtrError.internalError("ingest \(ref): reading standard input: \(UnixSocket.describe(error.code))")
+                    throw CtrError.internalError("ingest \(ref): reading standard input: \(Errno(error.code))")
                 case .success(0): return
                 case .success(let count): try await write(Array(buffer[0..<count]))
                 }

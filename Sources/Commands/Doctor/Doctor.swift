@@ -24,7 +24,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let fix = code == EACCES
                 ? "run as root, or give your group the socket with [grpc] gid in the daemon's config"
                 : "start the daemon (`ctr daemon`, or scripts/run-daemon.sh), or point --address at it"
-            report.add(.fail("socket", "cannot connect to \(socket): \(UnixSocket.describe(code))", fix: fix))
+            report.add(.fail("socket", "cannot connect to \(socket): \(Errno(code))", fix: fix))
         } else {
             report.add(.ok("socket", "\(socket) accepts connections"))
             for check in await Doctor.daemon(global) { report.add(check) }

@@ -55,18 +55,18 @@ struct ImagesImport: ClientCommand {
             guard let base = buffer.baseAddress else { return -1 }
             return mkstemp(base)
         }
-        guard fd >= 0 else { throw CtrError.internalError("create temporary file: \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw CtrError.internalError("create temporary file: \(Errno.current)") }
         defer { close(fd) }
         let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             switch FileIO.readSome(0, into: &buffer) {
             case .failure(let error):
-                throw CtrError.internalError("import: reading standard input: \(UnixSocket.describe(error.code))")
+                throw CtrError.internalError("import: reading standard input: \(Errno(error.code))")
             case .success(0): return path
             case .success(let count):
                 if let code = FileIO.writeAll(fd, buffer[0..<count]) {
-                    throw CtrError.internalError("write \(path): \(UnixSocket.describe(code))")
+                    throw CtrError.internalError("write \(path): \(Errno(code))")
                 }
             }
         }
@@ -89,7 +89,7 @@ struct ImagesExport: ClientCommand {
         var images: [Image] = []
         for reference in references { images.append(try await client.getImage(reference)) }
         let fd: Int32 = file == "-" ? 1 : open(file + ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CtrError.internalError("create \(file): \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw CtrError.internalError("create \(file): \(Errno.current)") }
         do {
             try await ImageExport(content: GRPCContentIngester(client: client),
                                   platforms: PlatformMatcher(platforms: platform, all: allPlatforms))
@@ -103,7 +103,7 @@ struct ImagesExport: ClientCommand {
         }
         if fd != 1 {
             guard fsync(fd) == 0, close(fd) == 0, rename(file + ".tmp", file) == 0 else {
-                throw CtrError.internalError("write \(file): \(UnixSocket.describe(errno))")
+                throw CtrError.internalError("write \(file): \(Errno.current)")
             }
         }
     }

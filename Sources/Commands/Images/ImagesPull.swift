@@ -62,7 +62,7 @@ extension ImagesPull {
             printOut(target.digest.description)
         } else {
             let elapsed = ContinuousClock.now - started
-            let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let millis = elapsed.milliseconds
             display.finish("\(reference): \(target.digest) (\(Double(millis) / 1000) s)")
         }
         return target

@@ -36,7 +36,7 @@ struct UnpackOptions: ParsableArguments {
         try await unpack.run(image.name, target: image.target)
         if !quiet {
             let elapsed = ContinuousClock.now - started
-            let millis = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let millis = elapsed.milliseconds
             printOut("done: \(Double(millis) / 1000) s")
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `ctr namespaces`: manage namespaces.
-struct Namespaces: AsyncParsableCommand {
+struct NamespacesGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "namespaces", abstract: "Manage namespaces.",
         subcommands: [NamespacesCreate.self, NamespacesList.self, NamespacesRemove.self, NamespacesLabel.self],

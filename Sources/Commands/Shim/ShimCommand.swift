@@ -1,6 +1,4 @@
 import ArgumentParser
-import Core
-import Glibc
 import Runtime
 
 /// `ctr shim` (hidden): the per-container supervisor the daemon starts. `main` hands `ctr shim`
@@ -18,16 +16,7 @@ struct ShimCommand: ParsableCommand {
     @Option(name: .customLong("runtime-root"), help: "The runtime's state directory.") var runtimeRoot: String
 
     func run() throws {
-        let server = ShimServer(options: ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: socket,
-                                                     runtime: runtime, runtimeRoot: runtimeRoot))
-        try server.run {
-            StandardOutput.write(Array("ready\n".utf8))
-            // Nobody reads stdout any more: the daemon may be gone.
-            let null = open("/dev/null", O_WRONLY)
-            if null >= 0 {
-                dup2(null, 1)
-                close(null)
-            }
-        }
+        ShimMain.serve(ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: socket, runtime: runtime,
+                                   runtimeRoot: runtimeRoot))
     }
 }

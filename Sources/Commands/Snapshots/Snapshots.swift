@@ -3,7 +3,7 @@ import Client
 import Core
 
 /// `ctr snapshots`: the daemon's snapshotters.
-struct Snapshots: AsyncParsableCommand {
+struct SnapshotsGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshots", abstract: "Manage snapshots.",
         subcommands: [SnapshotsList.self, SnapshotsInfo.self, SnapshotsTree.self, SnapshotsUsage.self,

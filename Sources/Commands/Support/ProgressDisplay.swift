@@ -104,7 +104,7 @@ final class ProgressDisplay: Sendable {
             let amount = row.state == .exists ? "" : "\(humanSize(row.bytes))/\(humanSize(row.total))"
             out += "\u{1B}[2K\(row.label)  \(row.state.rawValue.padding(11))\(amount)\n"
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         out += "\u{1B}[2Kelapsed: \(String(format1: seconds)) s   total: \(humanSize(done))/\(humanSize(total))\n"
         screen.linesDrawn = screen.rows.count + 1
         return out

@@ -21,12 +21,12 @@ final class TaskStdio: @unchecked Sendable {
         _ = mkdir(base, 0o700)
         var template = Array("\(base)/\(id.prefix(32))-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
-            throw CtrError.internalError("create FIFO directory under \(base): \(UnixSocket.describe(errno))")
+            throw CtrError.internalError("create FIFO directory under \(base): \(Errno.current)")
         }
         directory = String(cString: made)
         let names = (stdin ? ["stdin"] : []) + ["stdout"] + (terminal ? [] : ["stderr"])
         for name in names where mkfifo(directory + "/" + name, 0o600) != 0 {
-            throw CtrError.internalError("create FIFO \(directory)/\(name): \(UnixSocket.describe(errno))")
+            throw CtrError.internalError("create FIFO \(directory)/\(name): \(Errno.current)")
         }
         io = TaskIO(stdin: stdin ? directory + "/stdin" : "", stdout: directory + "/stdout",
                     stderr: terminal ? "" : directory + "/stderr", terminal: terminal)
@@ -59,7 +59,7 @@ final class TaskStdio: @unchecked Sendable {
     /// Waits until stdout and stderr reached their end (the process and its children closed them).
     func waitForOutput(timeout: Duration = .seconds(5)) {
         for _ in 0..<outputs {
-            let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            let nanos = timeout.nanoseconds
             _ = done.wait(timeout: .now() + .nanoseconds(Int(nanos)))
         }
         outputs = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Client
 import Core
+import YAML
 
 /// `ctr version`: the client's and the daemon's versions.
 struct VersionCommand: ClientCommand {

@@ -88,7 +88,7 @@ struct CNIRunner: Sendable {
         _ = try await loopback
         let cache = JSONValue.object([("network", network.json), ("result", result),
                                       ("portMappings", .array(attachment.portMappings))])
-        try makeDirectory(cacheDir, mode: 0o700)
+        try makeDirectories(cacheDir, mode: 0o700)
         try writeFileAtomically(cachePath(attachment.sandboxID), Array(cache.serialized().utf8), durable: false)
         return Self.addresses(result)
     }

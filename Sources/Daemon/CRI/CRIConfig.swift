@@ -1,3 +1,4 @@
+public import Core
 public import TOML
 
 /// `[plugins."io.containerd.grpc.v1.cri"]`: the keys of containerd's CRI section that ctr honours.
@@ -31,7 +32,7 @@ public struct CRIConfig: PluginConfig, Equatable {
 
     public init() {}
 
-    public mutating func decode(_ reader: ConfigReader) throws(ConfigError) {
+    public mutating func decode(_ reader: ConfigReader) throws(CtrError) {
         sandboxImage = try reader.string("sandbox_image") ?? sandboxImage
         maxContainerLogLineSize = try reader.int("max_container_log_line_size") ?? maxContainerLogLineSize
         restrictOOMScoreAdj = try reader.bool("restrict_oom_score_adj") ?? restrictOOMScoreAdj

@@ -6,8 +6,8 @@ import GRPCCore
 /// its socket. Calls the content store, snapshotter, differ and task service in process.
 struct CRIPlugin: PluginInstance, InlineMethodProvider {
     let service: CRIService
-    let runtime: CRIRuntimeService
-    let images: CRIImageService
+    let runtime: CRIRuntimeGRPC
+    let images: CRIImagesGRPC
 
     var rpcServices: [any RegistrableRPCService] { [runtime, images] }
     var serviceNames: [String] {
@@ -44,6 +44,6 @@ struct CRIPlugin: PluginInstance, InlineMethodProvider {
             tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks,
             events: context.events, state: context.state, logger: context.logger)
         service.start()
-        return CRIPlugin(service: service, runtime: CRIRuntimeService(service: service), images: CRIImageService(service: service))
+        return CRIPlugin(service: service, runtime: CRIRuntimeGRPC(service: service), images: CRIImagesGRPC(service: service))
     }
 }

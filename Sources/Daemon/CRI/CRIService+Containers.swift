@@ -28,7 +28,7 @@ extension CRIService {
         }
         let pod = sandbox.config.metadata
         let name = "\(metadata.name)_\(pod.name)_\(pod.namespace)_\(pod.uid)_\(metadata.attempt)"
-        let id = generateID()
+        let id = Identifier.random()
         try reserve(name, for: id)
         do {
             let spec = try CRISpec.container(id: id, config, sandbox: sandbox, image: image, namespace: namespace,
@@ -59,7 +59,7 @@ extension CRIService {
             wanted = imageUser
         }
         guard !wanted.isEmpty, UserDatabase.needsLookup(wanted) else { return nil }
-        let key = "cri-user-" + generateID().prefix(16)
+        let key = "cri-user-" + Identifier.random().prefix(16)
         let mounts = try snapshotter.view(namespace, key: key, parent: image.resolved.chainID.description, labels: [:],
                                           lease: nil)
         defer { try? snapshotter.remove(namespace, key: key) }
@@ -87,7 +87,7 @@ extension CRIService {
         var io = TaskService.IO(terminal: container.config.tty)
         if !container.status.logPath.isEmpty {
             let directory = String(container.status.logPath[..<(container.status.logPath.lastIndex(of: "/") ?? container.status.logPath.endIndex)])
-            try makeDirectories(directory)
+            try makeDirectories(directory, mode: 0o755)
             io.stdout = "file://" + container.status.logPath
             io.stderr = container.config.tty ? "" : "file://" + container.status.logPath
             io.logFormat = "cri"
@@ -135,15 +135,15 @@ extension CRIService {
     }
 
     /// The task's exit, or nil when it does not exit within `seconds`.
-    func waitExit(_ id: String, seconds: Int64) async throws -> ShimProcessStateBox? {
+    func waitExit(_ id: String, seconds: Int64) async throws -> (exitStatus: UInt32, exitedAt: Int64)? {
         let tasks = self.tasks
         let namespace = self.namespace
         return try await within(seconds: seconds) {
             do {
                 let state = try await tasks.wait(namespace, id, execID: nil)
-                return ShimProcessStateBox(exitStatus: state.exitStatus, exitedAt: state.exitedAt)
+                return (state.exitStatus, state.exitedAt)
             } catch where CtrError.is(error, .notFound) {
-                return ShimProcessStateBox(exitStatus: 0, exitedAt: Timestamp.now.unixNanos)
+                return (0, Timestamp.now.unixNanos)
             }
         }
     }
@@ -182,7 +182,6 @@ extension CRIService {
         var updated = container
         updated.config.linux.resources = resources
         if container.status.phase == .running, let linux = spec.linux?.resources {
-            var request = ShimRequest(op: .update)
             let document = JSONValue.object([
                 ("memory", linux.memory?.limit.map { .object([("limit", .integer($0))]) } ?? .object([])),
                 ("cpu", .object([
@@ -193,8 +192,7 @@ extension CRIService {
                     ("mems", linux.cpu?.mems.map { .string($0) } ?? .null),
                 ].filter { $0.1 != .null })),
             ])
-            request.document = document.serialized()
-            _ = try await tasks.simple(namespace, id, request)
+            try await tasks.update(namespace, id, resources: document.serialized())
         }
         update(updated)
         var record = try metadata.container(namespace, id)
@@ -207,7 +205,7 @@ extension CRIService {
         guard container.status.phase == .running else {
             throw CtrError.failedPrecondition("container \"\(id)\" is not running")
         }
-        _ = try await tasks.simple(namespace, id, ShimRequest(op: .reopenLog))
+        try await tasks.reopenLogs(namespace, id)
     }
 
     /// Publishes a container event with the pod's and the pod's containers' statuses.
@@ -223,22 +221,5 @@ extension CRIService {
             event.containersStatuses = containers().filter { $0.status.sandboxID == sandboxID }.map(containerStatus)
         }
         containerEvents.publish(event)
-    }
-}
-
-/// A task's exit as the stop path needs it.
-struct ShimProcessStateBox: Sendable {
-    var exitStatus: UInt32
-    var exitedAt: Int64
-}
-
-/// `mkdir -p`.
-func makeDirectories(_ path: String) throws(CtrError) {
-    var current = ""
-    for component in path.split(separator: "/") {
-        current += "/" + component
-        if mkdir(current, 0o755) != 0 && errno != EEXIST {
-            throw .internalError("create directory \(current): \(UnixSocket.describe(errno))")
-        }
     }
 }

@@ -23,14 +23,14 @@ extension CRIService {
                     "pod sandbox \"\(metadata.name)\": log directory \"\(config.logDirectory)\" must be an absolute path without \"..\"")
             }
         }
-        let id = generateID()
+        let id = Identifier.random()
         let name = "\(metadata.name)_\(metadata.namespace)_\(metadata.uid)_\(metadata.attempt)"
         try reserve(name, for: id)
         var undo: [@Sendable () async -> Void] = [{ [self] in release(name) }]
         do {
             let image = try await ensureImage(self.config.sandboxImage)
             let root = state + "/sandboxes/" + id
-            try makeDirectory(root, mode: 0o755)
+            try makeDirectories(root, mode: 0o755)
             undo.append { try? FileTree.remove(root) }
             var sandbox = Sandbox(id: id, config: config, status: SandboxStatus(
                 name: name, phase: .notReady, createdAt: Timestamp.now.unixNanos, netns: "", ips: [],
@@ -212,12 +212,12 @@ extension CRIService {
 enum NetworkNamespace {
     static func create(_ path: String) throws(CtrError) {
         let fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
-        guard fd >= 0 else { throw .internalError("create network namespace \(path): \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .internalError("create network namespace \(path): \(Errno.current)") }
         close(fd)
         let error = ctr_pin_new_netns(path)
         if error != 0 {
             unlink(path)
-            throw .internalError("create network namespace \(path): \(UnixSocket.describe(error))")
+            throw .internalError("create network namespace \(path): \(Errno(error))")
         }
     }
 
@@ -233,11 +233,11 @@ enum NetworkNamespace {
 enum SandboxShm {
     static func mount(_ path: String) throws(CtrError) {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw .internalError("create \(path): \(UnixSocket.describe(errno))")
+            throw .internalError("create \(path): \(Errno.current)")
         }
         let flags = UInt(MS_NOSUID) | UInt(MS_NODEV) | UInt(MS_NOEXEC)
         guard Glibc.mount("shm", path, "tmpfs", flags, "mode=1777,size=65536k") == 0 else {
-            throw .internalError("mount the pod's shm at \(path): \(UnixSocket.describe(errno))")
+            throw .internalError("mount the pod's shm at \(path): \(Errno.current)")
         }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 
 /// The CRI plugin's domain side: pods and containers of namespace `k8s.io` on the daemon's own
 /// content store, snapshotter, differ and task service, called in process. The gRPC adapters
-/// (`CRIRuntimeService`, `CRIImageService`) decode, call and encode.
+/// (`CRIRuntimeGRPC`, `CRIImagesGRPC`) decode, call and encode.
 final class CRIService: Sendable {
     struct Store: Sendable {
         private(set) var sandboxes: [String: Sandbox] = [:]
@@ -112,7 +112,7 @@ final class CRIService: Sendable {
         self.cni = CNIRunner(binDirs: config.cni.binDir.split(separator: ":").map(String.init),
                              confDir: config.cni.confDir, cacheDir: state + "/cni")
         for directory in [state, state + "/sandboxes", state + "/netns", state + "/exec"] {
-            try makeDirectory(directory, mode: 0o711)
+            try makeDirectories(directory, mode: 0o711)
         }
         try load()
     }

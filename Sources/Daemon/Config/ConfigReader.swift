@@ -2,22 +2,14 @@ public import Core
 public import TOML
 
 /// A config value of the wrong type or shape: names the file, the full key and the reason.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
-    public var file: String?
-    public var key: String?
-    public var reason: String
-
-    public init(file: String?, key: String?, reason: String) {
-        self.file = file
-        self.key = key
-        self.reason = reason
-    }
-
-    public var description: String {
+extension CtrError {
+    /// A config value that cannot be used: `invalid config FILE: key "KEY": REASON` (file and key
+    /// when known), an invalid argument.
+    public static func invalidConfig(file: String?, key: String?, reason: String) -> CtrError {
         var text = "invalid config"
         if let file { text += " \(file)" }
         if let key { text += ": key \"\(key)\"" }
-        return text + ": " + reason
+        return .invalidArgument(text + ": " + reason)
     }
 }
 
@@ -43,8 +35,8 @@ public final class ConfigReader {
         return prefix.isEmpty ? quoted : prefix + "." + quoted
     }
 
-    public func error(_ key: String, _ reason: String) -> ConfigError {
-        ConfigError(file: file, key: path(key), reason: reason)
+    public func error(_ key: String, _ reason: String) -> CtrError {
+        CtrError.invalidConfig(file: file, key: path(key), reason: reason)
     }
 
     private func value(_ key: String) -> TOMLValue? {
@@ -52,30 +44,30 @@ public final class ConfigReader {
         return table[key]
     }
 
-    private func mismatch(_ key: String, expected: String, found: TOMLValue) -> ConfigError {
+    private func mismatch(_ key: String, expected: String, found: TOMLValue) -> CtrError {
         error(key, "expected \(expected), found \(found.kindName)")
     }
 
-    public func string(_ key: String) throws(ConfigError) -> String? {
+    public func string(_ key: String) throws(CtrError) -> String? {
         guard let found = value(key) else { return nil }
         guard case .string(let text) = found else { throw mismatch(key, expected: "a string", found: found) }
         return text
     }
 
-    public func int(_ key: String) throws(ConfigError) -> Int? {
+    public func int(_ key: String) throws(CtrError) -> Int? {
         guard let found = value(key) else { return nil }
         guard case .integer(let number) = found else { throw mismatch(key, expected: "an integer", found: found) }
         guard let int = Int(exactly: number) else { throw error(key, "\(number) is out of range") }
         return int
     }
 
-    public func bool(_ key: String) throws(ConfigError) -> Bool? {
+    public func bool(_ key: String) throws(CtrError) -> Bool? {
         guard let found = value(key) else { return nil }
         guard case .bool(let flag) = found else { throw mismatch(key, expected: "a boolean", found: found) }
         return flag
     }
 
-    public func strings(_ key: String) throws(ConfigError) -> [String]? {
+    public func strings(_ key: String) throws(CtrError) -> [String]? {
         guard let found = value(key) else { return nil }
         guard case .array(let items) = found else {
             throw mismatch(key, expected: "an array of strings", found: found)
@@ -91,7 +83,7 @@ public final class ConfigReader {
     }
 
     /// A sub-table reader; an absent table reads as empty.
-    public func table(_ key: String) throws(ConfigError) -> ConfigReader {
+    public func table(_ key: String) throws(CtrError) -> ConfigReader {
         let child: ConfigReader
         switch value(key) {
         case nil: child = ConfigReader(table: TOMLTable(), prefix: path(key), file: file)
@@ -143,7 +135,7 @@ enum TOMLKey {
 public protocol PluginConfig: Sendable {
     init()
     /// Reads the section over the defaults; wrong types throw, unknown keys are left unread.
-    mutating func decode(_ reader: ConfigReader) throws(ConfigError)
+    mutating func decode(_ reader: ConfigReader) throws(CtrError)
     /// The section as TOML, for `ctr daemon config default|dump`.
     func encode() -> TOMLTable
 }

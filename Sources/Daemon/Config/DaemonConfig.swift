@@ -40,19 +40,19 @@ public struct DaemonConfig: Sendable {
     }
 
     /// Loads a config file; errors name the file, the key and the reason.
-    public static func load(path: String, registrations: [PluginRegistration]) throws(ConfigError) -> DaemonConfig {
+    public static func load(path: String, registrations: [PluginRegistration]) throws(CtrError) -> DaemonConfig {
         guard let text = readTextFile(path) else {
-            throw ConfigError(file: path, key: nil, reason: "cannot read file: \(String(cString: strerror(errno)))")
+            throw CtrError.invalidConfig(file: path, key: nil, reason: "cannot read file: \(Errno.current)")
         }
         return try parse(text, source: path, registrations: registrations)
     }
 
-    public static func parse(_ text: String, source: String?, registrations: [PluginRegistration]) throws(ConfigError) -> DaemonConfig {
+    public static func parse(_ text: String, source: String?, registrations: [PluginRegistration]) throws(CtrError) -> DaemonConfig {
         let table: TOMLTable
         do {
             table = try TOML.parse(text)
         } catch {
-            throw ConfigError(file: source, key: nil, reason: "\(error)")
+            throw CtrError.invalidConfig(file: source, key: nil, reason: "\(error)")
         }
         var config = DaemonConfig(registrations: registrations)
         config.source = source
@@ -91,26 +91,26 @@ public struct DaemonConfig: Sendable {
         return config
     }
 
-    mutating func setLogLevel(_ level: String, reader: ConfigReader?) throws(ConfigError) {
+    mutating func setLogLevel(_ level: String, reader: ConfigReader?) throws(CtrError) {
         guard Self.logLevels.contains(level) else {
             let reason = "unknown log level \"\(level)\" (one of \(Self.logLevels.joined(separator: ", ")))"
-            throw reader?.error("level", reason) ?? ConfigError(file: nil, key: "debug.level", reason: reason)
+            throw reader?.error("level", reason) ?? CtrError.invalidConfig(file: nil, key: "debug.level", reason: reason)
         }
         logLevel = level
     }
 
     /// Applies command-line overrides.
-    public mutating func override(root: String?, state: String?, address: String?, logLevel: String?) throws(ConfigError) {
+    public mutating func override(root: String?, state: String?, address: String?, logLevel: String?) throws(CtrError) {
         if let root { self.root = try Self.absolute(root, "--root", nil) }
         if let state { self.state = try Self.absolute(state, "--state", nil) }
         if let address { grpc.address = address }
         if let logLevel { try setLogLevel(logLevel, reader: nil) }
     }
 
-    private static func absolute(_ path: String, _ key: String, _ reader: ConfigReader?) throws(ConfigError) -> String {
+    private static func absolute(_ path: String, _ key: String, _ reader: ConfigReader?) throws(CtrError) -> String {
         guard path.hasPrefix("/") else {
             let reason = "\"\(path)\" must be an absolute path"
-            throw reader?.error(key, reason) ?? ConfigError(file: nil, key: key, reason: reason)
+            throw reader?.error(key, reason) ?? CtrError.invalidConfig(file: nil, key: key, reason: reason)
         }
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }

@@ -11,8 +11,8 @@ struct BlobStore: Sendable {
 
     init(root: String) throws(CtrError) {
         self.root = root
-        try makeDirectory(root + "/blobs/sha256", mode: 0o755)
-        try makeDirectory(root + "/ingest", mode: 0o700)
+        try makeDirectories(root + "/blobs/sha256", mode: 0o755)
+        try makeDirectories(root + "/ingest", mode: 0o700)
     }
 
     func blobPath(_ digest: Core.Digest) -> String { "\(root)/blobs/\(digest.algorithm)/\(digest.hex)" }
@@ -36,7 +36,7 @@ struct BlobStore: Sendable {
         let fd = open(blobPath(digest), O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { throw CtrError.notFound("content \(digest): not found") }
-            throw CtrError.internalError("open blob \(digest): \(UnixSocket.describe(errno))")
+            throw CtrError.internalError("open blob \(digest): \(Errno.current)")
         }
         defer { close(fd) }
         var position = offset
@@ -47,7 +47,7 @@ struct BlobStore: Sendable {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(want), off_t(position)) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw CtrError.internalError("read blob \(digest): \(UnixSocket.describe(errno))")
+                throw CtrError.internalError("read blob \(digest): \(Errno.current)")
             }
             if count == 0 { break }
             try await body(position, Array(buffer[0..<count]))

@@ -1,8 +1,9 @@
 import API
 import Core
-import GRPCCore
-import SwiftProtobuf
 import FoundationEssentials
+import GRPCCore
+import Store
+import SwiftProtobuf
 
 /// `containerd.services.content.v1.Content` over `ContentService`.
 struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol {
@@ -128,5 +129,18 @@ struct ContentGRPC: Containerd_Services_Content_V1_Content.SimpleServiceProtocol
     {
         try content.abort(try RequestNamespace.current(), ref: request.ref)
         return Google_Protobuf_Empty()
+    }
+}
+
+/// `io.containerd.grpc.v1.content`.
+struct ContentGRPCPlugin: PluginInstance {
+    let content: ContentService
+    let events: EventExchange
+    var rpcServices: [any RegistrableRPCService] { [ContentGRPC(content: content, events: events)] }
+    var serviceNames: [String] { [Containerd_Services_Content_V1_Content.descriptor.fullyQualifiedService] }
+
+    static let registration = PluginRegistration(type: .grpc, id: "content", requires: [ContentPlugin.type]) { context in
+        ContentGRPCPlugin(content: try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service,
+                          events: context.events)
     }
 }

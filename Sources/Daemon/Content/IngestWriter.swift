@@ -26,14 +26,14 @@ final class IngestWriter {
          release: @escaping @Sendable () -> Void) throws(CtrError) {
         let directory = blobs.ingestDirectory(key)
         if readSmallFile(directory + "/ref") != key {
-            try makeDirectory(directory)
+            try makeDirectories(directory, mode: 0o700)
             try writeFileAtomically(directory + "/ref", Array(key.utf8))
             try writeFileAtomically(directory + "/startedat", Array(String(Timestamp.now.unixNanos).utf8))
         }
         if total > 0 { try writeFileAtomically(directory + "/total", Array(String(total).utf8)) }
         if let expected { try writeFileAtomically(directory + "/expected", Array(expected.description.utf8)) }
         let fd = open(directory + "/data", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .internalError("open ingest \(ref): \(UnixSocket.describe(errno))") }
+        guard fd >= 0 else { throw .internalError("open ingest \(ref): \(Errno.current)") }
 
         self.blobs = blobs
         self.key = key
@@ -72,7 +72,7 @@ final class IngestWriter {
     /// Discards everything written so far.
     func truncate() throws(CtrError) {
         guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
-            throw .internalError("truncate ingest \(ref): \(UnixSocket.describe(errno))")
+            throw .internalError("truncate ingest \(ref): \(Errno.current)")
         }
         hasher = SHA256()
         offset = 0
@@ -93,7 +93,7 @@ final class IngestWriter {
             if code == ENOSPC {
                 throw CtrError(.resourceExhausted, "write ingest \(ref): no space left on device")
             }
-            throw .internalError("write ingest \(ref): \(UnixSocket.describe(code))")
+            throw .internalError("write ingest \(ref): \(Errno(code))")
         }
         hasher.update(bufferPointer: bytes)
         offset += Int64(bytes.count)
@@ -114,7 +114,7 @@ final class IngestWriter {
         if let want = expected ?? self.expected, want != actual {
             throw .failedPrecondition("commit \(ref): unexpected commit digest \(actual), expected \(want)")
         }
-        guard fsync(fd) == 0 else { throw .internalError("sync ingest \(ref): \(UnixSocket.describe(errno))") }
+        guard fsync(fd) == 0 else { throw .internalError("sync ingest \(ref): \(Errno.current)") }
         close(fd)
         fd = -1
         let target = blobs.blobPath(actual)
@@ -124,7 +124,7 @@ final class IngestWriter {
         } else {
             chmod(directory + "/data", 0o444)
             guard rename(directory + "/data", target) == 0 else {
-                throw .internalError("commit \(ref): move blob into place: \(UnixSocket.describe(errno))")
+                throw .internalError("commit \(ref): move blob into place: \(Errno.current)")
             }
             syncDirectory(parentDirectory(target))
         }

@@ -97,8 +97,8 @@ public struct PluginLoader: Sendable {
                 try checkDependencies(registration, loaded: loaded)
                 let root = config.root + "/" + uri
                 let stateDir = config.state + "/" + uri
-                try makeDirectory(root)
-                try makeDirectory(stateDir)
+                try makeDirectories(root, mode: 0o700)
+                try makeDirectories(stateDir, mode: 0o700)
                 let context = PluginContext(
                     registration: registration, root: root, state: stateDir,
                     config: config.pluginConfigs[uri], daemon: config, logger: pluginLogger, events: events,

@@ -33,8 +33,8 @@ public final class TaskService: Sendable {
         self.runtime = runtime
         self.events = events
         self.logger = logger
-        try makeDirectory(state, mode: 0o711)
-        try makeDirectory(Self.socketDirectory, mode: 0o711)
+        try makeDirectories(state, mode: 0o711)
+        try makeDirectories(Self.socketDirectory, mode: 0o711)
         restore()
     }
 
@@ -123,13 +123,13 @@ public final class TaskService: Sendable {
         }
         guard reserved else { throw CtrError.alreadyExists("task \"\(id)\": already exists") }
         do {
-            try makeDirectory(state + "/" + namespace, mode: 0o711)
+            try makeDirectories(state + "/" + namespace, mode: 0o711)
             try? FileTree.remove(bundle)
-            try makeDirectory(bundle, mode: 0o711)
-            try makeDirectory(bundle + "/rootfs", mode: 0o755)
+            try makeDirectories(bundle, mode: 0o711)
+            try makeDirectories(bundle + "/rootfs", mode: 0o755)
             try writeFileAtomically(bundle + "/config.json", spec.value, durable: false)
             if !rootfs.isEmpty { try Mounter.mount(rootfs, at: bundle + "/rootfs") }
-            try makeDirectory(runtimeRoot(namespace), mode: 0o711)
+            try makeDirectories(runtimeRoot(namespace), mode: 0o711)
             let options = ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: Self.socketPath(bundle: bundle),
                                       runtime: runtimeBinary ?? runtime, runtimeRoot: runtimeRoot(namespace))
             _ = try await BlockingThread.run { try ShimLauncher.start(options) }
@@ -271,9 +271,6 @@ public final class TaskService: Sendable {
         })
     }
 
-    public func simple(_ namespace: String, _ id: String, _ request: ShimRequest) async throws -> ShimResponse {
-        try await entry(namespace, id).shim.send(request)
-    }
 
     public func wait(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
         let entry = try entry(namespace, id)

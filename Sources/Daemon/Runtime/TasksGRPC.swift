@@ -1,8 +1,8 @@
 import API
 import Core
+import FoundationEssentials
 import GRPCCore
 import Runtime
-import FoundationEssentials
 import SwiftProtobuf
 
 /// `containerd.services.tasks.v1.Tasks` over the task service.
@@ -110,10 +110,8 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
     func resizePty(request: Containerd_Services_Tasks_V1_ResizePtyRequest, context: ServerContext) async throws
         -> Google_Protobuf_Empty
     {
-        var shim = ShimRequest(op: .resize, execID: Self.execID(request.execID))
-        shim.width = request.width
-        shim.height = request.height
-        _ = try await tasks.simple(try RequestNamespace.current(), request.containerID, shim)
+        try await tasks.resize(try RequestNamespace.current(), request.containerID, execID: Self.execID(request.execID),
+                               width: request.width, height: request.height)
         return Google_Protobuf_Empty()
     }
 
@@ -121,8 +119,8 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
         -> Google_Protobuf_Empty
     {
         if request.stdin {
-            _ = try await tasks.simple(try RequestNamespace.current(), request.containerID,
-                                       ShimRequest(op: .closeIO, execID: Self.execID(request.execID)))
+            try await tasks.closeStdin(try RequestNamespace.current(), request.containerID,
+                                       execID: Self.execID(request.execID))
         }
         return Google_Protobuf_Empty()
     }
@@ -131,7 +129,7 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
         -> Google_Protobuf_Empty
     {
         let namespace = try RequestNamespace.current()
-        _ = try await tasks.simple(namespace, request.containerID, ShimRequest(op: .pause))
+        try await tasks.pause(namespace, request.containerID, true)
         tasks.events.publish(namespace: namespace, topic: EventTopic.taskPaused,
                              event: Containerd_Events_TaskPaused.with { $0.containerID = request.containerID })
         return Google_Protobuf_Empty()
@@ -141,7 +139,7 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
         -> Google_Protobuf_Empty
     {
         let namespace = try RequestNamespace.current()
-        _ = try await tasks.simple(namespace, request.containerID, ShimRequest(op: .resume))
+        try await tasks.pause(namespace, request.containerID, false)
         tasks.events.publish(namespace: namespace, topic: EventTopic.taskResumed,
                              event: Containerd_Events_TaskResumed.with { $0.containerID = request.containerID })
         return Google_Protobuf_Empty()
@@ -150,8 +148,8 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
     func listPids(request: Containerd_Services_Tasks_V1_ListPidsRequest, context: ServerContext) async throws
         -> Containerd_Services_Tasks_V1_ListPidsResponse
     {
-        let response = try await tasks.simple(try RequestNamespace.current(), request.containerID, ShimRequest(op: .pids))
-        return .with { $0.processes = (response.pids ?? []).map { pid in .with { $0.pid = UInt32(pid) } } }
+        let pids = try await tasks.pids(try RequestNamespace.current(), request.containerID)
+        return .with { $0.processes = pids.map { pid in .with { $0.pid = UInt32(pid) } } }
     }
 
     func checkpoint(request: Containerd_Services_Tasks_V1_CheckpointTaskRequest, context: ServerContext) async throws
@@ -163,9 +161,8 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
     func update(request: Containerd_Services_Tasks_V1_UpdateTaskRequest, context: ServerContext) async throws
         -> Google_Protobuf_Empty
     {
-        var shim = ShimRequest(op: .update)
-        shim.document = String(decoding: request.resources.value, as: UTF8.self)
-        _ = try await tasks.simple(try RequestNamespace.current(), request.containerID, shim)
+        try await tasks.update(try RequestNamespace.current(), request.containerID,
+                               resources: String(decoding: request.resources.value, as: UTF8.self))
         return Google_Protobuf_Empty()
     }
 
@@ -199,5 +196,16 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
             $0.exitStatus = state.exitStatus
             $0.exitedAt = .init(Timestamp(unixNanos: state.exitedAt))
         }
+    }
+}
+
+/// `io.containerd.grpc.v1.tasks`.
+struct TasksGRPCPlugin: PluginInstance {
+    let tasks: TaskService
+    var rpcServices: [any RegistrableRPCService] { [TasksGRPC(tasks: tasks)] }
+    var serviceNames: [String] { [Containerd_Services_Tasks_V1_Tasks.descriptor.fullyQualifiedService] }
+
+    static let registration = PluginRegistration(type: .grpc, id: "tasks", requires: [.runtime]) { context in
+        TasksGRPCPlugin(tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks)
     }
 }

@@ -30,8 +30,8 @@ public struct Daemon: Sendable {
             logger.warning("config keys ignored: ctr does not use them",
                            metadata: ["keys": "\(config.ignoredKeys.joined(separator: ","))"])
         }
-        try makeDirectory(config.root, mode: 0o711)
-        try makeDirectory(config.state, mode: 0o711)
+        try makeDirectories(config.root, mode: 0o711)
+        try makeDirectories(config.state, mode: 0o711)
         let socket = try SocketGuard(path: config.grpc.address)
 
         let loaded: PluginLoader.Loaded
@@ -93,7 +93,7 @@ struct ServerService: Service {
                     let elapsed = ContinuousClock.now - started
                     logger.info("daemon ready", metadata: [
                         "address": "\(grpc.address)",
-                        "startup.ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                        "startup.ms": "\(elapsed.milliseconds)",
                     ])
                 }
             }

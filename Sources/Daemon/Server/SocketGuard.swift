@@ -10,10 +10,10 @@ public final class SocketGuard: Sendable {
     public init(path: String) throws(CtrError) {
         self.path = path
         let directory = parentDirectory(path)
-        try makeDirectory(directory, mode: 0o711)
+        try makeDirectories(directory, mode: 0o711)
         let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw .internalError("open lock file \(path).lock: \(String(cString: strerror(errno)))")
+            throw .internalError("open lock file \(path).lock: \(Errno.current)")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             Glibc.close(fd)
@@ -24,7 +24,7 @@ public final class SocketGuard: Sendable {
             throw .failedPrecondition("another daemon is listening on \(path)")
         }
         if unlink(path) != 0 && errno != ENOENT {
-            let reason = String(cString: strerror(errno))
+            let reason = Errno.current
             Glibc.close(fd)
             throw .internalError("remove stale socket \(path): \(reason)")
         }
@@ -34,10 +34,10 @@ public final class SocketGuard: Sendable {
     /// Sets the socket's owner and mode once the server has bound it.
     public func secure(uid: Int, gid: Int, mode: mode_t = 0o660) throws(CtrError) {
         if chown(path, uid_t(uid), gid_t(gid)) != 0 {
-            throw .internalError("chown \(path): \(String(cString: strerror(errno)))")
+            throw .internalError("chown \(path): \(Errno.current)")
         }
         if chmod(path, mode) != 0 {
-            throw .internalError("chmod \(path): \(String(cString: strerror(errno)))")
+            throw .internalError("chmod \(path): \(Errno.current)")
         }
     }
 

@@ -36,35 +36,8 @@ struct DifferPlugin: PluginInstance {
 
     static let registration = PluginRegistration(type: .differ, id: "walking", requires: [ContentPlugin.type]) { context in
         let content = try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service
-        try makeDirectory(context.state, mode: 0o700)
+        try makeDirectories(context.state, mode: 0o700)
         return DifferPlugin(differ: LocalDiffService(content: content, differ: LayerDiffer(scratch: context.state),
                                                      logger: context.logger))
-    }
-}
-
-/// `io.containerd.grpc.v1.snapshots`: every loaded snapshotter, by name.
-struct SnapshotsGRPCPlugin: PluginInstance {
-    let service: SnapshotsGRPC
-    var rpcServices: [any RegistrableRPCService] { [service] }
-    var serviceNames: [String] { [Containerd_Services_Snapshots_V1_Snapshots.descriptor.fullyQualifiedService] }
-
-    static let registration = PluginRegistration(type: .grpc, id: "snapshots", requires: [.snapshotter]) { context in
-        var snapshotters: [String: LocalSnapshotter] = [:]
-        for (id, plugin) in context.plugins(.snapshotter, as: SnapshotterPlugin.self) {
-            snapshotters[id] = plugin.snapshotter
-        }
-        let content = try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service
-        return SnapshotsGRPCPlugin(service: SnapshotsGRPC(snapshotters: snapshotters, content: content, events: context.events))
-    }
-}
-
-/// `io.containerd.grpc.v1.diff`.
-struct DiffGRPCPlugin: PluginInstance {
-    let differ: LocalDiffService
-    var rpcServices: [any RegistrableRPCService] { [DiffGRPC(differ: differ)] }
-    var serviceNames: [String] { [Containerd_Services_Diff_V1_Diff.descriptor.fullyQualifiedService] }
-
-    static let registration = PluginRegistration(type: .grpc, id: "diff", requires: [.differ]) { context in
-        DiffGRPCPlugin(differ: try context.plugin(.differ, as: DifferPlugin.self).differ)
     }
 }

@@ -124,3 +124,19 @@ struct SnapshotsGRPC: Containerd_Services_Snapshots_V1_Snapshots.SimpleServicePr
         return Google_Protobuf_Empty()
     }
 }
+
+/// `io.containerd.grpc.v1.snapshots`: every loaded snapshotter, by name.
+struct SnapshotsGRPCPlugin: PluginInstance {
+    let service: SnapshotsGRPC
+    var rpcServices: [any RegistrableRPCService] { [service] }
+    var serviceNames: [String] { [Containerd_Services_Snapshots_V1_Snapshots.descriptor.fullyQualifiedService] }
+
+    static let registration = PluginRegistration(type: .grpc, id: "snapshots", requires: [.snapshotter]) { context in
+        var snapshotters: [String: LocalSnapshotter] = [:]
+        for (id, plugin) in context.plugins(.snapshotter, as: SnapshotterPlugin.self) {
+            snapshotters[id] = plugin.snapshotter
+        }
+        let content = try context.plugin(ContentPlugin.type, as: ContentPlugin.self).service
+        return SnapshotsGRPCPlugin(service: SnapshotsGRPC(snapshotters: snapshotters, content: content, events: context.events))
+    }
+}

@@ -3,17 +3,6 @@ import Glibc
 
 // Small file-system helpers shared by the daemon's plugins (no Foundation).
 
-/// Creates a directory (and parents) with the given mode; an existing directory is fine.
-func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(CtrError) {
-    var current = ""
-    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-        current += "/" + component
-        if mkdir(current, mode) != 0 && errno != EEXIST {
-            throw .internalError("create directory \(current): \(String(cString: strerror(errno)))")
-        }
-    }
-}
-
 /// fsyncs a directory so a rename inside it is durable.
 func syncDirectory(_ path: String) {
     let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

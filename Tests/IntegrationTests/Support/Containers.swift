@@ -5,7 +5,7 @@ import Foundation
 /// `user` becomes the image's User.
 func busyboxArchive(in directory: String, tag: String = "v1", user: String? = nil) throws -> String {
     let layout = directory + "/layout"
-    let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag],
+    let built = try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, tag],
                         environment: user.map { ["IMAGE_USER": $0] } ?? [:])
     guard built.status == 0 else { throw TestFailure("building busybox failed: \(built)") }
     let archive = directory + (tag == "v1" ? "/busybox.tar" : "/busybox-\(tag).tar")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Debian's docker-registry on a free 127.0.0.1 port, holding a busybox image built by the test
-/// (`scripts/fixtures/busybox-image.sh`). Stopped and removed on deinit.
+/// (`Tests/Fixtures/scripts/busybox-image.sh`). Stopped and removed on deinit.
 final class LocalRegistry {
     let process = Process()
     let directory: TemporaryDirectory
@@ -83,7 +83,7 @@ final class LocalRegistry {
         -> String
     {
         let layout = directory.path + "/layout-\(repository)-\(tag)"
-        let script = repositoryRoot + "/scripts/fixtures/busybox-image.sh"
+        let script = repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh"
         let built = try run("/bin/bash", [script, layout, tag, String(extraMB)],
                             environment: command.map { ["IMAGE_CMD": $0] } ?? [:])
         guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
@@ -97,9 +97,9 @@ final class LocalRegistry {
     /// Returns the index digest and the amd64 and arm64 manifest digests.
     func pushMultiPlatform(_ repository: String, tag: String = "latest") throws -> (index: String, amd64: String, arm64: String) {
         let layout = directory.path + "/layout-\(repository)-\(tag)"
-        let built = try run("/bin/bash", [repositoryRoot + "/scripts/fixtures/busybox-image.sh", layout, tag])
+        let built = try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, tag])
         guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
-        let indexed = try run("/usr/bin/python3", [repositoryRoot + "/scripts/fixtures/multi-platform.py", layout, tag])
+        let indexed = try run("/usr/bin/python3", [repositoryRoot + "/Tests/Fixtures/scripts/multi-platform.py", layout, tag])
         let digests = indexed.stdout.split(separator: "\n").map(String.init)
         guard indexed.status == 0, digests.count == 3 else { throw TestFailure("multi-platform fixture failed: \(indexed)") }
         let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--all", "--dest-tls-verify=false"] + pushCredentials + [
@@ -165,7 +165,7 @@ func tcpAccepts(port: Int) -> Bool {
     } == 0
 }
 
-/// `scripts/fixtures/token-front.py` in front of a registry: bearer-token auth on 127.0.0.1, the
+/// `Tests/Fixtures/scripts/token-front.py` in front of a registry: bearer-token auth on 127.0.0.1, the
 /// token service's requests logged. Stopped on deinit.
 final class TokenFront {
     let process = Process()
@@ -179,7 +179,7 @@ final class TokenFront {
         log = upstream.directory.path + "/token-front-\(port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [repositoryRoot + "/scripts/fixtures/token-front.py", String(port), upstream.host]
+        process.arguments = [repositoryRoot + "/Tests/Fixtures/scripts/token-front.py", String(port), upstream.host]
             + (credentials.map { [$0] } ?? [])
         process.standardOutput = FileHandle(forWritingAtPath: log)
         var environment = ProcessInfo.processInfo.environment

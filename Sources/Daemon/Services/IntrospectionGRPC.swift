@@ -6,7 +6,7 @@ import Glibc
 
 /// `containerd.services.introspection.v1.Introspection`: the plugin list with each plugin's status,
 /// and the server's stable UUID.
-struct IntrospectionService: Containerd_Services_Introspection_V1_Introspection.SimpleServiceProtocol {
+struct IntrospectionGRPC: Containerd_Services_Introspection_V1_Introspection.SimpleServiceProtocol {
     let board: PluginStatusBoard
     let uuid: String
 
@@ -64,12 +64,12 @@ struct IntrospectionService: Containerd_Services_Introspection_V1_Introspection.
 
 struct IntrospectionPlugin: PluginInstance {
     var serviceNames: [String] { [Containerd_Services_Introspection_V1_Introspection.descriptor.fullyQualifiedService] }
-    let service: IntrospectionService
+    let service: IntrospectionGRPC
     var rpcServices: [any RegistrableRPCService] { [service] }
 
     static let registration = PluginRegistration(type: .grpc, id: "introspection") { context in
         let uuid = try loadOrCreateUUID(at: context.root + "/uuid")
-        return IntrospectionPlugin(service: IntrospectionService(board: context.statuses, uuid: uuid))
+        return IntrospectionPlugin(service: IntrospectionGRPC(board: context.statuses, uuid: uuid))
     }
 }
 

@@ -2,7 +2,7 @@ import API
 import GRPCCore
 
 /// `grpc.health.v1.Health`: the daemon, and each service it serves, report SERVING.
-struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
+struct HealthGRPC: Grpc_Health_V1_Health.SimpleServiceProtocol {
     let services: Set<String>
 
     func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws
@@ -28,7 +28,7 @@ struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
 
 struct HealthPlugin: PluginInstance {
     let services: Set<String>
-    var rpcServices: [any RegistrableRPCService] { [HealthService(services: services)] }
+    var rpcServices: [any RegistrableRPCService] { [HealthGRPC(services: services)] }
     var serviceNames: [String] { [Grpc_Health_V1_Health.descriptor.fullyQualifiedService] }
 
     /// Loaded after every other plugin, so it knows what the daemon serves.

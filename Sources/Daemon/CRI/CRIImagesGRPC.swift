@@ -6,7 +6,7 @@ import Registry
 
 /// `runtime.v1.ImageService` over the in-process content store, snapshotter and differ
 /// (namespace `k8s.io`). StreamImages answers UNIMPLEMENTED.
-struct CRIImageService: RegistrableRPCService {
+struct CRIImagesGRPC: RegistrableRPCService {
     let service: CRIService
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {

@@ -1,60 +1,5 @@
 public import Core
 
-/// A YAML document as the reader sees it: scalars keep their text and whether they were quoted,
-/// so a caller that knows the schema decides what `1.10` or `true` means.
-public indirect enum YAMLNode: Sendable, Equatable {
-    case scalar(String, quoted: Bool)
-    case sequence([YAMLNode])
-    case mapping([(String, YAMLNode)])
-    case null
-
-    public static func == (lhs: YAMLNode, rhs: YAMLNode) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.scalar(let a, let qa), .scalar(let b, let qb)): return a == b && qa == qb
-        case (.sequence(let a), .sequence(let b)): return a == b
-        case (.mapping(let a), .mapping(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
-        }
-    }
-
-    /// The document as JSON with YAML 1.2's core schema: `true`/`false`, `null`/`~`, integers and
-    /// floats are typed, every other plain scalar is a string.
-    public var json: JSONValue {
-        switch self {
-        case .null: return .null
-        case .scalar(let text, let quoted):
-            return quoted ? .string(text) : YAMLNode.resolvePlain(text)
-        case .sequence(let items): return .array(items.map(\.json))
-        case .mapping(let members): return .object(members.map { ($0.0, $0.1.json) })
-        }
-    }
-
-    /// A plain scalar under the core schema.
-    public static func resolvePlain(_ text: String) -> JSONValue {
-        switch text {
-        case "null", "Null", "NULL", "~", "": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        default: break
-        }
-        if let integer = integer(text) { return .integer(integer) }
-        if text.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true,
-           !text.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }), let number = Double(text)
-        {
-            return .number(number)
-        }
-        return .string(text)
-    }
-
-    static func integer(_ text: String) -> Int64? {
-        if text.hasPrefix("0x") { return Int64(text.dropFirst(2), radix: 16) }
-        if text.hasPrefix("0o") { return Int64(text.dropFirst(2), radix: 8) }
-        return Int64(text)
-    }
-}
-
 /// Reads the YAML subset that configuration files use: block mappings and sequences, flow
 /// `[a, b]` and `{k: v}`, plain, single- and double-quoted scalars, `|` and `>` block scalars and
 /// comments. Anchors, aliases, tags and multi-document streams are refused with an error.
@@ -72,6 +17,11 @@ struct YAMLLine {
     var content: Substring
     let raw: Substring
     var isBlank: Bool { content.isEmpty }
+
+    /// Errors read `line L, column C: reason`, as the TOML parser's do (1-based, in characters).
+    static func error(line: Int, column: Int, _ reason: String) -> CtrError {
+        .invalidArgument("line \(line), column \(column): \(reason)")
+    }
 }
 
 struct YAMLBlockParser {
@@ -87,7 +37,7 @@ struct YAMLBlockParser {
             var content = YAMLBlockParser.stripComment(line.dropFirst(indent))
             while content.last == " " || content.last == "\t" { content = content.dropLast() }
             if !content.isEmpty, content.first == "\t" {
-                throw CtrError.invalidArgument("line \(number): tabs are not allowed for indentation")
+                throw YAMLLine.error(line: number, column: indent + 1, "tabs are not allowed for indentation")
             }
             lines.append(YAMLLine(number: number, indent: indent, content: content, raw: line))
         }
@@ -119,8 +69,9 @@ struct YAMLBlockParser {
         return text
     }
 
+    /// An error at `line`, its column where the line's content starts.
     func error(_ line: YAMLLine, _ reason: String) -> CtrError {
-        .invalidArgument("line \(line.number): \(reason)")
+        YAMLLine.error(line: line.number, column: line.indent + 1, reason)
     }
 
     mutating func skipBlank() {
@@ -261,22 +212,25 @@ struct YAMLBlockParser {
             return try blockScalar(header: text, line: line, parentIndent: parentIndent)
         case "[", "{":
             var joined = String(text)
+            var continued = false
             while !YAMLBlockParser.balanced(joined) {
                 skipBlank()
                 guard index < lines.count else { throw error(line, "unterminated flow collection") }
                 joined += " " + lines[index].content
                 index += 1
+                continued = true
             }
-            var cursor = YAMLFlowCursor(text: Substring(joined), line: line)
+            var cursor = continued ? YAMLFlowCursor(text: Substring(joined), line: line, joined: true)
+                : YAMLFlowCursor(text: text, line: line)
             let value = try cursor.flowNode()
             cursor.skipSpace()
-            guard cursor.index == cursor.text.endIndex else { throw error(line, "unexpected text after a flow collection") }
+            guard cursor.index == cursor.text.endIndex else { throw cursor.error("unexpected text after a flow collection") }
             return value
         case "\"", "'":
             var cursor = YAMLFlowCursor(text: text, line: line)
             let value = try cursor.quoted()
             cursor.skipSpace()
-            guard cursor.index == cursor.text.endIndex else { throw error(line, "unexpected text after a quoted string") }
+            guard cursor.index == cursor.text.endIndex else { throw cursor.error("unexpected text after a quoted string") }
             return .scalar(value, quoted: true)
         default:
             if text.hasPrefix("- ") || text == "-" { throw error(line, "a sequence cannot start after \"key:\" on the same line") }
@@ -365,135 +319,5 @@ struct YAMLBlockParser {
         default: if !body.isEmpty { text += "\n" }
         }
         return .scalar(text, quoted: true)
-    }
-}
-
-/// Reads flow collections and quoted scalars within one (joined) line.
-struct YAMLFlowCursor {
-    let text: Substring
-    var index: Substring.Index
-    let line: YAMLLine
-
-    init(text: Substring, line: YAMLLine) {
-        self.text = text
-        self.index = text.startIndex
-        self.line = line
-    }
-
-    func error(_ reason: String) -> CtrError {
-        .invalidArgument("line \(line.number): \(reason)")
-    }
-
-    var current: Character? { index < text.endIndex ? text[index] : nil }
-
-    mutating func advance() { index = text.index(after: index) }
-
-    mutating func skipSpace() {
-        while let character = current, character == " " || character == "\t" { advance() }
-    }
-
-    mutating func flowNode() throws(CtrError) -> YAMLNode {
-        skipSpace()
-        switch current {
-        case "[":
-            advance()
-            var items: [YAMLNode] = []
-            while true {
-                skipSpace()
-                if current == "]" { advance(); return .sequence(items) }
-                items.append(try flowNode())
-                skipSpace()
-                if current == "," { advance(); continue }
-                if current == "]" { advance(); return .sequence(items) }
-                throw error("expected \",\" or \"]\" in a flow sequence")
-            }
-        case "{":
-            advance()
-            var members: [(String, YAMLNode)] = []
-            while true {
-                skipSpace()
-                if current == "}" { advance(); return .mapping(members) }
-                let key: String
-                switch try flowNode() {
-                case .scalar(let text, _): key = text
-                case .null: key = ""
-                default: throw error("flow mapping keys must be scalars")
-                }
-                skipSpace()
-                var value = YAMLNode.null
-                if current == ":" {
-                    advance()
-                    skipSpace()
-                    if current != "," && current != "}" { value = try flowNode() }
-                }
-                if members.contains(where: { $0.0 == key }) { throw error("duplicate key \"\(key)\"") }
-                members.append((key, value))
-                skipSpace()
-                if current == "," { advance(); continue }
-                if current == "}" { advance(); return .mapping(members) }
-                throw error("expected \",\" or \"}\" in a flow mapping")
-            }
-        case "\"", "'":
-            return .scalar(try quoted(), quoted: true)
-        case nil:
-            throw error("unexpected end of a flow collection")
-        case let character?:
-            if "&*!".contains(character) { throw error("anchors, aliases and tags are not supported") }
-            var plain = ""
-            while let next = current, !",[]{}".contains(next) {
-                if next == ":" {
-                    let after = text.index(after: index)
-                    if after == text.endIndex || " ,]}".contains(text[after]) { break }
-                }
-                plain.append(next)
-                advance()
-            }
-            while plain.last == " " { plain.removeLast() }
-            if plain.isEmpty { throw error("unexpected \"\(character)\" in a flow collection") }
-            return plain == "~" || plain == "null" ? .null : .scalar(plain, quoted: false)
-        }
-    }
-
-    /// A single- or double-quoted scalar at the cursor.
-    mutating func quoted() throws(CtrError) -> String {
-        guard let open = current else { throw error("expected a quoted string") }
-        advance()
-        var value = ""
-        while true {
-            guard let character = current else { throw error("unterminated quoted string") }
-            advance()
-            if open == "'" {
-                if character == "'" {
-                    if current == "'" { value.append("'"); advance(); continue }
-                    return value
-                }
-                value.append(character)
-                continue
-            }
-            if character == "\"" { return value }
-            if character != "\\" { value.append(character); continue }
-            guard let escape = current else { throw error("unterminated escape") }
-            advance()
-            switch escape {
-            case "n": value.append("\n")
-            case "t": value.append("\t")
-            case "r": value.append("\r")
-            case "0": value.append("\0")
-            case "\"", "\\", "/", " ": value.append(escape)
-            case "u", "x", "U":
-                let width = escape == "x" ? 2 : escape == "u" ? 4 : 8
-                var hex = ""
-                for _ in 0..<width {
-                    guard let digit = current, digit.isHexDigit else { throw error("invalid \\\(escape) escape") }
-                    hex.append(digit)
-                    advance()
-                }
-                guard let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
-                    throw error("invalid \\\(escape) escape")
-                }
-                value.unicodeScalars.append(scalar)
-            default: throw error("unknown escape \\\(escape)")
-            }
-        }
     }
 }

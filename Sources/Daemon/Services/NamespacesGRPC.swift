@@ -5,7 +5,7 @@ import Store
 import SwiftProtobuf
 
 /// `containerd.services.namespaces.v1.Namespaces` over the metadata store.
-struct NamespacesService: Containerd_Services_Namespaces_V1_Namespaces.SimpleServiceProtocol {
+struct NamespacesGRPC: Containerd_Services_Namespaces_V1_Namespaces.SimpleServiceProtocol {
     let store: MetadataStore
     let events: EventExchange
 
@@ -60,7 +60,7 @@ struct NamespacesPlugin: PluginInstance {
     var serviceNames: [String] { [Containerd_Services_Namespaces_V1_Namespaces.descriptor.fullyQualifiedService] }
     let store: MetadataStore
     let events: EventExchange
-    var rpcServices: [any RegistrableRPCService] { [NamespacesService(store: store, events: events)] }
+    var rpcServices: [any RegistrableRPCService] { [NamespacesGRPC(store: store, events: events)] }
 
     static let registration = PluginRegistration(type: .grpc, id: "namespaces", requires: [.metadata]) { context in
         NamespacesPlugin(store: try context.plugin(.metadata, as: MetadataPlugin.self).store, events: context.events)

@@ -4,7 +4,7 @@ import GRPCCore
 import SwiftProtobuf
 
 /// `containerd.services.version.v1.Version`.
-struct VersionService: Containerd_Services_Version_V1_Version.SimpleServiceProtocol {
+struct VersionGRPC: Containerd_Services_Version_V1_Version.SimpleServiceProtocol {
     func version(request: Google_Protobuf_Empty, context: ServerContext) async throws
         -> Containerd_Services_Version_V1_VersionResponse
     {
@@ -17,7 +17,7 @@ struct VersionService: Containerd_Services_Version_V1_Version.SimpleServiceProto
 
 struct VersionPlugin: PluginInstance {
     var serviceNames: [String] { [Containerd_Services_Version_V1_Version.descriptor.fullyQualifiedService] }
-    var rpcServices: [any RegistrableRPCService] { [VersionService()] }
+    var rpcServices: [any RegistrableRPCService] { [VersionGRPC()] }
 
     static let registration = PluginRegistration(type: .grpc, id: "version") { _ in VersionPlugin() }
 }

@@ -8,7 +8,7 @@ import Glibc
 /// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Methods
 /// not registered here (Exec, Attach, PortForward, CheckpointContainer, the Stream* calls,
 /// metrics descriptors, UpdatePodSandboxResources) answer UNIMPLEMENTED.
-struct CRIRuntimeService: RegistrableRPCService {
+struct CRIRuntimeGRPC: RegistrableRPCService {
     let service: CRIService
     var config: CRIConfig { service.config }
     var daemon: DaemonConfig { service.daemon }

@@ -17,14 +17,3 @@ struct RuntimePlugin: PluginInstance {
                                                     events: context.events, logger: context.logger))
     }
 }
-
-/// `io.containerd.grpc.v1.tasks`.
-struct TasksGRPCPlugin: PluginInstance {
-    let tasks: TaskService
-    var rpcServices: [any RegistrableRPCService] { [TasksGRPC(tasks: tasks)] }
-    var serviceNames: [String] { [Containerd_Services_Tasks_V1_Tasks.descriptor.fullyQualifiedService] }
-
-    static let registration = PluginRegistration(type: .grpc, id: "tasks", requires: [.runtime]) { context in
-        TasksGRPCPlugin(tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks)
-    }
-}

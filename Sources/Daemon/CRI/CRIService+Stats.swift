@@ -1,0 +1,117 @@
+import API
+import Core
+import FoundationEssentials
+import Glibc
+import Runtime
+import Snapshots
+
+extension CRIService {
+    func containerStats(_ container: CRIContainer) -> Runtime_V1_ContainerStats {
+        let now = Timestamp.now.unixNanos
+        let cgroup = cgroupPath(container)
+        let usage = try? snapshotter.usage(namespace, key: container.id)
+        return .with {
+            $0.attributes = .with {
+                $0.id = container.id
+                $0.metadata = container.config.metadata
+                $0.labels = container.config.labels
+                $0.annotations = container.config.annotations
+            }
+            if container.status.phase == .running {
+                let figures = Self.cgroupFigures(cgroup)
+                $0.cpu = figures.cpu(at: now)
+                $0.memory = figures.memory(at: now)
+            }
+            $0.writableLayer = .with {
+                $0.timestamp = now
+                $0.fsID.mountpoint = snapshotter.root
+                $0.usedBytes = .with { $0.value = UInt64(max(0, usage?.size ?? 0)) }
+                $0.inodesUsed = .with { $0.value = UInt64(max(0, usage?.inodes ?? 0)) }
+            }
+        }
+    }
+
+    struct CgroupFigures {
+        var cpu: UInt64 = 0
+        var memory: UInt64 = 0
+        var workingSet: UInt64 = 0
+        var rss: UInt64 = 0
+        var pageFaults: UInt64 = 0
+        var majorPageFaults: UInt64 = 0
+
+        static func += (total: inout CgroupFigures, other: CgroupFigures) {
+            total.cpu += other.cpu
+            total.memory += other.memory
+            total.workingSet += other.workingSet
+            total.rss += other.rss
+            total.pageFaults += other.pageFaults
+            total.majorPageFaults += other.majorPageFaults
+        }
+
+        func cpu(at now: Int64) -> Runtime_V1_CpuUsage {
+            .with {
+                $0.timestamp = now
+                $0.usageCoreNanoSeconds = .with { $0.value = cpu }
+            }
+        }
+
+        func memory(at now: Int64) -> Runtime_V1_MemoryUsage {
+            .with {
+                $0.timestamp = now
+                $0.workingSetBytes = .with { $0.value = workingSet }
+                $0.usageBytes = .with { $0.value = memory }
+                $0.rssBytes = .with { $0.value = rss }
+                $0.pageFaults = .with { $0.value = pageFaults }
+                $0.majorPageFaults = .with { $0.value = majorPageFaults }
+            }
+        }
+    }
+
+    /// cgroup v1 CPU and memory figures; the working set is usage minus inactive file pages, as
+    /// kubelet computes it.
+    static func cgroupFigures(_ cgroup: String) -> CgroupFigures {
+        let memory = "/sys/fs/cgroup/memory" + cgroup
+        var figures = CgroupFigures()
+        figures.cpu = CgroupMetrics.number("/sys/fs/cgroup/cpuacct" + cgroup + "/cpuacct.usage")
+        if figures.cpu == UInt64.max { figures.cpu = 0 }
+        let usage = CgroupMetrics.number(memory + "/memory.usage_in_bytes")
+        figures.memory = usage == UInt64.max ? 0 : usage
+        let stat = CgroupMetrics.table(memory + "/memory.stat")
+        let inactive = stat["total_inactive_file"] ?? 0
+        figures.workingSet = figures.memory > inactive ? figures.memory - inactive : 0
+        figures.rss = stat["total_rss"] ?? 0
+        figures.pageFaults = stat["total_pgfault"] ?? 0
+        figures.majorPageFaults = stat["total_pgmajfault"] ?? 0
+        return figures
+    }
+
+    func podSandboxStats(_ sandbox: Sandbox) -> Runtime_V1_PodSandboxStats {
+        let now = Timestamp.now.unixNanos
+        let members = containers().filter { $0.status.sandboxID == sandbox.id }
+        var total = sandbox.status.phase == .ready
+            ? Self.cgroupFigures(CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: sandbox.id, namespace: namespace))
+            : CgroupFigures()
+        for member in members where member.status.phase == .running {
+            total += Self.cgroupFigures(cgroupPath(member))
+        }
+        return .with {
+            $0.attributes = .with {
+                $0.id = sandbox.id
+                $0.metadata = sandbox.config.metadata
+                $0.labels = sandbox.config.labels
+                $0.annotations = sandbox.config.annotations
+            }
+            $0.linux = .with {
+                $0.cpu = total.cpu(at: now)
+                $0.memory = total.memory(at: now)
+                $0.containers = members.map(containerStats)
+            }
+        }
+    }
+
+    /// A container's cgroup, under its pod's cgroup parent.
+    func cgroupPath(_ container: CRIContainer) -> String {
+        CRISpec.cgroupsPath(parent: (try? sandbox(container.status.sandboxID))?.config.linux.cgroupParent ?? "",
+                            id: container.id, namespace: namespace)
+    }
+}

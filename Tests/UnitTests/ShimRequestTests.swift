@@ -1,0 +1,151 @@
+import Core
+import Foundation
+@testable import Runtime
+import Testing
+
+/// An OCI runtime that records its command lines and, like runc, writes the pid file it is asked for.
+final class RecordingRuntime: OCIRuntime {
+    var calls: [[String]] = []
+    var failure: CtrError?
+    var psOutput = "[]"
+    /// A pid no process has (pid_max is at most 2^22).
+    static let pid: Int32 = 4_999_999
+
+    func run(_ arguments: [String], stdio: [Int32]?) throws(CtrError) -> String {
+        calls.append(arguments)
+        if let failure { throw failure }
+        if let index = arguments.firstIndex(of: "--pid-file"), index + 1 < arguments.count {
+            try writeFileAtomically(arguments[index + 1], Array("\(Self.pid)".utf8), durable: false)
+        }
+        return arguments.first == "ps" ? psOutput : ""
+    }
+}
+
+@Suite("Shim requests")
+struct ShimRequestTests {
+    let bundle: String
+    let runtime = RecordingRuntime()
+    let server: ShimServer
+
+    init() throws {
+        bundle = NSTemporaryDirectory() + "ctr-shim-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: bundle, withIntermediateDirectories: true)
+        server = ShimServer(options: ShimOptions(namespace: "ns", id: "box", bundle: bundle, socket: bundle + "/s.sock",
+                                                 runtime: "runc", runtimeRoot: bundle + "/runc"), runtime: runtime)
+    }
+
+    func request(_ op: ShimRequest.Operation, exec: String? = nil, _ change: (inout ShimRequest) -> Void = { _ in })
+        throws(CtrError) -> ShimResponse?
+    {
+        var request = ShimRequest(op: op, execID: exec)
+        change(&request)
+        return try server.perform(request, connection: -1)
+    }
+
+    /// The CtrError code a request fails with, nil if it succeeds.
+    func failure(_ op: ShimRequest.Operation, exec: String? = nil, _ change: (inout ShimRequest) -> Void = { _ in })
+        -> CtrError?
+    {
+        do throws(CtrError) {
+            _ = try request(op, exec: exec, change)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("create, start, pause, resume, kill and delete drive runc with the bundle and the container ID")
+    func lifecycle() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        #expect(failure(.state)?.code == .notFound, "no task before create")
+        let created = try #require(try request(.create)?.state)
+        #expect(created.status == .created && created.pid == RecordingRuntime.pid)
+        #expect(runtime.calls.last == ["create", "--bundle", bundle, "--pid-file", bundle + "/init.pid", "box"])
+        #expect(failure(.create)?.code == .alreadyExists)
+
+        #expect(try request(.start)?.state?.status == .running)
+        #expect(runtime.calls.last == ["start", "box"])
+        #expect(failure(.start)?.message.contains("running, not created") == true, "a second start is refused")
+        _ = try request(.pause)
+        #expect(runtime.calls.last == ["pause", "box"] && server.processes[""]?.status == .paused)
+        #expect(failure(.delete)?.code == .failedPrecondition, "a paused task is not deleted")
+        _ = try request(.resume)
+        #expect(runtime.calls.last == ["resume", "box"] && server.processes[""]?.status == .running)
+        _ = try request(.kill) { $0.signal = SIGKILL; $0.all = true }
+        #expect(runtime.calls.last == ["kill", "--all", "box", "9"])
+
+        // The exit arrives: delete removes the container from runc and ends the shim.
+        try #require(server.processes[""]).status = .stopped
+        #expect(failure(.kill)?.code == .notFound, "an exited process is not signalled")
+        #expect(try request(.delete)?.state?.status == .stopped)
+        #expect(runtime.calls.last == ["delete", "--force", "box"])
+        #expect(server.exiting && server.processes.isEmpty)
+    }
+
+    @Test("create with start runs the container in one runc call")
+    func createAndStart() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        let state = try #require(try request(.create) { $0.start = true }?.state)
+        #expect(state.status == .running)
+        #expect(runtime.calls == [["run", "--detach", "--bundle", bundle, "--pid-file", bundle + "/init.pid", "box"]])
+    }
+
+    @Test("exec: needs an ID and a spec, is unique, runs runc exec with its spec, is signalled directly")
+    func exec() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try request(.create)
+        #expect(failure(.exec, exec: "e1")?.code == .invalidArgument, "no spec")
+        #expect(failure(.exec) { $0.document = "{}" }?.code == .invalidArgument, "no ID")
+        #expect(try request(.exec, exec: "e1") { $0.document = #"{"args":["true"]}"# }?.state?.status == .created)
+        #expect(try String(contentsOfFile: bundle + "/exec-e1.json", encoding: .utf8) == #"{"args":["true"]}"#)
+        #expect(failure(.exec, exec: "e1") { $0.document = "{}" }?.code == .alreadyExists)
+        #expect(failure(.state, exec: "e2")?.message == "process \"e2\" of task \"box\": not found")
+
+        #expect(try request(.start, exec: "e1")?.state?.pid == RecordingRuntime.pid)
+        #expect(runtime.calls.last == ["exec", "--detach", "--pid-file", bundle + "/exec-e1.pid",
+                                       "--process", bundle + "/exec-e1.json", "box"])
+        // Signals to an exec'd process go to its pid, not through runc.
+        let calls = runtime.calls.count
+        #expect(failure(.kill, exec: "e1")?.message.contains("kill \(RecordingRuntime.pid)") == true)
+        #expect(runtime.calls.count == calls)
+    }
+
+    @Test("a failing runc fails the request with its error and records no process")
+    func runtimeFailure() {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        runtime.failure = .internalError("runc create failed: no such file")
+        #expect(failure(.create)?.message == "runc create failed: no such file")
+        #expect(server.processes.isEmpty)
+    }
+
+    @Test("wait answers at once for an exited process and later for a running one; pids, update, resize")
+    func waitAndQueries() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try request(.create) { $0.start = true }
+        #expect(try request(.wait) == nil, "a running process's wait is answered at its exit")
+        #expect(server.waiters.map(\.key) == [""])
+        runtime.psOutput = "[1, 42]"
+        #expect(try request(.pids)?.pids == [1, 42])
+        #expect(failure(.update)?.code == .invalidArgument)
+        _ = try request(.update) { $0.document = #"{"memory":{"limit":1}}"# }
+        #expect(runtime.calls.last == ["update", "--resources", bundle + "/resources.json", "box"])
+        #expect(failure(.resize) { $0.width = 80; $0.height = 24 }?.code == .failedPrecondition, "no terminal")
+
+        try #require(server.processes[""]).status = .stopped
+        #expect(try request(.wait)?.state?.status == .stopped)
+    }
+
+    @Test("a malformed request line gets an error answer on its connection")
+    func malformed() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        var pair: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]) }
+        _ = "not json\n".withCString { write(pair[0], $0, 9) }
+        server.handle(pair[1])  // closes pair[1]
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(pair[0], &buffer, buffer.count)
+        let response = try JSONDecoder().decode(ShimResponse.self, from: Data(buffer[0..<max(count, 0)]))
+        #expect(response.error?.code == .invalidArgument && response.error?.message == "shim: malformed request")
+    }
+}
