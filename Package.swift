@@ -183,6 +183,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the test targets share (running programs, temporary directories, waits with a bound).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Core"],
@@ -199,18 +205,18 @@ let package = Package(
         ),
         .testTarget(
             name: "TOMLTests",
-            dependencies: ["TOML", "Core"],
+            dependencies: ["TOML", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "YAMLTests",
-            dependencies: ["YAML", "Core"],
+            dependencies: ["YAML", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Core", "API",
+                "Core", "API", "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// `ctr images import` and `export`: OCI and Docker archives, checked against skopeo and
 /// Debian containerd's `ctr`.

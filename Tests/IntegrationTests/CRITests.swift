@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// A CNI bridge network of its own for one test: bridge, subnet and IPAM directory. The host
 /// gets the gateway address on the bridge (so it can ping pods) without the plugin touching host

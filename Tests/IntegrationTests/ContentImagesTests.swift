@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// The Content, Images and Leases services of `ctr daemon`, driven by Debian containerd's `ctr`
 /// (its client-side fetch writes through our Content Write stream) and by ours.

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// `ctr daemon` driven by our `ctr` and by Debian containerd's `ctr`, and our `ctr` against a real
 /// containerd: the containerd API is wire-compatible both ways.

@@ -4,6 +4,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import Testing
+import TestSupport
 
 /// Start-up, configuration, shutdown and restart of the real `ctr daemon`.
 @Suite("Daemon lifecycle", .timeLimit(.minutes(3)))

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// The Events service: changes made through the API are published, and subscribers see them.
 @Suite("Events", .timeLimit(.minutes(2)))

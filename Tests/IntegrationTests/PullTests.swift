@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// Our `ctr images pull` (registry client + containerd API) into our daemon and into containerd.
 @Suite("Pull", .timeLimit(.minutes(3)), .enabled(if: haveRegistryTools))

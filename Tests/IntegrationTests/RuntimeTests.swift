@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// Containers and tasks under runc, through `ctr shim`: our ctr and containerd's against our
 /// daemon, ours against containerd, and tasks that survive a daemon crash.

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// Snapshotters, the Diff service and unpack: layers become committed snapshots named by chain
 /// ID, through our services from our `ctr` and from containerd's; hostile layers stay inside.

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 import TOML
 
 /// The TOML parser against Python's tomllib on real configs (a node's containerd config with
@@ -17,18 +18,8 @@ struct TOMLDifferentialTests {
 
     /// Runs /usr/bin/python3 with `script` and `arguments`; its stdout, or the error it printed.
     static func python(_ script: String, _ arguments: [String]) throws -> Result<String, TestFailure> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? .success(String(decoding: data, as: UTF8.self)) : .failure(TestFailure(message))
+        let output = try run("/usr/bin/python3", ["-c", script] + arguments)
+        return output.status == 0 ? .success(output.stdout) : .failure(TestFailure(output.stderr))
     }
 
     /// The document as tomllib reads it, as JSON (dates and times in ISO 8601, as `isoformat` writes them).
@@ -89,18 +80,10 @@ struct TOMLDifferentialTests {
     func containerdDefault() throws {
         let path = NSTemporaryDirectory() + "containerd-default-\(UUID().uuidString).toml"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/containerd")
-        process.arguments = ["config", "default"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0 && data.count > 1000, "containerd config default")
-        try data.write(to: URL(fileURLWithPath: path))
-        let ours = Self.json(try TOML.parse(String(decoding: data, as: UTF8.self)))
+        let printed = try run("/usr/bin/containerd", ["config", "default"])
+        try #require(printed.status == 0 && printed.stdout.count > 1000, "containerd config default: \(printed)")
+        try printed.stdoutBytes.write(to: URL(fileURLWithPath: path))
+        let ours = Self.json(try TOML.parse(printed.stdout))
         #expect(Self.same(ours, try Self.tomllib(path)))
     }
 
@@ -131,9 +114,4 @@ struct TOMLDifferentialTests {
     func corpus() {
         #expect(Self.files("valid").count >= 2 && Self.files("malformed").count >= 8)
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -26,7 +26,7 @@ struct ArchitectureDocTests {
     static func names(_ cell: String) -> Set<String> {
         cell == "—" ? [] : Set(cell.split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "`", with: "")
-                .replacingOccurrences(of: "Sources/", with: "")
+                .replacingOccurrences(of: "Sources/", with: "").replacingOccurrences(of: "Tests/", with: "")
         })
     }
 

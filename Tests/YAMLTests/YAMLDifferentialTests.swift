@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 import YAML
 
 /// The YAML reader against PyYAML (Debian's python3-yaml) on a corpus of real configuration files:
@@ -17,21 +18,12 @@ struct YAMLDifferentialTests {
 
     /// The document as PyYAML's safe_load reads it, as JSON.
     static func pyyaml(_ path: String) throws -> JSONValue {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CtrError.internalError("PyYAML on \(path): \(message) (python3-yaml installed?)")
+        let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))"
+        let output = try run("/usr/bin/python3", ["-c", script, path])
+        guard output.status == 0 else {
+            throw TestFailure("PyYAML on \(path): \(output.stderr) (python3-yaml installed?)")
         }
-        return try JSONValue.parse(String(decoding: data, as: UTF8.self))
+        return try JSONValue.parse(output.stdout)
     }
 
     @Test("the corpus is there")

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import TestSupport
 
 /// A busybox OCI archive built from Debian's busybox-static, for tests that run containers.
 /// `user` becomes the image's User.
@@ -31,14 +32,4 @@ func cleanUpRuntime(_ directory: String) {
         let target = line.split(separator: " ").dropFirst().first.map(String.init) ?? ""
         if target.hasPrefix(directory + "/") { _ = try? run("/bin/umount", ["-l", target]) }
     }
-}
-
-/// Waits until `condition` holds (polling), or fails after `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    throw TestFailure("timed out waiting for \(what)")
 }

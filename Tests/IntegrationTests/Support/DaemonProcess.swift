@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 /// A real `ctr daemon` (or containerd) started on a temporary root, state and socket. Killed on
 /// deinit if still running.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// What the end-to-end tests run against. `scripts/test.sh` installs all of it and refuses to run
 /// without it (`scripts/check-prerequisites.sh`); `PrerequisitesTests` fails the suite when any is

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Debian's docker-registry on a free 127.0.0.1 port, holding a busybox image built by the test
 /// (`Tests/Fixtures/scripts/busybox-image.sh`). Stopped and removed on deinit.
