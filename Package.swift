@@ -31,7 +31,7 @@ let package = Package(
         // Without the BinaryDelimitedStreams trait SwiftProtobuf needs only FoundationEssentials, which
         // keeps full Foundation and its 34 MB of ICU data out of the static binary.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: ["FieldMaskUtilities"]),
-        // The daemon's own server transport (Sources/Daemon/Server/Transport) implements grpc-swift-2's
+        // The daemon's own server transport (Sources/Transport) implements grpc-swift-2's
         // ServerTransport and relies on behaviour of its GRPCServer that the API does not pin down
         // (how it drives a stream's parts, cancellation and shutdown). Patch releases only, until the
         // transport has been checked against the next minor version.
@@ -44,7 +44,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
-        // The daemon's own gRPC server transport (Sources/Daemon/Server/Transport) works on HTTP/2 frames.
+        // The daemon's own gRPC server transport (Sources/Transport) works on HTTP/2 frames.
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
@@ -66,12 +66,21 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Core", "API", "TOML", "Store", "Snapshots", "Runtime", "Registry",
+                "Core", "API", "TOML", "Store", "Snapshots", "Runtime", "Registry", "Transport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The daemon's gRPC server transport: HTTP/2 on a Unix socket for grpc-swift's GRPCServer,
+        // knowing nothing of the daemon (GRPCCore, NIO and NIOHTTP2 only).
+        .target(
+            name: "Transport",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
@@ -174,12 +183,43 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "UnitTests",
-            dependencies: ["Core", "TOML", "YAML", "Store", "Daemon", "Commands", "API", "Archive", "Snapshots", "Tar", "Runtime", "CZlib", "CZstd", "CLinux",
+            name: "DaemonTests",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "API", "TestSupport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: ["Core"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TarTests",
+            dependencies: ["Tar", "Core", "Archive", "Snapshots", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SnapshotsTests",
+            dependencies: ["Snapshots", "Core", "Store", "Daemon", "CLinux", "CZlib", "CZstd",
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ShimTests",
+            dependencies: ["Runtime", "Core"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CRITests",
+            dependencies: ["Daemon", "CRIClient", "Commands", "Runtime", "API", "Core"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "Core", "YAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -196,7 +236,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TransportTests",
-            dependencies: ["Daemon", "Core",
+            dependencies: ["Transport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -34,13 +34,14 @@ private final class PipeReader: @unchecked Sendable {
     }
 }
 
-/// Runs a command to completion with a deadline, capturing its output.
+/// Runs a command to completion with a deadline, capturing its output; in `directory` if given.
 @discardableResult
 public func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-         timeout: Duration = .seconds(60)) throws -> Output {
+                in directory: String? = nil, timeout: Duration = .seconds(60)) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var env = ProcessInfo.processInfo.environment
     for key in ["CONTAINERD_ADDRESS", "CONTAINERD_NAMESPACE", "CONTAINER_RUNTIME_ENDPOINT"] { env[key] = nil }
     env.merge(environment) { _, new in new }

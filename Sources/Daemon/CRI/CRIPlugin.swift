@@ -1,6 +1,7 @@
 import API
 import Core
 import GRPCCore
+import Transport
 
 /// `io.containerd.grpc.v1.cri`: the Kubernetes CRI v1 services, built into the daemon and served on
 /// its socket. Calls the content store, snapshotter, differ and task service in process.

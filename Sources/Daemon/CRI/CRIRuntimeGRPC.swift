@@ -1,6 +1,7 @@
 import API
 import Core
 import GRPCCore
+import Transport
 import GRPCProtobuf
 import SwiftProtobuf
 import Glibc

@@ -1,6 +1,7 @@
 import API
 import Core
 import GRPCCore
+import Transport
 import SwiftProtobuf
 
 /// The list items of ListPodSandbox and ListContainers, and their encoding: each item is encoded

@@ -2,6 +2,7 @@ public import Core
 public import Logging
 import API
 import GRPCCore
+import Transport
 import ServiceLifecycle
 import Glibc
 
@@ -47,7 +48,9 @@ public struct Daemon: Sendable {
             .reduce(into: [String: InlineUnaryMethod]()) { $0.merge($1.inlineMethods) { first, _ in first } }
         let transport = UnixGRPCTransport(
             path: grpcConfig.address,
-            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize),
+            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize,
+                                                windowSize: GRPCTuning.windowSize,
+                                                maxFrameSize: GRPCTuning.maxFrameSize),
             inlineMethods: inline)
         let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
         let logger = self.logger

@@ -7,20 +7,20 @@ import NIOCore
 /// (compressed flag, big-endian length) already written in front of them, so framing a response
 /// is moving the reader index back instead of copying the message into a new buffer. Request
 /// messages are slices of the received DATA frames, not copies either.
-struct WireBytes: GRPCContiguousBytes, Sendable {
+public struct WireBytes: GRPCContiguousBytes, Sendable {
     static let prefixLength = 5
 
-    private(set) var buffer: ByteBuffer
+    public private(set) var buffer: ByteBuffer
     /// Whether the 5 bytes before `buffer`'s reader index hold this message's prefix.
     private let prefixed: Bool
 
     /// A received message: `buffer`'s readable bytes.
-    init(received buffer: ByteBuffer) {
+    public init(received buffer: ByteBuffer) {
         self.buffer = buffer
         self.prefixed = false
     }
 
-    init(repeating byte: UInt8, count: Int) {
+    public init(repeating byte: UInt8, count: Int) {
         var buffer = WireBytes.allocate(count)
         buffer.writeRepeatingByte(byte, count: count)
         buffer.moveReaderIndex(forwardBy: WireBytes.prefixLength)
@@ -28,7 +28,7 @@ struct WireBytes: GRPCContiguousBytes, Sendable {
         self.prefixed = true
     }
 
-    init<Bytes: Sequence>(_ sequence: Bytes) where Bytes.Element == UInt8 {
+    public init<Bytes: Sequence>(_ sequence: Bytes) where Bytes.Element == UInt8 {
         let bytes = Array(sequence)
         var buffer = WireBytes.allocate(bytes.count)
         buffer.writeBytes(bytes)
@@ -38,7 +38,7 @@ struct WireBytes: GRPCContiguousBytes, Sendable {
     }
 
     /// A message made of already encoded parts, appended one after the other.
-    init(concatenating parts: [[UInt8]]) {
+    public init(concatenating parts: [[UInt8]]) {
         var buffer = WireBytes.allocate(parts.reduce(0) { $0 + $1.count })
         for part in parts { buffer.writeBytes(part) }
         buffer.moveReaderIndex(forwardBy: WireBytes.prefixLength)
@@ -46,13 +46,13 @@ struct WireBytes: GRPCContiguousBytes, Sendable {
         self.prefixed = true
     }
 
-    var count: Int { buffer.readableBytes }
+    public var count: Int { buffer.readableBytes }
 
-    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try buffer.withUnsafeReadableBytes(body)
     }
 
-    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+    public mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
         try buffer.withUnsafeMutableReadableBytes(body)
     }
 

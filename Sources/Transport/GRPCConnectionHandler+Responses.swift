@@ -8,19 +8,19 @@ extension GRPCConnectionHandler {
     /// Writes what the handler queued: response headers, messages, the status in trailers.
     func drain(_ rpc: ServerStream) {
         for part in rpc.takeResponses() {
-            guard var stream = streams[rpc.id], stream.rpc === rpc, !stream.responseEnded else {
+            guard var stream = streams[rpc.id], stream.rpc === rpc, stream.response != .ended else {
                 if case .message(let bytes) = part { rpc.written(bytes.count) }
                 continue
             }
             switch part {
             case .metadata(let metadata):
-                guard !stream.headersSent else { continue }
-                stream.headersSent = true
+                guard stream.response == .pending else { continue }
+                stream.response = .headersSent
                 streams[rpc.id] = stream
                 queue(.headers(.init(headers: GRPCHeaders.responseHeaders(metadata))), on: rpc.id)
             case .message(let bytes):
-                if !stream.headersSent {
-                    stream.headersSent = true
+                if stream.response == .pending {
+                    stream.response = .headersSent
                     streams[rpc.id] = stream
                     queue(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: rpc.id)
                 }
@@ -30,7 +30,7 @@ extension GRPCConnectionHandler {
                 queue(.data(.init(data: .byteBuffer(bytes.framed))), on: rpc.id, promise: written)
                 if written == nil { rpc.written(count) }
             case .status(let status, let metadata):
-                endResponse(&stream, GRPCHeaders.trailers(status, metadata, trailersOnly: !stream.headersSent))
+                endResponse(&stream, GRPCHeaders.trailers(status, metadata, trailersOnly: stream.response == .pending))
             }
         }
         send(flush: true)
@@ -40,13 +40,13 @@ extension GRPCConnectionHandler {
     /// written). A client still sending then gets RST_STREAM(NO_ERROR) to stop, once the trailers
     /// are out: a reset drops what NIOHTTP2Handler still holds for the stream.
     func endResponse(_ stream: inout Stream, _ trailers: HPACKHeaders) {
-        stream.responseEnded = true
+        stream.response = .ended
         stream.deadline?.cancel()
         stream.deadline = nil
         let id = stream.rpc.id
         streams[id] = stream
         queue(.headers(.init(headers: trailers, endStream: true)), on: id,
-              promise: stream.clientDone ? nil : resetWhenWritten(id, always: false))
+              promise: clientDone(stream) ? nil : resetWhenWritten(id, always: false))
     }
 
     /// A promise that, once its frame is written, resets stream `id`: `always`, or only while the
@@ -65,20 +65,19 @@ extension GRPCConnectionHandler {
     /// The client's deadline passed before the response ended: the client hears
     /// DEADLINE_EXCEEDED, the handler is cancelled and what it writes later is dropped.
     func deadlinePassed(_ rpc: ServerStream) {
-        guard var stream = streams[rpc.id], stream.rpc === rpc, !stream.responseEnded else { return }
+        guard var stream = streams[rpc.id], stream.rpc === rpc, stream.response != .ended else { return }
         stream.deadline = nil
         let status = Status(code: .deadlineExceeded, message: "the call's deadline passed")
-        endResponse(&stream, GRPCHeaders.trailers(status, [:], trailersOnly: !stream.headersSent))
+        endResponse(&stream, GRPCHeaders.trailers(status, [:], trailersOnly: stream.response == .pending))
         send(flush: true)
         rpc.reset(RPCError(code: .deadlineExceeded, message: status.message))
     }
 
     func respondInline(_ stream: inout Stream, _ method: InlineUnaryMethod, request: WireBytes) {
-        stream.inline = nil
         let id = stream.rpc.id
         switch method.respond(request.buffer) {
         case .success(let response):
-            stream.headersSent = true
+            stream.response = .headersSent
             queue(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: id)
             queue(.data(.init(data: .byteBuffer(response.framed))), on: id)
             endResponse(&stream, GRPCHeaders.trailers(Status(code: .ok, message: ""), [:], trailersOnly: false))
@@ -115,8 +114,8 @@ extension GRPCConnectionHandler {
     /// Closes the connection after the final GOAWAY once no call is left, after everything
     /// written so far has reached the socket (closing at once could drop trailers not yet written).
     func closeIfDone() {
-        guard case .closing = shutdown, streams.isEmpty, !closing, let context else { return }
-        closing = true
+        guard case .closing = shutdown, streams.isEmpty, let context else { return }
+        shutdown = .closed
         let channel = context.channel
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenComplete { _ in channel.close(promise: nil) }
@@ -145,6 +144,10 @@ extension GRPCConnectionHandler {
             for (frame, promise) in frames { context.write(wrapOutboundOut(frame), promise: promise) }
         }
         if flush { context.flush() }
+    }
+
+    private func clientDone(_ stream: Stream) -> Bool {
+        if case .ended = stream.request { true } else { false }
     }
 
     func makePromise() -> EventLoopPromise<Void>? {

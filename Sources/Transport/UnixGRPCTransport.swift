@@ -1,4 +1,3 @@
-import API
 import GRPCCore
 import NIOCore
 import NIOHTTP2
@@ -13,28 +12,36 @@ import Synchronization
 /// was most of a small call's CPU time, twice what containerd spends on one. Here a connection
 /// is one pipeline (`NIOHTTP2Handler`, `GRPCConnectionHandler`), a call is an entry in its table
 /// (`ServerStream`) and one task runs the handler.
-final class UnixGRPCTransport: ServerTransport, Sendable {
-    typealias Bytes = WireBytes
+public final class UnixGRPCTransport: ServerTransport, Sendable {
+    public typealias Bytes = WireBytes
 
-    struct Settings: Sendable {
+    public struct Settings: Sendable {
         /// The largest request message accepted (RESOURCE_EXHAUSTED beyond).
-        var maxRequestSize: Int
+        public var maxRequestSize: Int
         /// Flow-control window per stream and per connection.
-        var windowSize = GRPCTuning.windowSize
+        public var windowSize: Int
         /// The largest DATA frame a client may send.
-        var maxFrameSize = GRPCTuning.maxFrameSize
-        var maxConcurrentStreams = 4096
+        public var maxFrameSize: Int
+        public var maxConcurrentStreams: Int
+
+        public init(maxRequestSize: Int, windowSize: Int = 65_535, maxFrameSize: Int = 16_384,
+                    maxConcurrentStreams: Int = 4096) {
+            self.maxRequestSize = maxRequestSize
+            self.windowSize = windowSize
+            self.maxFrameSize = maxFrameSize
+            self.maxConcurrentStreams = maxConcurrentStreams
+        }
     }
 
-    let path: String
-    let settings: Settings
+    public let path: String
+    public let settings: Settings
     private let group: any EventLoopGroup
     private let tracker = ConnectionTracker()
     private let methods = Mutex<[String: MethodDescriptor]>([:])
 
     private let inlineMethods: [String: InlineUnaryMethod]
 
-    init(path: String, settings: Settings, inlineMethods: [String: InlineUnaryMethod] = [:],
+    public init(path: String, settings: Settings, inlineMethods: [String: InlineUnaryMethod] = [:],
          group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.path = path
         self.settings = settings
@@ -42,18 +49,18 @@ final class UnixGRPCTransport: ServerTransport, Sendable {
         self.group = group
     }
 
-    func configure(context: GRPCServerContext) {
+    public func configure(context: GRPCServerContext) {
         methods.withLock { methods in
             for method in context.methods { methods["/" + method.fullyQualifiedMethod] = method }
         }
     }
 
     /// Returns once the socket accepts connections; throws if binding it failed.
-    func waitUntilListening() async throws {
+    public func waitUntilListening() async throws {
         try await tracker.waitUntilListening()
     }
 
-    func listen(
+    public func listen(
         streamHandler: @escaping @Sendable (RPCStream<Inbound, Outbound>, ServerContext) async -> Void
     ) async throws {
         let dispatcher = RPCDispatcher(handler: streamHandler, methods: methods.withLock { $0 },
@@ -98,7 +105,7 @@ final class UnixGRPCTransport: ServerTransport, Sendable {
         }
     }
 
-    func beginGracefulShutdown() {
+    public func beginGracefulShutdown() {
         tracker.quiesce()
     }
 }
@@ -126,7 +133,7 @@ final class RPCDispatcher: Sendable {
         let tracker = self.tracker
         tracker.callStarted()
         let task = Task {
-            await ServerShutdown.$signal.withValue(tracker.shutdown) {
+            await TransportShutdown.$signal.withValue(tracker.shutdown) {
                 await withServerContextRPCCancellationHandle { cancellation in
                     rpc.attach(cancellation: cancellation)
                     let stream = RPCStream(
@@ -174,7 +181,7 @@ final class ConnectionTracker: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Tells long-lived calls that the server is stopping (see `ServerShutdown`).
+    /// Tells long-lived calls that the server is stopping (see `TransportShutdown`).
     let shutdown = ShutdownSignal()
 
     func listening(_ listener: any Channel) {

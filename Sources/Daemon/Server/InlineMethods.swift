@@ -1,16 +1,8 @@
 import GRPCCore
-import NIOCore
 import SwiftProtobuf
+import Transport
 
-/// A unary method that the daemon's transport answers on the connection's event loop as soon as
-/// the request is whole: no task, no thread hop, no executor.
-///
-/// Only for handlers that read in-memory state under a lock and return at once, such as the CRI
-/// list calls a kubelet makes every second. The same method stays registered with the router,
-/// which serves it over any other transport and when a request is not a single message.
-struct InlineUnaryMethod: Sendable {
-    let respond: @Sendable (_ request: ByteBuffer) -> Result<WireBytes, RPCError>
-
+extension InlineUnaryMethod {
     /// A method whose response is already-encoded list entries (see `CRIWire`).
     static func encoded<Input: SwiftProtobuf.Message>(
         _ handler: @escaping @Sendable (Input) throws -> [[UInt8]]

@@ -4,24 +4,16 @@ import Foundation
 import Snapshots
 import Tar
 import Testing
+import TestSupport
 
-/// Runs GNU tar; returns its status and output.
+/// Runs GNU tar; returns its status and output (standard output, then standard error).
 func gnuTar(_ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/tar")
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try run("/bin/tar", arguments, in: directory)
+    return (result.status, result.stdout + result.stderr)
 }
 
 /// The tar headers against GNU tar, the writers they replaced, the image archive and the layer differ.
-@Suite("Tar compatibility", .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/tar")))
+@Suite("Tar compatibility")
 struct TarCompatibilityTests {
     let directory = NSTemporaryDirectory() + "ctr-tar-\(UUID().uuidString)"
 

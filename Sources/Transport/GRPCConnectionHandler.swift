@@ -18,30 +18,56 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame
     typealias OutboundOut = HTTP2Frame
 
+    /// A call in the table: where each of its two halves stands.
     struct Stream {
         let rpc: ServerStream
-        /// The start of a request message whose rest has not arrived yet.
-        var partial: ByteBuffer?
-        /// The client sent END_STREAM: nothing more arrives on the stream.
-        var clientDone = false
-        /// No more request messages are taken (the client is done, or the request failed).
-        var requestEnded = false
-        var headersSent = false
-        var responseEnded = false
+        var request: Request
+        var response = Response.pending
         /// Received bytes not yet given back to the client as stream window.
         var windowToGrant = 0
         /// The client's deadline, kept here on the event loop: cheaper than the task and timer
         /// grpc-swift's server would start for it.
         var deadline: Scheduled<Void>?
-        /// An inline method's request messages, held until the request ends; nil for a call that
-        /// runs as a task.
-        var inline: (method: InlineUnaryMethod, path: String, held: [WireBytes])?
+    }
+
+    /// The client's half of a call.
+    enum Request {
+        /// Request messages are taken. `partial` is the start of a message whose rest has not
+        /// arrived yet; `inline` holds an inline method's messages until the request ends (nil
+        /// for a call that runs as a task).
+        case receiving(partial: ByteBuffer?, inline: InlineCall?)
+        /// The request failed: no more messages are taken, and what the client still sends is
+        /// dropped until it ends its side.
+        case discarding
+        /// The client sent END_STREAM: nothing more arrives.
+        case ended
+
+        var inline: InlineCall? {
+            if case .receiving(_, let inline) = self { inline } else { nil }
+        }
+    }
+
+    /// An inline method's call (see `InlineUnaryMethod`) while its request arrives.
+    struct InlineCall {
+        let method: InlineUnaryMethod
+        let path: String
+        var held: [WireBytes] = []
+    }
+
+    /// Our half of a call.
+    enum Response {
+        /// Nothing written yet: an answer now is trailers only.
+        case pending
+        case headersSent
+        /// The trailers are queued: what the handler writes later is dropped.
+        case ended
     }
 
     /// Graceful shutdown: GOAWAY with the highest stream ID and a PING first, so that calls the
     /// client has already sent are still taken; after the PING's answer, GOAWAY with the last
-    /// stream ID seen; the connection closes when its calls are done.
-    enum Shutdown { case serving, draining, closing }
+    /// stream ID seen (`closing`: new streams are refused); the connection closes when its calls
+    /// are done (`closed`).
+    enum Shutdown { case serving, draining, closing, closed }
 
     static let drainPing = HTTP2PingData(withInteger: 0x6374_722d_7374_6f70)
 
@@ -58,7 +84,6 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     var outbox: [(HTTP2Frame, EventLoopPromise<Void>?)] = []
     var lastStreamID = HTTP2StreamID.rootStream
     var shutdown = Shutdown.serving
-    var closing = false
 
     init(settings: UnixGRPCTransport.Settings, dispatcher: RPCDispatcher,
          inlineMethods: [String: InlineUnaryMethod] = [:]) {
@@ -125,14 +150,20 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         if var stream = streams[id] {
             // Trailers from the client: the end of its request.
             if headers.endStream {
-                stream.clientDone = true
-                if !stream.requestEnded { endRequest(&stream, .success(())) }
+                if case .receiving = stream.request {
+                    endRequest(&stream, .success(()), clientDone: true)
+                } else {
+                    stream.request = .ended
+                }
                 streams[id] = stream
             }
             return
         }
         guard let callbacks else { return }
-        if case .closing = shutdown {
+        switch shutdown {
+        case .serving, .draining:
+            break
+        case .closing, .closed:
             queue(.rstStream(.refusedStream), on: id)
             return
         }
@@ -144,19 +175,13 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         case .accepted(let path, let metadata, let timeout):
             let rpc = ServerStream(id: id, connection: callbacks)
             rpc.receive(.metadata(metadata))
-            var stream = Stream(rpc: rpc)
+            let inline = inlineMethods[path].map { InlineCall(method: $0, path: path) }
+            var stream = Stream(rpc: rpc, request: .receiving(partial: nil, inline: inline))
             if let timeout, let bound, let context {
                 stream.deadline = context.eventLoop.scheduleTask(in: timeout) { bound.value.deadlinePassed(rpc) }
             }
-            if let method = inlineMethods[path] {
-                stream.inline = (method, path, [])
-            } else {
-                starting.append((rpc, path))
-            }
-            if headers.endStream {
-                stream.clientDone = true
-                endRequest(&stream, .success(()))
-            }
+            if inline == nil { starting.append((rpc, path)) }
+            if headers.endStream { endRequest(&stream, .success(()), clientDone: true) }
             streams[id] = stream
         }
     }
@@ -167,23 +192,28 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         guard case .byteBuffer(var bytes) = data.data, var stream = streams.removeValue(forKey: id) else { return }
         defer { streams[id] = stream }
         let length = bytes.readableBytes + (data.paddingBytes.map { $0 + 1 } ?? 0)
-        if data.endStream { stream.clientDone = true }
-        guard !stream.requestEnded else { return }
-        if var partial = stream.partial {
-            stream.partial = nil
-            partial.writeBuffer(&bytes)
-            bytes = partial
+        guard case .receiving(var partial, let inline) = stream.request else {
+            if data.endStream { stream.request = .ended }
+            return
+        }
+        // The partial message leaves the state before it grows, for the same reason.
+        stream.request = .receiving(partial: nil, inline: inline)
+        if var head = partial {
+            partial = nil
+            head.writeBuffer(&bytes)
+            bytes = head
         }
         if let error = deframe(&bytes, into: &stream) {
-            endRequest(&stream, .failure(error))
+            endRequest(&stream, .failure(error), clientDone: data.endStream)
             return
         }
-        if bytes.readableBytes > 0 { stream.partial = bytes }
+        let rest = bytes.readableBytes > 0 ? bytes : nil
         if data.endStream {
             let error = RPCError(code: .internalError, message: "the request ended inside a message")
-            endRequest(&stream, stream.partial == nil ? .success(()) : .failure(error))
+            endRequest(&stream, rest == nil ? .success(()) : .failure(error), clientDone: true)
             return
         }
+        stream.request = .receiving(partial: rest, inline: stream.request.inline)
         stream.windowToGrant += length
         if stream.windowToGrant >= settings.windowSize / 4 && !stream.rpc.holdWindowIfBehind() {
             queue(.windowUpdate(windowSizeIncrement: stream.windowToGrant), on: id)
@@ -206,10 +236,15 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             bytes.moveReaderIndex(forwardBy: WireBytes.prefixLength)
             guard let message = bytes.readSlice(length: Int(length)) else { return nil }
             let received = WireBytes(received: message)
-            if stream.inline != nil {
-                stream.inline?.held.append(received)
-                // Not a single-message request: the router's handler answers it, with its errors.
-                if let held = stream.inline?.held, held.count > 1 { runAsTask(&stream) }
+            if var inline = stream.request.inline {
+                inline.held.append(received)
+                if inline.held.count > 1 {
+                    // Not a single-message request: the router's handler answers it, with its errors.
+                    stream.request = .receiving(partial: nil, inline: nil)
+                    runAsTask(stream.rpc, inline)
+                } else {
+                    stream.request = .receiving(partial: nil, inline: inline)
+                }
             } else {
                 stream.rpc.receive(.message(received))
             }
@@ -217,28 +252,28 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         return nil
     }
 
-    func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>) {
-        stream.requestEnded = true
-        stream.partial = nil
-        if let inline = stream.inline, case .success = end, inline.held.count == 1 {
+    /// No more request messages are taken: the client ended its side (`clientDone`) or the
+    /// request failed. An inline call with its one message is answered now.
+    func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>, clientDone: Bool) {
+        let inline = stream.request.inline
+        stream.request = clientDone ? .ended : .discarding
+        if let inline, case .success = end, inline.held.count == 1 {
             respondInline(&stream, inline.method, request: inline.held[0])
             return
         }
-        runAsTask(&stream)
+        if let inline { runAsTask(stream.rpc, inline) }
         stream.rpc.finishRequests(end)
     }
 
     /// An inline method's call that cannot be answered inline goes to the router as a task.
-    private func runAsTask(_ stream: inout Stream) {
-        guard let inline = stream.inline else { return }
-        stream.inline = nil
-        for message in inline.held { stream.rpc.receive(.message(message)) }
-        starting.append((stream.rpc, inline.path))
+    private func runAsTask(_ rpc: ServerStream, _ inline: InlineCall) {
+        for message in inline.held { rpc.receive(.message(message)) }
+        starting.append((rpc, inline.path))
     }
 
     /// The handler drained its request queue: the window held back goes to the client now.
     func grantWindow(_ rpc: ServerStream) {
-        guard var stream = streams[rpc.id], stream.rpc === rpc, !stream.requestEnded,
+        guard var stream = streams[rpc.id], stream.rpc === rpc, case .receiving = stream.request,
               stream.windowToGrant > 0 else { return }
         let increment = stream.windowToGrant
         stream.windowToGrant = 0
@@ -251,7 +286,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         if let closed = event as? StreamClosedEvent {
             if let stream = streams.removeValue(forKey: closed.streamID) {
                 stream.deadline?.cancel()
-                if !stream.responseEnded {
+                if stream.response != .ended {
                     stream.rpc.reset(RPCError(code: .cancelled, message:
                         "the call's stream closed (\(closed.reason.map { "\($0)" } ?? "no error"))"))
                 }
