@@ -34,7 +34,6 @@ public func writeFileAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32 =
     }
 }
 
-/// Reads a small text file, without a trailing newline; nil when absent.
 /// `mkdir -p`: creates `path` and its missing parents with `mode`; existing directories are fine.
 public func makeDirectories(_ path: String, mode: mode_t) throws(CtrError) {
     var current = ""
@@ -46,6 +45,7 @@ public func makeDirectories(_ path: String, mode: mode_t) throws(CtrError) {
     }
 }
 
+/// Reads a small text file, without a trailing newline; nil when absent.
 public func readSmallFile(_ path: String) -> String? {
     guard var text = readTextFile(path) else { return nil }
     while text.last == "\n" { text.removeLast() }

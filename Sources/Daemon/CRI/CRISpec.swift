@@ -41,7 +41,7 @@ enum CRISpec {
         if security.hasRunAsUser { spec.process?.user.uid = UInt32(clamping: security.runAsUser.value) }
         if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
         if security.readonlyRootfs { spec.root?.readonly = true }
-        if security.privileged { makePrivileged(&spec) }
+        if security.privileged { makePrivileged(&spec, hostDevices: false) }
         spec.process?.oomScoreAdj = oomScoreAdj(sandboxOOMScoreAdj, restrict: restrictOOMScoreAdj)
         spec.annotations = [
             "io.kubernetes.cri.container-type": "sandbox",
@@ -84,8 +84,11 @@ enum CRISpec {
         if !config.workingDir.isEmpty { spec.process?.cwd = config.workingDir }
         spec.process?.terminal = config.tty
 
-        // Mounts: the sandbox's hosts, hostname and resolv.conf, then the config's own.
+        // Mounts: the cgroup hierarchy (read-only, as containerd mounts it; read-write when
+        // privileged), the sandbox's hosts, hostname and resolv.conf, then the config's own.
         var mounts = spec.mounts ?? []
+        mounts.append(OCISpec.Mount(destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+                                    options: ["nosuid", "noexec", "nodev", "relatime", "ro"]))
         let own = Set(config.mounts.map(\.containerPath))
         for (name, path) in [("hosts", "/etc/hosts"), ("hostname", "/etc/hostname"), ("resolv.conf", "/etc/resolv.conf")]
         where !own.contains(path) {
@@ -145,16 +148,9 @@ enum CRISpec {
             guard sandbox.config.linux.securityContext.privileged else {
                 throw .invalidArgument("container \"\(config.metadata.name)\": a privileged container needs a privileged pod sandbox")
             }
-            makePrivileged(&spec)
+            makePrivileged(&spec, hostDevices: true)
         } else {
-            var capabilities = Set(OCISpec.defaultCapabilities)
-            for name in security.capabilities.addCapabilities {
-                if name.uppercased() == "ALL" { capabilities.formUnion(OCISpec.allCapabilities) } else { capabilities.insert(capName(name)) }
-            }
-            for name in security.capabilities.dropCapabilities {
-                if name.uppercased() == "ALL" { capabilities.removeAll() } else { capabilities.remove(capName(name)) }
-            }
-            let list = capabilities.sorted()
+            let list = try capabilities(security.capabilities, container: config.metadata.name)
             spec.process?.capabilities = OCISpec.Capabilities(bounding: list, effective: list, inheritable: nil,
                                                               permitted: list, ambient: nil)
             if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
@@ -238,27 +234,55 @@ enum CRISpec {
     /// Whether this process has capability `number` in its effective set (24: CAP_SYS_RESOURCE).
     static func hasCapability(_ number: Int) -> Bool {
         guard let status = readTextFile("/proc/self/status"),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-              let mask = UInt64(String(line.dropFirst("CapEff:".count)).trimmed, radix: 16)
-        else { return false }
+              let mask = LinuxCapabilities.mask("CapEff", inStatus: status) else { return false }
         return mask & (1 << UInt64(number)) != 0
     }
 
-    static func capName(_ name: String) -> String {
-        let upper = name.uppercased()
-        return upper.hasPrefix("CAP_") ? upper : "CAP_" + upper
+    /// What a privileged container, or one that adds `ALL`, gets: the capabilities the daemon
+    /// itself holds, as containerd gives (read once; they do not change while it runs).
+    static let daemonCapabilities = LinuxCapabilities.current()
+
+    /// A non-privileged container's capabilities: the default set, then `ALL` in `add` (the
+    /// daemon's own) or in `drop` (none), then the named additions, then the named drops, so that
+    /// "drop ALL, add NET_ADMIN" and "add ALL, drop NET_RAW" both mean what they say. Names come
+    /// with or without `CAP_`, in any case; an unknown one is refused with its name. Bit order.
+    static func capabilities(_ requested: Runtime_V1_Capability, container: String,
+                             daemon: [String] = daemonCapabilities) throws(CtrError) -> [String] {
+        func isAll(_ name: String) -> Bool { name.uppercased() == "ALL" }
+        func names(_ list: [String], _ field: String) throws(CtrError) -> [String] {
+            var result: [String] = []
+            for name in list where !isAll(name) {
+                guard let canonical = LinuxCapabilities.canonical(name) else {
+                    throw .invalidArgument("container \"\(container)\": unknown capability \"\(name)\" in \(field)")
+                }
+                result.append(canonical)
+            }
+            return result
+        }
+        var set = Set(OCISpec.defaultCapabilities)
+        if requested.addCapabilities.contains(where: isAll) { set = Set(daemon) }
+        if requested.dropCapabilities.contains(where: isAll) { set = [] }
+        set.formUnion(try names(requested.addCapabilities, "add_capabilities"))
+        set.subtract(try names(requested.dropCapabilities, "drop_capabilities"))
+        return LinuxCapabilities.known.filter(set.contains)
     }
 
-    static func makePrivileged(_ spec: inout OCISpec) {
-        let all = OCISpec.allCapabilities
+    /// Privileged, as containerd makes it: the daemon's capabilities, nothing masked or read-only,
+    /// every device allowed (and, for a container, the host's device nodes), sysfs and the cgroup
+    /// hierarchy writable.
+    static func makePrivileged(_ spec: inout OCISpec, hostDevices: Bool) {
+        let all = daemonCapabilities
         spec.process?.capabilities = OCISpec.Capabilities(bounding: all, effective: all, inheritable: nil, permitted: all,
                                                           ambient: nil)
         spec.linux?.maskedPaths = nil
         spec.linux?.readonlyPaths = nil
         spec.linux?.resources?.devices = [OCISpec.DeviceRule(allow: true, access: "rwm")]
+        if hostDevices { spec.linux?.devices = OCISpec.hostDevices() }
         spec.mounts = spec.mounts?.map { mount in
             var mount = mount
-            if mount.destination == "/sys" { mount.options = ["nosuid", "noexec", "nodev", "rw"] }
+            if mount.destination == "/sys" || mount.destination == "/sys/fs/cgroup" {
+                mount.options = (mount.options ?? []).filter { $0 != "ro" } + ["rw"]
+            }
             return mount
         }
     }
