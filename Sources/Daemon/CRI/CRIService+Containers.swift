@@ -50,28 +50,56 @@ extension CRIService {
         }
     }
 
-    /// The user a container runs as when a name must be looked up in the image: CRI's
-    /// `run_as_username`, or the image's `User` when no `run_as_user` overrides it.
-    func resolveUser(_ config: Runtime_V1_ContainerConfig, image: CRIImage) async throws -> UserDatabase.Resolved? {
+    /// The user a container runs as, resolved against the image's /etc/passwd and /etc/group as
+    /// containerd resolves it: `run_as_username`, else `run_as_user`, else the image's `User`,
+    /// else root. The groups of /etc/group that list the user become supplementary groups
+    /// (numeric users included: uid 65534 is `nobody` if the image says so). `run_as_group`
+    /// without a user is refused, as the CRI spec asks.
+    func resolveUser(_ config: Runtime_V1_ContainerConfig, image: CRIImage) async throws -> UserDatabase.Resolved {
         let security = config.linux.securityContext
-        var wanted = security.runAsUsername
-        if wanted.isEmpty, !security.hasRunAsUser, case .string(let imageUser)? = image.resolved.runConfig?["User"] {
+        let name = config.metadata.name
+        if security.hasRunAsGroup && !security.hasRunAsUser && security.runAsUsername.isEmpty {
+            throw CtrError.invalidArgument(
+                "container \"\(name)\": run_as_group \(security.runAsGroup.value) is given without run_as_user or run_as_username")
+        }
+        let wanted: String
+        if !security.runAsUsername.isEmpty {
+            wanted = security.runAsUsername
+        } else if security.hasRunAsUser {
+            guard security.runAsUser.value >= 0, security.runAsUser.value <= Int64(UInt32.max) else {
+                throw CtrError.invalidArgument("container \"\(name)\": run_as_user \(security.runAsUser.value) is out of range")
+            }
+            wanted = String(security.runAsUser.value)
+        } else if case .string(let imageUser)? = image.resolved.runConfig?["User"], !imageUser.isEmpty {
             wanted = imageUser
+        } else {
+            wanted = "0"
         }
-        guard !wanted.isEmpty, UserDatabase.needsLookup(wanted) else { return nil }
-        let key = "cri-user-" + Identifier.random().prefix(16)
-        let mounts = try snapshotter.view(namespace, key: key, parent: image.resolved.chainID.description, labels: [:],
-                                          lease: nil)
-        defer { try? snapshotter.remove(namespace, key: key) }
-        let (passwd, group) = try Mounter.withTemporaryMount(mounts, base: state + "/exec") { root in
-            (FileTree.readConfined("etc/passwd", in: root), FileTree.readConfined("etc/group", in: root))
-        }
+        let (passwd, group) = try imageUserFiles(image)
         do {
             return try UserDatabase.resolve(wanted, passwd: passwd, group: group)
         } catch {
             throw CtrError(error.code == .notFound ? .invalidArgument : error.code,
-                           "container \"\(config.metadata.name)\": \(error.message)")
+                           "container \"\(name)\": \(error.message)")
         }
+    }
+
+    /// The image's /etc/passwd and /etc/group (nil where absent), from the cache or from a
+    /// read-only view of its layers.
+    func imageUserFiles(_ image: CRIImage) throws -> (passwd: String?, group: String?) {
+        let chain = image.resolved.chainID.description
+        if let cached = userFiles.withLock({ $0[chain] }) { return cached }
+        let key = "cri-user-" + Identifier.random().prefix(16)
+        let mounts = try snapshotter.view(namespace, key: key, parent: chain, labels: [:], lease: nil)
+        defer { try? snapshotter.remove(namespace, key: key) }
+        let files = try Mounter.withTemporaryMount(mounts, base: state + "/exec") { root in
+            (FileTree.readConfined("etc/passwd", in: root), FileTree.readConfined("etc/group", in: root))
+        }
+        userFiles.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }  // bounded: many images come and go on a node
+            cache[chain] = files
+        }
+        return files
     }
 
     /// StartContainer: creates the task with its output going to the CRI log file, and starts it.

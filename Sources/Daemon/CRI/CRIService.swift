@@ -92,6 +92,9 @@ final class CRIService: Sendable {
     let containerEvents = CRIEventHub()
     let podCIDR = Mutex<String>("")
     let imageCache = Mutex<[Digest: ResolvedImage]>([:])
+    /// The /etc/passwd and /etc/group of image root filesystems, by chain ID: read once per image
+    /// (layers never change), not on every CreateContainer.
+    let userFiles = Mutex<[String: (passwd: String?, group: String?)]>([:])
     /// Pulls in progress by image name and credentials: a kubelet pulling in parallel gets one
     /// pull per image, the others wait for it instead of fetching the same blobs beside it.
     let pulls = Mutex<[String: Task<String, any Error>]>([:])

@@ -159,7 +159,9 @@ enum CRISpec {
         if let user {
             spec.process?.user.uid = user.uid
             spec.process?.user.gid = user.gid
-            spec.process?.user.additionalGids = user.additionalGids.isEmpty ? nil : user.additionalGids
+            // Strict: only the groups the request lists, not those the image's /etc/group gives.
+            let fromImage = security.supplementalGroupsPolicy == .strict ? [] : user.additionalGids
+            spec.process?.user.additionalGids = fromImage.isEmpty ? nil : fromImage
         }
         if security.hasRunAsUser {
             guard security.runAsUser.value >= 0 else {
@@ -168,10 +170,14 @@ enum CRISpec {
             spec.process?.user.uid = UInt32(clamping: security.runAsUser.value)
         }
         if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
-        if !security.supplementalGroups.isEmpty {
-            let existing = spec.process?.user.additionalGids ?? []
-            spec.process?.user.additionalGids = existing + security.supplementalGroups.map { UInt32(clamping: $0) }
+        // The process's groups: its primary group first, as containerd (since 1.6.18, the fix for
+        // CVE-2023-25173) and Docker set them, then the image's and the request's.
+        var groups = [spec.process?.user.gid ?? 0]
+        for gid in (spec.process?.user.additionalGids ?? []) + security.supplementalGroups.map({ UInt32(clamping: $0) })
+        where !groups.contains(gid) {
+            groups.append(gid)
         }
+        spec.process?.user.additionalGids = groups
         spec.process?.noNewPrivileges = security.noNewPrivs
         if security.readonlyRootfs { spec.root?.readonly = true }
 
