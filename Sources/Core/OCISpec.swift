@@ -79,6 +79,7 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var maskedPaths: [String]?
         public var readonlyPaths: [String]?
         public var devices: [Device]?
+        public var seccomp: Seccomp?
     }
 
     public struct Namespace: Codable, Sendable, Equatable {

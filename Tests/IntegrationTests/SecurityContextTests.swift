@@ -240,4 +240,87 @@ struct SecurityContextTests {
             #expect((theirs.status == 0) == unknownCapability, "\(item.name): containerd \(theirs)")
         }
     }
+
+    @Test("seccomp: RuntimeDefault, Localhost (both forms), Unconfined and privileged behave on ours as on containerd; bad profiles are refused naming the file",
+          .usesContainerd)
+    func seccomp() throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        let profile = fixture.path + "/no-sethostname.json"
+        try writeJSON("""
+            {"defaultAction": "SCMP_ACT_ALLOW",
+             "syscalls": [{"names": ["sethostname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+            """, to: profile)
+        let malformed = fixture.path + "/malformed.json"
+        try writeJSON(#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["sethostname"]"#, to: malformed)
+        let missing = fixture.path + "/missing.json"
+        // Every case holds CAP_SYS_ADMIN, so only the filter can refuse sethostname.
+        let admin = #""capabilities": {"add_capabilities": ["SYS_ADMIN"]}"#
+        let cases: [Case] = [
+            ("RuntimeDefault", Self.kubelet(admin + #", "seccomp": {"profile_type": "RuntimeDefault"}"#)),
+            ("runtime/default", Self.kubelet(admin + #", "seccomp_profile_path": "runtime/default""#)),
+            ("Localhost", Self.kubelet(admin + #", "seccomp": {"profile_type": "Localhost", "localhost_ref": "\#(profile)"}"#)),
+            ("localhost/ path", Self.kubelet(admin + #", "seccomp_profile_path": "localhost/\#(profile)""#)),
+            ("Unconfined", Self.kubelet(admin + #", "seccomp": {"profile_type": "Unconfined"}"#)),
+            ("none named", Self.kubelet(admin)),
+        ]
+        let refusedCases: [Case] = [
+            ("missing profile", #"{"seccomp": {"profile_type": "Localhost", "localhost_ref": "\#(missing)"}}"#),
+            ("malformed profile", #"{"seccomp": {"profile_type": "Localhost", "localhost_ref": "\#(malformed)"}}"#),
+        ]
+        let privilegedCase: Case = ("privileged with Localhost",
+                                    #"{"privileged": true, "seccomp": {"profile_type": "Localhost", "localhost_ref": "\#(profile)"}}"#)
+        let probe = """
+            grep -E '^Seccomp' /proc/self/status
+            hostname changed 2>&1 && echo hostname set
+            """
+        let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: [String: String], refused: [String: Output]) in
+            try cri("pull", fixture.images.busybox)
+            var seen: [String: String] = [:]
+            var refused: [String: Output] = [:]
+            for (pod, privileged) in [("plain", false), ("privileged", true)] {
+                let podPath = fixture.path + "/\(label)-seccomp-\(pod).json"
+                try writeJSON(podConfig("\(label)-seccomp-\(pod)", privileged: privileged, directory: fixture.path), to: podPath)
+                let podID = try cri("runp", "--timeout", "60s", podPath).trimmed
+                for (index, item) in (privileged ? [privilegedCase] : cases + refusedCases).enumerated() {
+                    let path = fixture.path + "/\(label)-seccomp-\(pod)-\(index).json"
+                    try writeJSON(containerConfig(item.name, image: fixture.images.busybox, security: item.security), to: path)
+                    let created = try cri.attempt("create", podID, path, podPath)
+                    if refusedCases.contains(where: { $0.name == item.name }) {
+                        refused[item.name] = created
+                        continue
+                    }
+                    #expect(created.status == 0, "\(label), \(item.name): \(created)")
+                    guard created.status == 0 else { continue }
+                    let id = created.stdout.trimmed
+                    let started = try cri.attempt("start", id)
+                    #expect(started.status == 0, "\(label), \(item.name): \(started)")
+                    guard started.status == 0 else { continue }
+                    seen[item.name] = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", probe).stdout
+                }
+                if label == "ours" && !privileged {
+                    let listed = try cri("ps", "-a", "-q", "-p", podID).split(separator: "\n")
+                    #expect(listed.count == cases.count, "refused containers are not kept: \(listed)")
+                }
+                try cri("stopp", podID)
+                try cri("rmp", podID)
+            }
+            return (seen, refused)
+        }
+        for item in cases + [privilegedCase] {
+            let mine = try #require(ours.seen[item.name], "ours: \(item.name)")
+            #expect(mine == theirs.seen[item.name], "\(item.name): ours\n\(mine)\ncontainerd\n\(theirs.seen[item.name] ?? "-")")
+        }
+        // What the cases mean, beyond being the same on both.
+        #expect(ours.seen["RuntimeDefault"]?.contains("Seccomp:\t2") == true, "\(ours.seen)")
+        #expect(ours.seen["Localhost"]?.contains("Operation not permitted") == true, "\(ours.seen)")
+        #expect(ours.seen["Unconfined"]?.contains("hostname set") == true, "\(ours.seen)")
+        #expect(ours.seen["privileged with Localhost"]?.contains("hostname set") == true, "\(ours.seen)")
+        for (item, file) in zip(refusedCases, [missing, malformed]) {
+            let mine = try #require(ours.refused[item.name])
+            #expect(mine.status != 0 && theirs.refused[item.name]?.status != 0, "\(item.name): \(mine)")
+            #expect(mine.stderr.contains("container \"\(Self.containerName(item.name))\": seccomp profile \"\(file)\": "),
+                    "\(mine)")
+        }
+    }
 }

@@ -6,6 +6,9 @@ public struct CRIConfig: PluginConfig, Equatable {
     public var sandboxImage = "registry.k8s.io/pause:3.6"
     public var maxContainerLogLineSize = 16 * 1024
     public var restrictOOMScoreAdj = true
+    /// The seccomp profile of a pod or container that names none (`runtime/default`,
+    /// `localhost/<path>`, …); empty: unconfined, as containerd.
+    public var unsetSeccompProfile = ""
     public var streamServerAddress = "127.0.0.1"
     public var streamServerPort = "0"
     public var cni = CNI()
@@ -36,6 +39,7 @@ public struct CRIConfig: PluginConfig, Equatable {
         sandboxImage = try reader.string("sandbox_image") ?? sandboxImage
         maxContainerLogLineSize = try reader.int("max_container_log_line_size") ?? maxContainerLogLineSize
         restrictOOMScoreAdj = try reader.bool("restrict_oom_score_adj") ?? restrictOOMScoreAdj
+        unsetSeccompProfile = try reader.string("unset_seccomp_profile") ?? unsetSeccompProfile
         streamServerAddress = try reader.string("stream_server_address") ?? streamServerAddress
         streamServerPort = try reader.string("stream_server_port") ?? streamServerPort
         if sandboxImage.isEmpty { throw reader.error("sandbox_image", "must not be empty") }
@@ -75,6 +79,7 @@ public struct CRIConfig: PluginConfig, Equatable {
         table["sandbox_image"] = .string(sandboxImage)
         table["max_container_log_line_size"] = .integer(Int64(maxContainerLogLineSize))
         table["restrict_oom_score_adj"] = .bool(restrictOOMScoreAdj)
+        table["unset_seccomp_profile"] = .string(unsetSeccompProfile)
         table["stream_server_address"] = .string(streamServerAddress)
         table["stream_server_port"] = .string(streamServerPort)
         var cniTable = TOMLTable()

@@ -33,7 +33,8 @@ extension CRIService {
         do {
             let spec = try CRISpec.container(id: id, config, sandbox: sandbox, image: image, namespace: namespace,
                                              restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
-                                             user: try await resolveUser(config, image: image))
+                                             user: try await resolveUser(config, image: image),
+                                             unsetSeccompProfile: self.config.unsetSeccompProfile)
             let status = ContainerStatus(
                 name: name, sandboxID: sandbox.id, image: config.image.image, imageID: image.id,
                 imageRef: image.repoDigests.first ?? image.id, logPath: logPath, phase: .created,

@@ -58,8 +58,9 @@ extension CRIService {
             } else {
                 networking = nil
             }
-            let spec = CRISpec.sandbox(sandbox, image: image, namespace: namespace,
-                                       restrictOOMScoreAdj: self.config.restrictOOMScoreAdj)
+            let spec = try CRISpec.sandbox(sandbox, image: image, namespace: namespace,
+                                           restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
+                                           unsetSeccompProfile: self.config.unsetSeccompProfile)
             try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
                                    extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
                                                 CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])

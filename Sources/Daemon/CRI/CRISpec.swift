@@ -20,7 +20,8 @@ enum CRISpec {
 
     /// The pause container: its own pid, ipc and uts namespaces (unless the pod uses the host's)
     /// and the pinned network namespace.
-    static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String, restrictOOMScoreAdj: Bool) -> OCISpec {
+    static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String, restrictOOMScoreAdj: Bool,
+                        unsetSeccompProfile: String = "") throws(CtrError) -> OCISpec {
         let config = sandbox.config
         let options = config.linux.securityContext.namespaceOptions
         var spec = OCISpec.defaultSpec(id: sandbox.id, namespace: namespace)
@@ -42,6 +43,10 @@ enum CRISpec {
         if security.hasRunAsGroup { spec.process?.user.gid = UInt32(clamping: security.runAsGroup.value) }
         if security.readonlyRootfs { spec.root?.readonly = true }
         if security.privileged { makePrivileged(&spec, hostDevices: false) }
+        spec.linux?.seccomp = try seccomp(security.hasSeccomp ? security.seccomp : nil, path: security.seccompProfilePath,
+                                          privileged: security.privileged, unset: unsetSeccompProfile,
+                                          capabilities: OCISpec.defaultCapabilities,
+                                          object: "pod sandbox \"\(config.metadata.name)\"")
         spec.process?.oomScoreAdj = oomScoreAdj(sandboxOOMScoreAdj, restrict: restrictOOMScoreAdj)
         spec.annotations = [
             "io.kubernetes.cri.container-type": "sandbox",
@@ -61,7 +66,7 @@ enum CRISpec {
     /// /etc/passwd and /etc/group, when either names one.
     static func container(id: String, _ config: Runtime_V1_ContainerConfig, sandbox: Sandbox, image: CRIImage,
                           namespace: String, restrictOOMScoreAdj: Bool,
-                          user: UserDatabase.Resolved? = nil) throws(CtrError) -> OCISpec {
+                          user: UserDatabase.Resolved? = nil, unsetSeccompProfile: String = "") throws(CtrError) -> OCISpec {
         var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
         let runConfig = image.resolved.runConfig
         // CRI: `command` replaces the image's entrypoint, `args` its command.
@@ -153,6 +158,9 @@ enum CRISpec {
             let list = try capabilities(security.capabilities, container: config.metadata.name)
             spec.process?.capabilities = OCISpec.Capabilities(bounding: list, effective: list, inheritable: nil,
                                                               permitted: list, ambient: nil)
+            spec.linux?.seccomp = try seccomp(security.hasSeccomp ? security.seccomp : nil, path: security.seccompProfilePath,
+                                              privileged: false, unset: unsetSeccompProfile, capabilities: list,
+                                              object: "container \"\(config.metadata.name)\"")
             if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
             if !security.readonlyPaths.isEmpty { spec.linux?.readonlyPaths = security.readonlyPaths }
         }
