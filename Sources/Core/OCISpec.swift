@@ -20,6 +20,7 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var rlimits: [Rlimit]?
         public var noNewPrivileges: Bool?
         public var oomScoreAdj: Int?
+        public var apparmorProfile: String?
     }
 
     public struct User: Codable, Sendable, Equatable {

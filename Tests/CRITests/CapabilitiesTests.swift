@@ -59,3 +59,55 @@ struct CapabilitiesTests {
         #expect(devices.map(\.path) == devices.map(\.path).sorted())
     }
 }
+
+/// Sysctls and AppArmor, checked before a spec is made.
+@Suite("Sysctls and AppArmor")
+struct SysctlAppArmorTests {
+    @Test("a pod may set the sysctls of namespaces it has of its own", arguments: [
+        ("net.ipv4.ip_forward", false, false, nil),
+        ("kernel.shm_rmid_forced", false, false, nil),
+        ("fs.mqueue.msg_max", false, false, nil),
+        ("net.ipv4.ip_forward", true, false,
+         "pod sandbox \"p\": sysctl \"net.ipv4.ip_forward\" belongs to the network namespace, which the pod shares with the host"),
+        ("kernel.sem", false, true,
+         "pod sandbox \"p\": sysctl \"kernel.sem\" belongs to the IPC namespace, which the pod shares with the host"),
+        ("kernel.panic", false, false,
+         "pod sandbox \"p\": sysctl \"kernel.panic\" is not namespaced: setting it would change the whole node"),
+        ("vm.overcommit_memory", false, false,
+         "pod sandbox \"p\": sysctl \"vm.overcommit_memory\" is not namespaced: setting it would change the whole node"),
+    ] as [(String, Bool, Bool, String?)])
+    func sysctls(name: String, hostNetwork: Bool, hostIPC: Bool, refusal: String?) {
+        if let refusal {
+            let error = #expect(throws: CtrError.self) {
+                try CRISpec.checkSysctls([name: "1"], hostNetwork: hostNetwork, hostIPC: hostIPC, pod: "p")
+            }
+            #expect(error?.message == refusal)
+        } else {
+            #expect(throws: Never.self) {
+                try CRISpec.checkSysctls([name: "1"], hostNetwork: hostNetwork, hostIPC: hostIPC, pod: "p")
+            }
+        }
+    }
+
+    @Test("AppArmor: without it in the kernel only a Localhost profile is refused; with it, Localhost applies")
+    func appArmor() throws {
+        var security = Runtime_V1_LinuxContainerSecurityContext()
+        #expect(try CRISpec.appArmorProfile(security, container: "c", enabled: false) == nil)
+        security.apparmorProfile = "runtime/default"
+        #expect(try CRISpec.appArmorProfile(security, container: "c", enabled: false) == nil)
+        security.apparmorProfile = "localhost/k8s-deny-write"
+        let refused = #expect(throws: CtrError.self) { try CRISpec.appArmorProfile(security, container: "c", enabled: false) }
+        #expect(refused?.message
+                == "container \"c\": AppArmor profile \"k8s-deny-write\" cannot be applied: AppArmor is not enabled on this host")
+        #expect(try CRISpec.appArmorProfile(security, container: "c", enabled: true) == "k8s-deny-write")
+        security.apparmor.profileType = .localhost
+        security.apparmor.localhostRef = "other"
+        #expect(try CRISpec.appArmorProfile(security, container: "c", enabled: true) == "other")
+        security.privileged = true
+        #expect(try CRISpec.appArmorProfile(security, container: "c", enabled: true) == nil)
+        security = Runtime_V1_LinuxContainerSecurityContext()
+        security.apparmorProfile = "strict"
+        let unknown = #expect(throws: CtrError.self) { try CRISpec.appArmorProfile(security, container: "c", enabled: true) }
+        #expect(unknown?.message == "container \"c\": unknown AppArmor profile \"strict\"")
+    }
+}

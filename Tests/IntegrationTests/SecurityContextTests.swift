@@ -323,4 +323,60 @@ struct SecurityContextTests {
                     "\(mine)")
         }
     }
+
+    @Test("sysctls of the pod's own namespaces apply, others are refused; a TARGET container joins its target's PID namespace",
+          .usesContainerd)
+    func sysctlsAndTarget() throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
+        func pod(_ name: String, sysctls: String) -> String {
+            """
+            {"metadata": {"name": "\(name)", "namespace": "default", "uid": "uid-\(name)", "attempt": 1},
+             "log_directory": "\(fixture.path)/logs-\(name)", "linux": {"sysctls": {\(sysctls)}}}
+            """
+        }
+        let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: String, refused: Output) in
+            try cri("pull", fixture.images.busybox)
+            let podPath = fixture.path + "/\(label)-sysctl-pod.json"
+            try writeJSON(pod("\(label)-sysctl", sysctls: #""net.ipv4.ip_unprivileged_port_start": "0", "kernel.shm_rmid_forced": "1""#),
+                          to: podPath)
+            let podID = try cri("runp", "--timeout", "60s", podPath).trimmed
+            let targetPath = fixture.path + "/\(label)-target.json"
+            try writeJSON("""
+                {"metadata": {"name": "target"}, "image": {"image": "\(fixture.images.busybox)"},
+                 "command": ["/bin/sleep", "1234"], "log_path": "target.log",
+                 "linux": {"security_context": {"namespace_options": {"pid": "CONTAINER"}}}}
+                """, to: targetPath)
+            let target = try cri("create", podID, targetPath, podPath).trimmed
+            try cri("start", target)
+            let debugPath = fixture.path + "/\(label)-debug.json"
+            try writeJSON("""
+                {"metadata": {"name": "debug"}, "image": {"image": "\(fixture.images.busybox)"},
+                 "command": ["/bin/sleep", "1000"], "log_path": "debug.log",
+                 "linux": {"security_context": {"namespace_options": {"pid": "TARGET", "target_id": "\(target)"}}}}
+                """, to: debugPath)
+            let debug = try cri("create", podID, debugPath, podPath).trimmed
+            try cri("start", debug)
+            let seen = try cri("exec", "-s", debug, "/bin/sh", "-c", """
+                echo port start $(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+                echo shm_rmid_forced $(cat /proc/sys/kernel/shm_rmid_forced)
+                echo pid 1: $(tr '\\0' ' ' < /proc/1/cmdline)
+                """)
+            try cri("stopp", podID)
+            try cri("rmp", podID)
+
+            let unsafePath = fixture.path + "/\(label)-unsafe-pod.json"
+            try writeJSON(pod("\(label)-unsafe", sysctls: #""kernel.panic": "5""#), to: unsafePath)
+            let refused = try cri.attempt("runp", "--timeout", "60s", unsafePath)
+            return (seen, refused)
+        }
+        #expect(ours.seen == "port start 0\nshm_rmid_forced 1\npid 1: /bin/sleep 1234\n", "\(ours.seen)")
+        #expect(ours.seen == theirs.seen, "ours: \(ours.seen)\ncontainerd: \(theirs.seen)")
+        // Both refuse a sysctl that is not namespaced; ours before making anything, naming it
+        // (containerd's runc refuses it when the pause container starts).
+        #expect(ours.refused.status != 0 && theirs.refused.status != 0, "ours: \(ours.refused)\ncontainerd: \(theirs.refused)")
+        #expect(ours.refused.stderr.contains(
+            "pod sandbox \"ours-unsafe\": sysctl \"kernel.panic\" is not namespaced: setting it would change the whole node"),
+            "\(ours.refused)")
+    }
 }

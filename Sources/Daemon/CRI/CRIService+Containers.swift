@@ -34,7 +34,8 @@ extension CRIService {
             let spec = try CRISpec.container(id: id, config, sandbox: sandbox, image: image, namespace: namespace,
                                              restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
                                              user: try await resolveUser(config, image: image),
-                                             unsetSeccompProfile: self.config.unsetSeccompProfile)
+                                             unsetSeccompProfile: self.config.unsetSeccompProfile,
+                                             targetPID: try targetPID(config, sandbox: sandbox))
             let status = ContainerStatus(
                 name: name, sandboxID: sandbox.id, image: config.image.image, imageID: image.id,
                 imageRef: image.repoDigests.first ?? image.id, logPath: logPath, phase: .created,
@@ -49,6 +50,24 @@ extension CRIService {
             release(name)
             throw error
         }
+    }
+
+    /// The process whose PID namespace a container with namespace mode TARGET joins: the
+    /// running container `target_id` of the same pod (an ephemeral debug container's target).
+    func targetPID(_ config: Runtime_V1_ContainerConfig, sandbox: Sandbox) throws -> Int32? {
+        let options = config.linux.securityContext.namespaceOptions
+        guard options.pid == .target else { return nil }
+        let name = config.metadata.name
+        let target = try container(options.targetID)
+        guard target.status.sandboxID == sandbox.id else {
+            throw CtrError.invalidArgument(
+                "container \"\(name)\": target container \"\(options.targetID)\" is in another pod")
+        }
+        guard target.status.phase == .running, target.status.pid > 0 else {
+            throw CtrError.failedPrecondition(
+                "container \"\(name)\": target container \"\(options.targetID)\" is not running")
+        }
+        return target.status.pid
     }
 
     /// The user a container runs as, resolved against the image's /etc/passwd and /etc/group as

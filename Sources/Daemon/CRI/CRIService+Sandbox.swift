@@ -13,6 +13,9 @@ extension CRIService {
         guard !metadata.name.isEmpty, !metadata.namespace.isEmpty else {
             throw CtrError.invalidArgument("pod sandbox config: metadata.name and metadata.namespace are required")
         }
+        let namespaces = config.linux.securityContext.namespaceOptions
+        try CRISpec.checkSysctls(config.linux.sysctls, hostNetwork: namespaces.network == .node,
+                                 hostIPC: namespaces.ipc == .node, pod: metadata.name)
         let handlerName = handler.isEmpty ? self.config.containerd.defaultRuntimeName : handler
         guard self.config.containerd.runtimes[handlerName] != nil else {
             throw CtrError.invalidArgument("pod sandbox \"\(metadata.name)\": unknown runtime handler \"\(handler)\"")

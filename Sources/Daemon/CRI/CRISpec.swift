@@ -66,7 +66,8 @@ enum CRISpec {
     /// /etc/passwd and /etc/group, when either names one.
     static func container(id: String, _ config: Runtime_V1_ContainerConfig, sandbox: Sandbox, image: CRIImage,
                           namespace: String, restrictOOMScoreAdj: Bool,
-                          user: UserDatabase.Resolved? = nil, unsetSeccompProfile: String = "") throws(CtrError) -> OCISpec {
+                          user: UserDatabase.Resolved? = nil, unsetSeccompProfile: String = "",
+                          targetPID: Int32? = nil) throws(CtrError) -> OCISpec {
         var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
         let runConfig = image.resolved.runConfig
         // CRI: `command` replaces the image's entrypoint, `args` its command.
@@ -141,7 +142,10 @@ enum CRISpec {
         case .container: namespaces.append(OCISpec.Namespace(type: "pid"))
         case .node: break
         case .target:
-            throw .invalidArgument("container \"\(config.metadata.name)\": pid namespace mode TARGET is not supported")
+            guard let targetPID, targetPID > 0 else {
+                throw .invalidArgument("container \"\(config.metadata.name)\": pid namespace TARGET needs a running target container")
+            }
+            namespaces.append(OCISpec.Namespace(type: "pid", path: "/proc/\(targetPID)/ns/pid"))
         default: namespaces.append(OCISpec.Namespace(type: "pid"))
         }
         spec.linux?.namespaces = namespaces
@@ -161,6 +165,7 @@ enum CRISpec {
             spec.linux?.seccomp = try seccomp(security.hasSeccomp ? security.seccomp : nil, path: security.seccompProfilePath,
                                               privileged: false, unset: unsetSeccompProfile, capabilities: list,
                                               object: "container \"\(config.metadata.name)\"")
+            spec.process?.apparmorProfile = try appArmorProfile(security, container: config.metadata.name)
             if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
             if !security.readonlyPaths.isEmpty { spec.linux?.readonlyPaths = security.readonlyPaths }
         }

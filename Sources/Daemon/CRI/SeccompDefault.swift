@@ -1,5 +1,6 @@
 /// The runtime's built-in seccomp profile ("runtime/default"): the same syscall filter that containerd's
-/// CRI plugin generates by default, expressed as a flat table for x86_64 hosts.
+/// CRI plugin (1.6.0) generates by default, as a table; `SeccompProfile.runtimeDefault` filters it
+/// for a container's capabilities and the host's architecture and kernel.
 ///
 /// Anything not matched by a rule fails with `defaultAction` / `defaultErrnoRet`. Rules are listed in the
 /// order the reference builds them; a rule only takes part when its conditions hold:
@@ -10,8 +11,6 @@
 enum SeccompDefault {
     static let defaultAction = "SCMP_ACT_ERRNO"
     static let defaultErrnoRet: UInt32 = 1   // EPERM
-    /// x86_64's native arch and sub-arches, OCI names
-    static let architectures = ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
 
     /// ENOSYS, so that libc falls back from clone3 to clone instead of failing outright.
     static let enosys: UInt32 = 38

@@ -218,9 +218,16 @@ public final class TaskService: Sendable {
 
     /// The state of a process; a task whose shim is gone reads its exit from the bundle.
     public func state(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
+        try await processState(.state, namespace, id, execID: execID)
+    }
+
+    /// Asks the shim for a process's state (`op` .state answers now, .wait once it exited); a
+    /// task whose shim is gone reads its exit from the bundle.
+    private func processState(_ op: ShimRequest.Operation, _ namespace: String, _ id: String,
+                              execID: String?) async throws -> ShimProcessState {
         let entry = try entry(namespace, id)
         do {
-            guard let state = try await entry.shim.send(ShimRequest(op: .state, execID: execID)).state else {
+            guard let state = try await entry.shim.send(ShimRequest(op: op, execID: execID)).state else {
                 throw CtrError.internalError("shim: no state")
             }
             return state
@@ -273,15 +280,7 @@ public final class TaskService: Sendable {
 
 
     public func wait(_ namespace: String, _ id: String, execID: String?) async throws -> ShimProcessState {
-        let entry = try entry(namespace, id)
-        do {
-            guard let state = try await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else {
-                throw CtrError.internalError("shim: no state")
-            }
-            return state
-        } catch where CtrError.is(error, .unavailable) && execID == nil {
-            return deadState(entry)
-        }
+        try await processState(.wait, namespace, id, execID: execID)
     }
 
     /// Deletes a stopped task (or an exec process): runc state, rootfs mount, bundle, shim.
