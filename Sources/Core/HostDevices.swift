@@ -36,6 +36,24 @@ extension OCISpec {
         return devices.sorted { $0.path < $1.path }
     }
 
+    /// The device node at `path` itself (`single`): empty when it is not a device.
+    public static func hostDevices(root path: String, single: Bool) -> [Device] {
+        guard single else { return hostDevices(root: path) }
+        var info = stat()
+        guard stat(path, &info) == 0, let device = device(path, info) else { return [] }
+        return [device]
+    }
+
+    private static func device(_ path: String, _ info: stat) -> Device? {
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFCHR || kind == S_IFBLK else { return nil }
+        let number = UInt64(info.st_rdev)
+        let major = ((number >> 8) & 0xfff) | ((number >> 32) & ~UInt64(0xfff))
+        let minor = (number & 0xff) | ((number >> 12) & ~UInt64(0xff))
+        return Device(path: path, type: kind == S_IFCHR ? "c" : "b", major: Int64(major), minor: Int64(minor),
+                      fileMode: UInt32(info.st_mode & 0o7777), uid: info.st_uid, gid: info.st_gid)
+    }
+
     private static func collectDevices(in directory: String, into devices: inout [Device]) {
         guard let stream = opendir(directory) else { return }
         defer { closedir(stream) }
@@ -52,12 +70,7 @@ extension OCISpec {
                 if !skippedDeviceDirectories.contains(name) { collectDevices(in: path, into: &devices) }
             case S_IFCHR, S_IFBLK:
                 if path == "/dev/console" { continue }
-                let number = UInt64(info.st_rdev)
-                let major = ((number >> 8) & 0xfff) | ((number >> 32) & ~UInt64(0xfff))
-                let minor = (number & 0xff) | ((number >> 12) & ~UInt64(0xff))
-                devices.append(Device(path: path, type: info.st_mode & S_IFMT == S_IFCHR ? "c" : "b",
-                                      major: Int64(major), minor: Int64(minor),
-                                      fileMode: UInt32(info.st_mode & 0o7777), uid: info.st_uid, gid: info.st_gid))
+                if let device = device(path, info) { devices.append(device) }
             default:
                 continue
             }

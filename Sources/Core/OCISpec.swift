@@ -81,6 +81,7 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var readonlyPaths: [String]?
         public var devices: [Device]?
         public var seccomp: Seccomp?
+        public var rootfsPropagation: String?
     }
 
     public struct Namespace: Codable, Sendable, Equatable {

@@ -379,4 +379,121 @@ struct SecurityContextTests {
             "pod sandbox \"ours-unsafe\": sysctl \"kernel.panic\" is not namespaced: setting it would change the whole node"),
             "\(ours.refused)")
     }
+
+    @Test("mounts and devices: propagation both ways with the host-side checks, read-only mounts, requested devices",
+          .usesContainerd)
+    func mountsAndDevices() throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends (its mounts too)
+        let shared = fixture.path + "/shared", slave = fixture.path + "/slave", isolated = fixture.path + "/private"
+        for (directory, commands) in [
+            (shared, [["-t", "tmpfs", "tmpfs", shared], ["--make-shared", shared]]),
+            (slave, [["--bind", shared, slave], ["--make-slave", slave]]),
+            (isolated, [["-t", "tmpfs", "tmpfs", isolated], ["--make-private", isolated]]),
+        ] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for arguments in commands {
+                let mounted = try run("/bin/mount", arguments)
+                guard mounted.status == 0 else { throw TestFailure("mount \(arguments): \(mounted)") }
+            }
+        }
+        defer { for path in [slave, isolated, shared] { _ = try? run("/bin/umount", ["-l", path]) } }
+        func mountsOnHost() -> String { (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "" }
+        func mount(_ path: String, _ host: String, _ propagation: String, readonly: Bool = false) -> String {
+            #"{"container_path": "\#(path)", "host_path": "\#(host)", "propagation": "\#(propagation)", "readonly": \#(readonly)}"#
+        }
+        typealias MountCase = (name: String, privileged: Bool, mounts: [String], devices: String, refusedByOurs: Bool)
+        let cases: [MountCase] = [
+            ("bidirectional on a shared mount", true, [mount("/mnt/b", shared, "PROPAGATION_BIDIRECTIONAL")], "", false),
+            ("host to container on a slave mount", false, [mount("/mnt/h", slave, "PROPAGATION_HOST_TO_CONTAINER")], "", false),
+            ("read-only mount", false, [mount("/mnt/ro", isolated, "PROPAGATION_PRIVATE", readonly: true)], "", false),
+            ("requested device", false, [],
+             #"{"container_path": "/dev/mynull", "host_path": "/dev/null", "permissions": "rw"}"#, false),
+            ("bidirectional on a private mount", true, [mount("/mnt/b", isolated, "PROPAGATION_BIDIRECTIONAL")], "", true),
+            ("host to container on a private mount", false, [mount("/mnt/h", isolated, "PROPAGATION_HOST_TO_CONTAINER")], "", true),
+            ("bidirectional in a container that is not privileged", false,
+             [mount("/mnt/b", shared, "PROPAGATION_BIDIRECTIONAL")], "", true),
+        ]
+        let probes = [
+            "bidirectional on a shared mount": "mkdir -p /mnt/b/inner && mount -t tmpfs tmpfs /mnt/b/inner && echo mounted",
+            "host to container on a slave mount": "awk '$5 ~ \"^/mnt/h/late\" { n++ } END { print n + 0, \"late mounts\" }' /proc/self/mountinfo",
+            "read-only mount": "touch /mnt/ro/x 2>&1; awk '$5 == \"/mnt/ro\" { split($6, o, \",\"); print o[1] }' /proc/self/mountinfo",
+            "requested device": "ls -l /dev/mynull | awk '{ print $1, $5, $6 }'; echo hi > /dev/mynull && echo written",
+        ]
+        let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: [String: String], created: [String: Output]) in
+            try cri("pull", fixture.images.busybox)
+            var seen: [String: String] = [:]
+            var created: [String: Output] = [:]
+            var pods: [Bool: (id: String, path: String)] = [:]
+            for privileged in [false, true] {
+                let podPath = fixture.path + "/\(label)-mounts-\(privileged).json"
+                try writeJSON(podConfig("\(label)-mounts-\(privileged)", privileged: privileged, directory: fixture.path), to: podPath)
+                pods[privileged] = (try cri("runp", "--timeout", "60s", podPath).trimmed, podPath)
+            }
+            for (index, item) in cases.enumerated() {
+                guard let pod = pods[item.privileged] else { continue }
+                let path = fixture.path + "/\(label)-mount-\(index).json"
+                try writeJSON("""
+                    {"metadata": {"name": "\(Self.containerName(item.name))"}, "image": {"image": "\(fixture.images.busybox)"},
+                     "command": ["/bin/sleep", "1000"], "log_path": "m\(index).log",
+                     "mounts": [\(item.mounts.joined(separator: ", "))],
+                     "devices": [\(item.devices)],
+                     "linux": {"security_context": {"privileged": \(item.privileged)}}}
+                    """, to: path)
+                let made = try cri.attempt("create", pod.id, path, pod.path)
+                created[item.name] = made
+                guard made.status == 0, let probe = probes[item.name] else { continue }
+                let id = made.stdout.trimmed
+                try cri("start", id)
+                if item.name == "host to container on a slave mount" {
+                    // A mount made on the host after the container started reaches it.
+                    let late = shared + "/late-\(label)"
+                    try FileManager.default.createDirectory(atPath: late, withIntermediateDirectories: true)
+                    _ = try run("/bin/mount", ["-t", "tmpfs", "tmpfs", late])
+                    defer { _ = try? run("/bin/umount", ["-l", late]) }
+                    seen[item.name] = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", probe).stdout
+                } else {
+                    seen[item.name] = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", probe).stdout
+                }
+                if item.name == "bidirectional on a shared mount" {
+                    // The container's mount reached the host.
+                    let inner = shared + "/inner"
+                    seen[item.name, default: ""] += mountsOnHost().contains(" \(inner) ") ? "seen on the host\n" : "not on the host\n"
+                    _ = try? run("/bin/umount", ["-l", inner])
+                }
+            }
+            for pod in pods.values {
+                try cri("stopp", pod.id)
+                try cri("rmp", pod.id)
+            }
+            return (seen, created)
+        }
+        #expect(ours.seen["bidirectional on a shared mount"] == "mounted\nseen on the host\n", "\(ours.seen)")
+        #expect(ours.seen["host to container on a slave mount"] == "1 late mounts\n", "\(ours.seen)")
+        #expect(ours.seen["read-only mount"] == "touch: /mnt/ro/x: Read-only file system\nro\n", "\(ours.seen)")
+        #expect(ours.seen["requested device"] == "crw-rw-rw- 1, 3\nwritten\n", "\(ours.seen)")
+        for item in cases where !item.refusedByOurs {
+            #expect(ours.seen[item.name] == theirs.seen[item.name],
+                    "\(item.name): ours \(ours.seen[item.name] ?? "-"), containerd \(theirs.seen[item.name] ?? "-")")
+        }
+        let reasons = [
+            "bidirectional on a private mount": "mount source \"\(isolated)\" is on \"\(isolated)\", which is not a shared mount",
+            "host to container on a private mount":
+                "mount source \"\(isolated)\" is on \"\(isolated)\", which is not a shared or slave mount",
+            "bidirectional in a container that is not privileged":
+                "mount \"/mnt/b\": Bidirectional propagation needs a privileged container",
+        ]
+        for item in cases where item.refusedByOurs {
+            let mine = try #require(ours.created[item.name])
+            #expect(mine.status != 0, "\(item.name): \(mine)")
+            #expect(mine.stderr.contains("container \"\(Self.containerName(item.name))\": " + (reasons[item.name] ?? "?")),
+                    "\(mine)")
+            // containerd refuses the private sources too; a Bidirectional mount in a container
+            // that is not privileged it accepts (a kubelet refuses that pod itself): a difference on
+            // purpose, since the mount would let the container change the host's mounts.
+            let expectTheirs = item.name != "bidirectional in a container that is not privileged"
+            #expect((theirs.created[item.name]?.status != 0) == expectTheirs,
+                    "\(item.name): containerd \(String(describing: theirs.created[item.name]))")
+        }
+    }
 }

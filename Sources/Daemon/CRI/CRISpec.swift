@@ -115,11 +115,14 @@ enum CRISpec {
                 // kubelet's behaviour: a missing host directory is created.
                 _ = mkdir(mount.hostPath, 0o755)
             }
-            let propagation: String
-            switch mount.propagation {
-            case .propagationBidirectional: propagation = "rshared"
-            case .propagationHostToContainer: propagation = "rslave"
-            default: propagation = "rprivate"
+            let propagation = try self.propagation(mount, privileged: config.linux.securityContext.privileged,
+                                                   container: config.metadata.name,
+                                                   mountinfo: readTextFile("/proc/self/mountinfo") ?? "")
+            // The root must propagate too, or nothing would cross it (as containerd sets it).
+            if propagation == "rshared" {
+                spec.linux?.rootfsPropagation = "rshared"
+            } else if propagation == "rslave" && spec.linux?.rootfsPropagation != "rshared" {
+                spec.linux?.rootfsPropagation = "rslave"
             }
             mounts.removeAll { $0.destination == mount.containerPath }
             mounts.append(OCISpec.Mount(destination: mount.containerPath, type: "bind", source: mount.hostPath,
@@ -191,6 +194,14 @@ enum CRISpec {
             groups.append(gid)
         }
         spec.process?.user.additionalGids = groups
+        if !config.devices.isEmpty {
+            let requested = try requestedDevices(config.devices, container: config.metadata.name)
+            let paths = Set(requested.nodes.map(\.path))
+            let nodes = (spec.linux?.devices ?? []).filter { !paths.contains($0.path) } + requested.nodes
+            let rules = (spec.linux?.resources?.devices ?? []) + requested.rules
+            spec.linux?.devices = nodes
+            spec.linux?.resources?.devices = rules
+        }
         spec.process?.noNewPrivileges = security.noNewPrivs
         if security.readonlyRootfs { spec.root?.readonly = true }
 
