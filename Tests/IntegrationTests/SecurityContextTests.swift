@@ -32,6 +32,7 @@ struct SecurityContextTests {
         ("drop ALL, add net_admin and chown",
          kubelet(#""capabilities": {"add_capabilities": ["net_admin", "chown"], "drop_capabilities": ["ALL"]}"#)),
         ("no new privileges", kubelet(#""no_new_privs": true"#)),
+        ("read-only root", kubelet(#""readonly_rootfs": true"#)),
         // The image's /etc/group lists nobody (65534) in staff (50).
         ("run as uid 65534", kubelet(#""run_as_user": {"value": 65534}"#)),
         ("run as username nobody", kubelet(#""run_as_username": "nobody""#)),
@@ -55,12 +56,12 @@ struct SecurityContextTests {
     static let emptyPaths = "masked and read-only paths left empty"
 
     /// What the container's shell prints of its privileges: capability sets, no_new_privs and
-    /// seccomp from /proc/self/status, whether /sys, /sys/fs/cgroup and /proc/sys are writable,
+    /// seccomp from /proc/self/status, whether /, /sys, /sys/fs/cgroup and /proc/sys are writable,
     /// whether /proc/timer_list is masked (empty), and the device nodes in /dev.
     static let probe = """
         id
         grep -E '^(Cap|NoNewPrivs|Seccomp|Groups)' /proc/self/status
-        awk '$5 == "/sys" || $5 == "/sys/fs/cgroup" || $5 == "/proc/sys" { split($6, o, ","); print $5, o[1] }' /proc/self/mountinfo
+        awk '$5 == "/" || $5 == "/sys" || $5 == "/sys/fs/cgroup" || $5 == "/proc/sys" { split($6, o, ","); print $5, o[1] }' /proc/self/mountinfo
         echo timer_list bytes: $(head -c 1 /proc/timer_list 2>/dev/null | wc -c)
         echo devices: $(ls /dev | sort)
         """
@@ -368,6 +369,9 @@ struct SecurityContextTests {
             let unsafePath = fixture.path + "/\(label)-unsafe-pod.json"
             try writeJSON(pod("\(label)-unsafe", sysctls: #""kernel.panic": "5""#), to: unsafePath)
             let refused = try cri.attempt("runp", "--timeout", "60s", unsafePath)
+            if label == "ours" {
+                #expect(try cri("pods", "-q").trimmed.isEmpty, "a refused pod is not kept")
+            }
             return (seen, refused)
         }
         #expect(ours.seen == "port start 0\nshm_rmid_forced 1\npid 1: /bin/sleep 1234\n", "\(ours.seen)")
@@ -461,6 +465,11 @@ struct SecurityContextTests {
                     seen[item.name, default: ""] += mountsOnHost().contains(" \(inner) ") ? "seen on the host\n" : "not on the host\n"
                     _ = try? run("/bin/umount", ["-l", inner])
                 }
+            }
+            if label == "ours", let plain = pods[false] {
+                // Refused requests leave no container behind.
+                let listed = try cri("ps", "-a", "-q", "-p", plain.id).split(separator: "\n")
+                #expect(listed.count == cases.filter { !$0.privileged && !$0.refusedByOurs }.count, "\(listed)")
             }
             for pod in pods.values {
                 try cri("stopp", pod.id)
