@@ -50,6 +50,8 @@ struct SecurityContextTests {
         ("privileged container in a pod that is not", #"{"privileged": true}"#),
         ("run_as_group without a user", #"{"run_as_group": {"value": 50}}"#),
         ("unknown capability", #"{"capabilities": {"add_capabilities": ["NOPE"]}}"#),
+        // This kernel has no AppArmor (checked in the test).
+        ("AppArmor profile without AppArmor", #"{"apparmor": {"profile_type": "Localhost", "localhost_ref": "k8s-x"}}"#),
     ]
 
     /// A request without masked and read-only paths (crictl's, not a kubelet's): where we differ.
@@ -174,8 +176,50 @@ struct SecurityContextTests {
                  "command": ["/bin/sh", "-c", "tail /dev/zero"], "log_path": "hog.log",
                  "linux": {"resources": {"memory_limit_in_bytes": 16777216}}}
                 """, to: path)
+            // On ours, GetContainerEvents reports the stop with its reason (containerd 1.6 has no
+            // GetContainerEvents: it came with 1.7).
+            let eventsPath = fixture.path + "/\(label)-events.json"
+            FileManager.default.createFile(atPath: eventsPath, contents: nil)
+            let events = Process()
+            events.executableURL = URL(fileURLWithPath: ctrBinary)
+            events.arguments = ["cri", "events", "-o", "json"]
+            events.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + cri.socket]
+            events.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: eventsPath))
+            events.standardError = FileHandle.nullDevice
+            try events.run()
+            defer {
+                if events.isRunning { events.terminate() }
+                events.waitUntilExit()
+            }
+            func eventsText() -> String { (try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "" }
+            if label == "ours" {
+                // Probe containers, created and removed until their events arrive: the subscription is live.
+                var probes = 0
+                try eventually("the CRI event subscription", timeout: .seconds(30)) {
+                    probes += 1
+                    let probePath = fixture.path + "/\(label)-probe.json"
+                    try writeJSON("""
+                        {"metadata": {"name": "probe-\(probes)"}, "image": {"image": "\(fixture.images.busybox)"},
+                         "command": ["/bin/true"], "log_path": "probe.log", "linux": {}}
+                        """, to: probePath)
+                    try cri("rm", try cri("create", pod, probePath, podPath).trimmed)
+                    return eventsText().contains("CONTAINER_DELETED_EVENT")
+                }
+            } else {
+                events.waitUntilExit()
+                #expect(events.terminationStatus != 0, "containerd 1.6 has no GetContainerEvents")
+            }
             let id = try cri("create", pod, path, podPath).trimmed
             try cri("start", id)
+            if label == "ours" {
+                try eventually("the OOM stop event of \(id)", timeout: .seconds(60)) {
+                    let text = eventsText()
+                    guard let created = text.range(of: "\"CONTAINER_STARTED_EVENT\"") else { return false }
+                    let after = text[created.upperBound...]
+                    return after.contains("\"CONTAINER_STOPPED_EVENT\"") && after.contains("\"OOMKilled\"")
+                        && after.contains("\"exitCode\": 137")
+                }
+            }
             var status: JSONValue?
             try eventually("container \(id) on \(label) exits", timeout: .seconds(60)) {
                 status = try cri.json("inspect", "-o", "json", id)["status"]
@@ -231,7 +275,10 @@ struct SecurityContextTests {
             "a privileged container needs a privileged pod sandbox",
             "run_as_group 50 is given without run_as_user or run_as_username",
             "unknown capability \"NOPE\" in add_capabilities",
+            "AppArmor profile \"k8s-x\" cannot be applied: AppArmor is not enabled on this host",
         ]
+        #expect(readTextFile("/sys/module/apparmor/parameters/enabled")?.hasPrefix("Y") != true,
+                "this suite expects a kernel without AppArmor")
         for (item, message) in zip(Self.refusedCases, messages) {
             let mine = try #require(oursRefused[item.name])
             let theirs = try #require(theirsRefused[item.name])
@@ -325,7 +372,7 @@ struct SecurityContextTests {
         }
     }
 
-    @Test("sysctls of the pod's own namespaces apply, others are refused; a TARGET container joins its target's PID namespace",
+    @Test("sysctls of the pod's own namespaces apply, others are refused; host namespaces; a TARGET container joins its target's PID namespace",
           .usesContainerd)
     func sysctlsAndTarget() throws {
         let fixture = try CRIFixture()
@@ -336,7 +383,7 @@ struct SecurityContextTests {
              "log_directory": "\(fixture.path)/logs-\(name)", "linux": {"sysctls": {\(sysctls)}}}
             """
         }
-        let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: String, refused: Output) in
+        let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: String, refused: Output, host: String) in
             try cri("pull", fixture.images.busybox)
             let podPath = fixture.path + "/\(label)-sysctl-pod.json"
             try writeJSON(pod("\(label)-sysctl", sysctls: #""net.ipv4.ip_unprivileged_port_start": "0", "kernel.shm_rmid_forced": "1""#),
@@ -368,12 +415,44 @@ struct SecurityContextTests {
 
             let unsafePath = fixture.path + "/\(label)-unsafe-pod.json"
             try writeJSON(pod("\(label)-unsafe", sysctls: #""kernel.panic": "5""#), to: unsafePath)
+            // A pod in the host's network, IPC and PID namespaces.
+            let hostPodPath = fixture.path + "/\(label)-host-pod.json"
+            try writeJSON("""
+                {"metadata": {"name": "\(label)-host", "namespace": "default", "uid": "uid-\(label)-host", "attempt": 1},
+                 "log_directory": "\(fixture.path)/logs-\(label)-host",
+                 "linux": {"security_context": {"namespace_options": {"network": "NODE", "pid": "NODE", "ipc": "NODE"}}}}
+                """, to: hostPodPath)
+            let hostPod = try cri("runp", "--timeout", "60s", hostPodPath).trimmed
+            let hostContainerPath = fixture.path + "/\(label)-host-container.json"
+            try writeJSON("""
+                {"metadata": {"name": "in-host"}, "image": {"image": "\(fixture.images.busybox)"},
+                 "command": ["/bin/sleep", "1000"], "log_path": "host.log",
+                 "linux": {"security_context": {"namespace_options": {"network": "NODE", "pid": "NODE", "ipc": "NODE"}}}}
+                """, to: hostContainerPath)
+            let inHost = try cri("create", hostPod, hostContainerPath, hostPodPath).trimmed
+            try cri("start", inHost)
+            let host = try cri("exec", "-s", inHost, "/bin/sh", "-c",
+                               "for n in net ipc pid mnt; do readlink /proc/self/ns/$n; done")
+            try cri("stopp", hostPod)
+            try cri("rmp", hostPod)
+
             let refused = try cri.attempt("runp", "--timeout", "60s", unsafePath)
             if label == "ours" {
                 #expect(try cri("pods", "-q").trimmed.isEmpty, "a refused pod is not kept")
             }
-            return (seen, refused)
+            return (seen, refused, host)
         }
+        // The host pod's container shares the host's network, IPC and PID namespaces, not its mounts.
+        let hostNamespaces = try ["net", "ipc", "pid"].map {
+            try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/\($0)")
+        }
+        let lines = ours.host.split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(3)) == hostNamespaces, "\(ours.host)")
+        let hostMounts = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/mnt")
+        #expect(lines.count == 4 && lines[3] != hostMounts, "\(ours.host)")
+        let theirLines = theirs.host.split(separator: "\n").map(String.init)
+        #expect(Array(theirLines.prefix(3)) == hostNamespaces && theirLines.count == 4 && theirLines[3] != hostMounts,
+                "containerd: \(theirs.host)")
         #expect(ours.seen == "port start 0\nshm_rmid_forced 1\npid 1: /bin/sleep 1234\n", "\(ours.seen)")
         #expect(ours.seen == theirs.seen, "ours: \(ours.seen)\ncontainerd: \(theirs.seen)")
         // Both refuse a sysctl that is not namespaced; ours before making anything, naming it

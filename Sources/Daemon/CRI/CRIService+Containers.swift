@@ -26,6 +26,10 @@ extension CRIService {
         guard let image = try await localImage(config.image.image) else {
             throw CtrError.notFound("container \"\(metadata.name)\": image \"\(config.image.image)\" not found")
         }
+        if config.linux.securityContext.hasSelinuxOptions && !CRIService.selinuxEnabled {
+            logger.debug("SELinux is off on this host: the container's selinux_options are ignored",
+                         metadata: ["container": "\(metadata.name)"])
+        }
         let pod = sandbox.config.metadata
         let name = "\(metadata.name)_\(pod.name)_\(pod.namespace)_\(pod.uid)_\(metadata.attempt)"
         let id = Identifier.random()
@@ -51,6 +55,9 @@ extension CRIService {
             throw error
         }
     }
+
+    /// Whether the kernel runs SELinux (its filesystem is mounted).
+    static let selinuxEnabled = access("/sys/fs/selinux/enforce", F_OK) == 0
 
     /// The process whose PID namespace a container with namespace mode TARGET joins: the
     /// running container `target_id` of the same pod (an ephemeral debug container's target).
