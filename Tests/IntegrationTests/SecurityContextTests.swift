@@ -135,6 +135,33 @@ struct SecurityContextTests {
         return (seen, refused)
     }
 
+    /// A seccomp filter of a runtime spec as lines, one per system call and rule (sorted), so that
+    /// two filters compare whatever their grouping.
+    static func flatten(seccomp: JSONValue?) -> String {
+        guard let seccomp else { return "none" }
+        var lines = ["default \(seccomp["defaultAction"]?.stringValue ?? "?") \(protoInteger(seccomp["defaultErrnoRet"]) ?? 1)"]
+        if case .array(let architectures)? = seccomp["architectures"] {
+            lines.append("architectures " + architectures.compactMap(\.stringValue).joined(separator: ","))
+        }
+        if case .array(let syscalls)? = seccomp["syscalls"] {
+            for syscall in syscalls {
+                let action = syscall["action"]?.stringValue ?? "?"
+                let errno = protoInteger(syscall["errnoRet"]).map { " errno \($0)" } ?? ""
+                var args = ""
+                if case .array(let list)? = syscall["args"] {
+                    args = list.map { arg in
+                        " arg\(protoInteger(arg["index"]) ?? -1) \(arg["op"]?.stringValue ?? "?") \(protoInteger(arg["value"]) ?? -1)"
+                            + "/\(protoInteger(arg["valueTwo"]) ?? 0)"
+                    }.joined()
+                }
+                if case .array(let names)? = syscall["names"] {
+                    for name in names.compactMap(\.stringValue) { lines.append("\(name) \(action)\(errno)\(args)") }
+                }
+            }
+        }
+        return lines.sorted().joined(separator: "\n")
+    }
+
     /// Runs `body` against our daemon, then against containerd, each on a root of its own in
     /// `fixture`, cleaning up what a failed body left.
     func onBoth<Result>(_ fixture: CRIFixture, _ body: (CRICLI, _ label: String) throws -> Result) throws
@@ -311,6 +338,7 @@ struct SecurityContextTests {
             ("localhost/ path", Self.kubelet(admin + #", "seccomp_profile_path": "localhost/\#(profile)""#)),
             ("Unconfined", Self.kubelet(admin + #", "seccomp": {"profile_type": "Unconfined"}"#)),
             ("none named", Self.kubelet(admin)),
+            ("RuntimeDefault, default capabilities", Self.kubelet(#""seccomp": {"profile_type": "RuntimeDefault"}"#)),
         ]
         let refusedCases: [Case] = [
             ("missing profile", #"{"seccomp": {"profile_type": "Localhost", "localhost_ref": "\#(missing)"}}"#),
@@ -345,6 +373,11 @@ struct SecurityContextTests {
                     #expect(started.status == 0, "\(label), \(item.name): \(started)")
                     guard started.status == 0 else { continue }
                     seen[item.name] = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", probe).stdout
+                    if item.name.hasPrefix("RuntimeDefault") {
+                        // The filter itself, as the runtime spec carries it.
+                        let filter = try cri.json("inspect", "-o", "json", id)["info"]?["runtimeSpec"]?["linux"]?["seccomp"]
+                        seen[item.name + " filter"] = Self.flatten(seccomp: filter)
+                    }
                 }
                 if label == "ours" && !privileged {
                     let listed = try cri("ps", "-a", "-q", "-p", podID).split(separator: "\n")
@@ -359,6 +392,18 @@ struct SecurityContextTests {
             let mine = try #require(ours.seen[item.name], "ours: \(item.name)")
             #expect(mine == theirs.seen[item.name], "\(item.name): ours\n\(mine)\ncontainerd\n\(theirs.seen[item.name] ?? "-")")
         }
+        // The default profile's filter is containerd's, call by call, with CAP_SYS_ADMIN and without.
+        for name in ["RuntimeDefault filter", "RuntimeDefault, default capabilities filter"] {
+            let filter = try #require(ours.seen[name])
+            #expect(filter.contains("read SCMP_ACT_ALLOW") && filter.contains("default SCMP_ACT_ERRNO"), "\(filter)")
+            let theirFilter = theirs.seen[name] ?? ""
+            let mineOnly = Set(filter.split(separator: "\n")).subtracting(theirFilter.split(separator: "\n"))
+            let theirsOnly = Set(theirFilter.split(separator: "\n")).subtracting(filter.split(separator: "\n"))
+            #expect(mineOnly.isEmpty && theirsOnly.isEmpty,
+                    "\(name): only ours: \(mineOnly.sorted())\nonly containerd's: \(theirsOnly.sorted())")
+        }
+        #expect(ours.seen["RuntimeDefault, default capabilities filter"]?.contains("clone3 SCMP_ACT_ERRNO errno 38") == true)
+
         // What the cases mean, beyond being the same on both.
         #expect(ours.seen["RuntimeDefault"]?.contains("Seccomp:\t2") == true, "\(ours.seen)")
         #expect(ours.seen["Localhost"]?.contains("Operation not permitted") == true, "\(ours.seen)")

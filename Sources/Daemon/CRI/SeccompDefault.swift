@@ -1,5 +1,5 @@
 /// The runtime's built-in seccomp profile ("runtime/default"): the same syscall filter that containerd's
-/// CRI plugin (1.6.0) generates by default, as a table; `SeccompProfile.runtimeDefault` filters it
+/// CRI plugin (1.6) generates by default, as a table; `SeccompProfile.runtimeDefault` filters it
 /// for a container's capabilities and the host's architecture and kernel.
 ///
 /// Anything not matched by a rule fails with `defaultAction` / `defaultErrnoRet`. Rules are listed in the
@@ -46,7 +46,8 @@ enum SeccompDefault {
             "mq_getsetattr", "mq_notify", "mq_open", "mq_timedreceive", "mq_timedreceive_time64",
             "mq_timedsend", "mq_timedsend_time64", "mq_unlink", "mremap", "msgctl", "msgget", "msgrcv",
             "msgsnd", "msync", "munlock", "munlockall", "munmap", "nanosleep", "newfstatat", "_newselect",
-            "open", "openat", "openat2", "pause", "pidfd_open", "pidfd_send_signal", "pipe", "pipe2", "poll",
+            "open", "openat", "openat2", "pause", "pidfd_open", "pidfd_send_signal", "pipe", "pipe2", "pkey_alloc",
+            "pkey_free", "pkey_mprotect", "poll",
             "ppoll", "ppoll_time64", "prctl", "pread64", "preadv", "preadv2", "prlimit64",
             "process_mrelease", "pselect6", "pselect6_time64", "pwrite64", "pwritev", "pwritev2", "read",
             "readahead", "readlink", "readlinkat", "readv", "recv", "recvfrom", "recvmmsg",
@@ -108,6 +109,8 @@ enum SeccompDefault {
         allow(["iopl", "ioperm"], caps: ["CAP_SYS_RAWIO"]),
         allow(["settimeofday", "stime", "clock_settime", "clock_settime64"], caps: ["CAP_SYS_TIME"]),
         allow(["vhangup"], caps: ["CAP_SYS_TTY_CONFIG"]),
+        // Added in 1.6.7 (containerd PR 7167, as Docker's profile has it).
+        allow(["get_mempolicy", "mbind", "set_mempolicy"], caps: ["CAP_SYS_NICE"]),
         allow(["syslog"], caps: ["CAP_SYSLOG"]),
         allow(["bpf"], caps: ["CAP_BPF"]),
         allow(["perf_event_open"], caps: ["CAP_PERFMON"]),
