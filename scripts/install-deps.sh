@@ -11,6 +11,7 @@ packages=(
     busybox-static skopeo umoci docker-registry   # tests: build images, serve them on 127.0.0.1
     curl                                 # tests: reach a pod through its host port
     python3-yaml                         # tests: PyYAML, the reference for the YAML reader's differential test
+    python3-h2                           # tests: raw HTTP/2 for the transport's hostile-client cases
 )
 missing=()
 for package in "${packages[@]}"; do

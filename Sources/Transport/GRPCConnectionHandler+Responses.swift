@@ -141,7 +141,13 @@ extension GRPCConnectionHandler {
         while !outbox.isEmpty {
             let frames = outbox
             outbox = []
-            for (frame, promise) in frames { context.write(wrapOutboundOut(frame), promise: promise) }
+            for (frame, promise) in frames {
+                switch frame.payload {
+                case .headers, .data: sentSinceLastPing = true
+                default: break
+                }
+                context.write(wrapOutboundOut(frame), promise: promise)
+            }
         }
         if flush { context.flush() }
     }

@@ -84,6 +84,13 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     var outbox: [(HTTP2Frame, EventLoopPromise<Void>?)] = []
     var lastStreamID = HTTP2StreamID.rootStream
     var shutdown = Shutdown.serving
+    /// gRPC's ping policy, as grpc-go's keepalive enforcement keeps it: a client PING that comes
+    /// sooner than `settings.minimumPingInterval` after the last is a strike unless we have sent
+    /// HEADERS or DATA since (a BDP estimator pings after each response it reads); after
+    /// `maximumPingStrikes` the connection ends with GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings").
+    var lastPingAt: NIODeadline?
+    var pingStrikes = 0
+    var sentSinceLastPing = false
 
     init(settings: UnixGRPCTransport.Settings, dispatcher: RPCDispatcher,
          inlineMethods: [String: InlineUnaryMethod] = [:]) {
@@ -131,6 +138,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             }
         case .ping(let data, ack: true) where data == Self.drainPing:
             finalGoAway()
+        case .ping(_, ack: false):
+            receivedPing(context: context)
         default:
             break
         }
@@ -141,17 +150,19 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         if !starting.isEmpty {
             let started = starting
             starting = []
-            for (rpc, path) in started { dispatcher.start(rpc, path: path) }
+            // A stream reset in the same read starts no handler.
+            for (rpc, path) in started where streams[rpc.id]?.rpc === rpc { dispatcher.start(rpc, path: path) }
         }
         send(flush: true)
     }
 
     private func receiveHeaders(_ headers: HTTP2Frame.FramePayload.Headers, on id: HTTP2StreamID) {
         if var stream = streams[id] {
-            // Trailers from the client: the end of its request.
+            // Trailers from the client: the end of its request, which must not end inside a message.
             if headers.endStream {
-                if case .receiving = stream.request {
-                    endRequest(&stream, .success(()), clientDone: true)
+                if case .receiving(let partial, _) = stream.request {
+                    let error = RPCError(code: .internalError, message: "the request ended inside a message")
+                    endRequest(&stream, partial == nil ? .success(()) : .failure(error), clientDone: true)
                 } else {
                     stream.request = .ended
                 }
@@ -324,7 +335,55 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    /// NIOHTTP2Handler deals with protocol errors itself: a stream error resets that stream (and
-    /// `StreamClosedEvent` ends its call), a connection error closes the connection.
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+    /// NIOHTTP2Handler resets a stream on a stream error (and `StreamClosedEvent` ends its call)
+    /// and writes GOAWAY on a connection error, then passes the error on: a connection error
+    /// closes the connection here, so nothing after it is parsed or answered, and calls on it are
+    /// cancelled before they start.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case is NIOHTTP2Errors.StreamError:
+            return
+        case is NIOHTTP2Errors.NoSuchStream:
+            // A stream opened while our GOAWAY was on its way: not the client's fault.
+            if case .serving = shutdown { break }
+            return
+        default:
+            break
+        }
+        shutdown = .closed
+        resetAll(RPCError(code: .unavailable, message: "the connection failed: \(error)"))
+        context.close(promise: nil)
+    }
+
+    /// A PING from the client (NIOHTTP2Handler answers it): counted against the ping policy.
+    private func receivedPing(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        defer { lastPingAt = now }
+        if sentSinceLastPing {
+            sentSinceLastPing = false
+            pingStrikes = 0
+            return
+        }
+        if let last = lastPingAt, now - last < settings.minimumPingInterval { pingStrikes += 1 }
+        guard pingStrikes > settings.maximumPingStrikes else { return }
+        queue(.goAway(lastStreamID: lastStreamID, errorCode: .enhanceYourCalm,
+                      opaqueData: ByteBuffer(string: "too_many_pings")), on: .rootStream,
+              promise: closeWhenWritten(context))
+        shutdown = .closed
+        resetAll(RPCError(code: .unavailable, message: "the client sent too many pings"))
+    }
+
+    private func closeWhenWritten(_ context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let channel = context.channel
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        return written
+    }
+
+    /// A socket that cannot drain stops the reading of new requests until it can.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        if context.channel.isWritable { context.read() }
+        context.fireChannelWritabilityChanged()
+    }
 }

@@ -3,6 +3,9 @@ import NIOCore
 import NIOHTTP2
 import NIOPosix
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The daemon's gRPC server transport: HTTP/2 with prior knowledge on a Unix socket, for
 /// grpc-swift's `GRPCServer`.
@@ -22,10 +25,16 @@ public final class UnixGRPCTransport: ServerTransport, Sendable {
         public var windowSize: Int
         /// The largest DATA frame a client may send.
         public var maxFrameSize: Int
+        /// Calls one connection may have open at once (each costs buffers and a task).
         public var maxConcurrentStreams: Int
+        /// A client PING sooner than this after the last, with nothing sent between, is a strike
+        /// (grpc-go's enforcement policy default: 5 minutes).
+        public var minimumPingInterval: TimeAmount = .minutes(5)
+        /// Strikes allowed before the connection ends with GOAWAY(ENHANCE_YOUR_CALM).
+        public var maximumPingStrikes = 2
 
         public init(maxRequestSize: Int, windowSize: Int = 65_535, maxFrameSize: Int = 16_384,
-                    maxConcurrentStreams: Int = 4096) {
+                    maxConcurrentStreams: Int = 1000) {
             self.maxRequestSize = maxRequestSize
             self.windowSize = windowSize
             self.maxFrameSize = maxFrameSize
@@ -74,14 +83,22 @@ public final class UnixGRPCTransport: ServerTransport, Sendable {
             HTTP2Setting(parameter: .maxFrameSize, value: settings.maxFrameSize),
             HTTP2Setting(parameter: .maxHeaderListSize, value: 1 << 16),
         ]
+        // Control frames (PING, SETTINGS, …) are limited only at a flood's rate: the ping policy
+        // judges PINGs, and swift-nio-http2's default (200 per 30 s) would end the connection of
+        // a grpc-go client whose BDP estimator pings after every response it reads.
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = http2Settings
+        connection.controlFrameRateLimit.maximumCount = 30_000
+        connection.controlFrameRateLimit.windowLength = .seconds(30)
+        let configuration = connection
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: Self.listenBacklog)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = GRPCConnectionHandler(settings: settings, dispatcher: dispatcher,
                                                         inlineMethods: inlineMethods)
                     try channel.pipeline.syncOperations.addHandler(
-                        NIOHTTP2Handler(mode: .server, initialSettings: http2Settings))
+                        NIOHTTP2Handler(mode: .server, connectionConfiguration: configuration))
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
                     tracker.opened(channel, quiesce: {
@@ -104,6 +121,18 @@ public final class UnixGRPCTransport: ServerTransport, Sendable {
             tracker.closeAll()
         }
     }
+
+    /// The kernel's limit on pending connections (`net.core.somaxconn`), as Go listens: a burst of
+    /// connects waits in the queue instead of being refused.
+    static let listenBacklog: Int32 = {
+        let fd = open("/proc/sys/net/core/somaxconn", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 4096 }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = read(fd, &bytes, bytes.count)
+        let text = String(decoding: bytes.prefix(max(count, 0)), as: UTF8.self).filter(\.isNumber)
+        return Int32(text) ?? 4096
+    }()
 
     public func beginGracefulShutdown() {
         tracker.quiesce()

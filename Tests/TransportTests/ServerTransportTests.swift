@@ -260,7 +260,7 @@ struct ServerTransportTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/grpc.sock"
-        let probe = Probe()
+        let probe = Probe(socket: path)
         switch kind {
         case .ours:
             // The daemon's settings (4 MiB windows, 256 KiB frames).
@@ -304,6 +304,10 @@ struct ServerTransportTests {
 /// What the test service's handlers saw.
 final class Probe: Sendable {
     private let state = Mutex((started: 0, cancelled: 0))
+    /// The server's socket, for raw HTTP/2 clients.
+    let socket: String
+
+    init(socket: String) { self.socket = socket }
 
     func sleepStarted() { state.withLock { $0.started += 1 } }
     func sleepCancelled() { state.withLock { $0.cancelled += 1 } }
