@@ -88,6 +88,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     /// sooner than `settings.minimumPingInterval` after the last is a strike unless we have sent
     /// HEADERS or DATA since (a BDP estimator pings after each response it reads); after
     /// `maximumPingStrikes` the connection ends with GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings").
+    /// Closes a connection that sends nothing; cancelled by its first frame.
+    var prefaceTimer: Scheduled<Void>?
     var lastPingAt: NIODeadline?
     var pingStrikes = 0
     var sentSinceLastPing = false
@@ -107,12 +109,18 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             eventLoop: context.eventLoop,
             drain: { handler.value.drain($0) },
             grantWindow: { handler.value.grantWindow($0) })
-        if context.channel.isActive { openConnectionWindow() }
+        if context.channel.isActive { connectionStarted(context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        openConnectionWindow()
+        connectionStarted(context)
         context.fireChannelActive()
+    }
+
+    private func connectionStarted(_ context: ChannelHandlerContext) {
+        openConnectionWindow()
+        let channel = context.channel
+        prefaceTimer = context.eventLoop.scheduleTask(in: settings.prefaceTimeout) { channel.close(promise: nil) }
     }
 
     /// HTTP/2 starts every connection with a 64 KiB window; ours is `settings.windowSize`.
@@ -125,6 +133,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        if let timer = prefaceTimer {
+            timer.cancel()
+            prefaceTimer = nil
+        }
         switch frame.payload {
         case .headers(let headers):
             receiveHeaders(headers, on: frame.streamID)
@@ -317,6 +329,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        prefaceTimer?.cancel()
+        prefaceTimer = nil
         resetAll(RPCError(code: .unavailable, message: "the client's connection closed"))
         for (_, promise) in outbox { promise?.fail(ChannelError.ioOnClosedChannel) }
         outbox = []

@@ -32,6 +32,9 @@ public final class UnixGRPCTransport: ServerTransport, Sendable {
         public var minimumPingInterval: TimeAmount = .minutes(5)
         /// Strikes allowed before the connection ends with GOAWAY(ENHANCE_YOUR_CALM).
         public var maximumPingStrikes = 2
+        /// A connection that has sent no frame by then (not even its preface) is closed, as
+        /// grpc-go closes one after 120 s.
+        public var prefaceTimeout: TimeAmount = .seconds(120)
 
         public init(maxRequestSize: Int, windowSize: Int = 65_535, maxFrameSize: Int = 16_384,
                     maxConcurrentStreams: Int = 1000) {

@@ -91,4 +91,14 @@ extension ServerTransportTests {
             #expect(probe.startedSleeps == 0)
         }
     }
+
+    @Test("a connection that sends nothing, not even the preface, is closed after the preface timeout")
+    func silentConnection() async throws {
+        try await withServer(.ours, prefaceTimeout: .seconds(1)) { client, probe, _ in
+            let seen = try await rawClient(probe, "silent")
+            #expect(seen["closed"] as? Bool == true, "\(seen)")
+            #expect((seen["seconds"] as? Double ?? 99) < 9, "\(seen)")
+            #expect(try await client.call(Self.echo, Array("bystander".utf8)) == Array("bystander".utf8))
+        }
+    }
 }

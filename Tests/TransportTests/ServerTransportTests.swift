@@ -255,7 +255,8 @@ struct ServerTransportTests {
     /// Serves the test service with the `kind` of transport on a fresh socket for `body`. `stop`
     /// begins a graceful shutdown and returns when the server has; without it the server stops
     /// after `body`.
-    func withServer(_ kind: ServerKind, maxRequestSize: Int = 4 << 20, _ body: Body) async throws {
+    func withServer(_ kind: ServerKind, maxRequestSize: Int = 4 << 20, prefaceTimeout: TimeAmount? = nil,
+                    _ body: Body) async throws {
         let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -264,8 +265,9 @@ struct ServerTransportTests {
         switch kind {
         case .ours:
             // The daemon's settings (4 MiB windows, 256 KiB frames).
-            let settings = UnixGRPCTransport.Settings(maxRequestSize: maxRequestSize, windowSize: 4 << 20,
+            var settings = UnixGRPCTransport.Settings(maxRequestSize: maxRequestSize, windowSize: 4 << 20,
                                                       maxFrameSize: 256 << 10)
+            if let prefaceTimeout { settings.prefaceTimeout = prefaceTimeout }
             let transport = UnixGRPCTransport(path: path, settings: settings, inlineMethods: Self.inlineMethods)
             try await serve(GRPCServer(transport: transport, services: [TestService(probe: probe)]), path: path,
                             probe: probe, listening: { try await transport.waitUntilListening() }, body)

@@ -5,6 +5,7 @@ usage: h2-client.py SOCKET MODE [ARG]; prints one JSON object with what it saw.
   bdp N            N unary Echo calls, a PING after each answer (as grpc-go's BDP estimator)
   ping-flood N     N PINGs, nothing else, reading only at the end
   pings N          N PINGs, each answered before the next
+  silent           nothing at all: not even the connection preface
   trailers-inside  a request whose trailers arrive inside a message
   error-after-call a Sleep call and a connection error in the same write
 """
@@ -24,6 +25,21 @@ argument = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.connect(path)
 sock.settimeout(10)
+if mode == "silent":
+    # Connects and sends nothing, not even the preface: how long until the server closes?
+    import time
+    started = time.monotonic()
+    closed = False
+    try:
+        while sock.recv(65536):  # the server's own SETTINGS come first
+            pass
+        closed = True
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed = True
+    print(json.dumps({"closed": closed, "seconds": round(time.monotonic() - started, 2)}))
+    sys.exit(0)
 conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
 conn.initiate_connection()
 sock.sendall(conn.data_to_send())
