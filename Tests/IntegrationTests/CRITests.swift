@@ -539,39 +539,14 @@ struct CRITests {
         try cri("stopp", host)
         try cri("rmp", host)
 
-        let eventsPath = directory.path + "/events.json"
-        FileManager.default.createFile(atPath: eventsPath, contents: nil)
-        let events = Process()
-        events.executableURL = URL(fileURLWithPath: ctrBinary)
-        events.arguments = ["cri", "events", "-o", "json"]
-        events.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket]
-        events.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: eventsPath))
-        events.standardError = FileHandle.nullDevice
-        try events.run()
-        defer {
-            if events.isRunning { events.terminate() }
-            events.waitUntilExit()
-        }
-        func eventsText() -> String { (try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "" }
+        let watch = try CRIEventWatch(socket: daemon.socket, path: directory.path + "/events.json")
 
         let podPath = directory.path + "/pod.json"
         try writeJSON(podConfig(name: "details", logDirectory: directory.path + "/logs"), to: podPath)
         let pod = try cri("runp", "--timeout", "60s", podPath).trimmingCharacters(in: .whitespacesAndNewlines)
-        // Probe containers, created and removed until their events arrive: the subscription is live.
-        var probes = 0
-        var lastProbe = ""
-        try eventually("the CRI event subscription", timeout: .seconds(30)) {
-            probes += 1
-            let probePath = directory.path + "/probe.json"
-            try writeJSON(containerConfig(name: "probe-\(probes)", image: images.busybox, command: ["/bin/true"]), to: probePath)
-            lastProbe = try cri("create", pod, probePath, podPath).trimmingCharacters(in: .whitespacesAndNewlines)
-            try cri("rm", lastProbe)
-            return eventsText().contains("CONTAINER_DELETED_EVENT")
-        }
-        // Events arrive in order: once the last probe's created and deleted events are in, so is all before.
-        try eventually("the last probe's events") { eventsText().components(separatedBy: lastProbe).count - 1 >= 2 }
-        let baseline = eventsText().utf8.count
-        func newEvents() -> String { String(decoding: Array(eventsText().utf8).dropFirst(baseline), as: UTF8.self) }
+        try watch.waitUntilLive(cri, pod: pod, podPath: podPath, image: images.busybox, directory: directory.path)
+        let baseline = watch.text.utf8.count
+        func newEvents() -> String { String(decoding: Array(watch.text.utf8).dropFirst(baseline), as: UTF8.self) }
         let long = String(repeating: "x", count: 150)
         let path = directory.path + "/long.json"
         try writeJSON(containerConfig(name: "long", image: images.busybox, command: [

@@ -76,6 +76,21 @@ struct SecurityContextTests {
         """
     }
 
+    /// Creates and starts a container; nil (with the failure recorded) when either step fails.
+    func createAndStart(_ cri: CRICLI, _ pod: String, _ path: String, _ podPath: String, _ what: String) throws -> String? {
+        let created = try cri.attempt("create", pod, path, podPath)
+        #expect(created.status == 0, "\(what): \(created)")
+        guard created.status == 0 else { return nil }
+        return try start(cri, created.stdout.trimmed, what)
+    }
+
+    /// Starts a created container; nil (with the failure recorded) when that fails.
+    func start(_ cri: CRICLI, _ id: String, _ what: String) throws -> String? {
+        let started = try cri.attempt("start", id)
+        #expect(started.status == 0, "\(what): \(started)")
+        return started.status == 0 ? id : nil
+    }
+
     /// A case's container name: its words joined by dashes.
     static func containerName(_ name: String) -> String {
         name.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: ":", with: "-")
@@ -105,13 +120,7 @@ struct SecurityContextTests {
             for (index, item) in cases.enumerated() {
                 let path = fixture.path + "/\(label)-\(pod)-\(index).json"
                 try writeJSON(containerConfig(item.name, image: fixture.images.busybox, security: item.security), to: path)
-                let created = try cri.attempt("create", podID, path, podPath)
-                #expect(created.status == 0, "\(label), \(item.name): \(created)")
-                guard created.status == 0 else { continue }
-                let id = created.stdout.trimmed
-                let started = try cri.attempt("start", id)
-                #expect(started.status == 0, "\(label), \(item.name): \(started)")
-                guard started.status == 0 else { continue }
+                guard let id = try createAndStart(cri, podID, path, podPath, "\(label), \(item.name)") else { continue }
                 let output = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", Self.probe)
                 #expect(output.status == 0, "\(label), \(item.name): \(output)")
                 seen[item.name] = output.stdout
@@ -205,42 +214,18 @@ struct SecurityContextTests {
                 """, to: path)
             // On ours, GetContainerEvents reports the stop with its reason (containerd 1.6 has no
             // GetContainerEvents: it came with 1.7).
-            let eventsPath = fixture.path + "/\(label)-events.json"
-            FileManager.default.createFile(atPath: eventsPath, contents: nil)
-            let events = Process()
-            events.executableURL = URL(fileURLWithPath: ctrBinary)
-            events.arguments = ["cri", "events", "-o", "json"]
-            events.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + cri.socket]
-            events.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: eventsPath))
-            events.standardError = FileHandle.nullDevice
-            try events.run()
-            defer {
-                if events.isRunning { events.terminate() }
-                events.waitUntilExit()
-            }
-            func eventsText() -> String { (try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "" }
+            let watch = try CRIEventWatch(socket: cri.socket, path: fixture.path + "/\(label)-events.json")
             if label == "ours" {
-                // Probe containers, created and removed until their events arrive: the subscription is live.
-                var probes = 0
-                try eventually("the CRI event subscription", timeout: .seconds(30)) {
-                    probes += 1
-                    let probePath = fixture.path + "/\(label)-probe.json"
-                    try writeJSON("""
-                        {"metadata": {"name": "probe-\(probes)"}, "image": {"image": "\(fixture.images.busybox)"},
-                         "command": ["/bin/true"], "log_path": "probe.log", "linux": {}}
-                        """, to: probePath)
-                    try cri("rm", try cri("create", pod, probePath, podPath).trimmed)
-                    return eventsText().contains("CONTAINER_DELETED_EVENT")
-                }
+                try watch.waitUntilLive(cri, pod: pod, podPath: podPath, image: fixture.images.busybox, directory: fixture.path)
             } else {
-                events.waitUntilExit()
-                #expect(events.terminationStatus != 0, "containerd 1.6 has no GetContainerEvents")
+                watch.process.waitUntilExit()
+                #expect(watch.process.terminationStatus != 0, "containerd 1.6 has no GetContainerEvents")
             }
             let id = try cri("create", pod, path, podPath).trimmed
             try cri("start", id)
             if label == "ours" {
                 try eventually("the OOM stop event of \(id)", timeout: .seconds(60)) {
-                    let text = eventsText()
+                    let text = watch.text
                     guard let created = text.range(of: "\"CONTAINER_STARTED_EVENT\"") else { return false }
                     let after = text[created.upperBound...]
                     return after.contains("\"CONTAINER_STOPPED_EVENT\"") && after.contains("\"OOMKilled\"")
@@ -367,11 +352,8 @@ struct SecurityContextTests {
                         continue
                     }
                     #expect(created.status == 0, "\(label), \(item.name): \(created)")
-                    guard created.status == 0 else { continue }
-                    let id = created.stdout.trimmed
-                    let started = try cri.attempt("start", id)
-                    #expect(started.status == 0, "\(label), \(item.name): \(started)")
-                    guard started.status == 0 else { continue }
+                    guard created.status == 0, let id = try start(cri, created.stdout.trimmed, "\(label), \(item.name)")
+                    else { continue }
                     seen[item.name] = try cri.attempt("exec", "-s", id, "/bin/sh", "-c", probe).stdout
                     if item.name.hasPrefix("RuntimeDefault") {
                         // The filter itself, as the runtime spec carries it.
