@@ -217,6 +217,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "Core", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CommandsTests",
             dependencies: ["Commands", "Core", "YAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

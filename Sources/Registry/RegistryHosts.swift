@@ -39,13 +39,18 @@ public struct RegistryHosts: Sendable {
             throw .invalidArgument("registry hosts \(file): \(error)")
         }
         var endpoints: [RegistryEndpoint] = []
-        if case .table(let hosts)? = table["host"] {
+        switch table["host"] {
+        case nil:
+            break
+        case .table(let hosts)?:
             for key in hosts.keys {
                 guard case .table(let host)? = hosts[key] else {
                     throw .invalidArgument("registry hosts \(file): host \"\(key)\" must be a table")
                 }
                 endpoints.append(try Self.endpoint(key, host, file: file))
             }
+        default:
+            throw .invalidArgument("registry hosts \(file): \"host\" must be a table of hosts")
         }
         if case .string(let server)? = table["server"] {
             endpoints.append(try Self.endpoint(server, table, file: file, defaultCapabilities: ["pull", "resolve", "push"]))
