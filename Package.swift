@@ -231,6 +231,7 @@ let package = Package(
         // What the test targets share (running programs, temporary directories, waits with a bound).
         .target(
             name: "TestSupport",
+            dependencies: ["Core"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

@@ -32,8 +32,6 @@ enum Prerequisites {
 }
 
 /// Debian containerd's own client and daemon.
-let containerdCtr = "/usr/bin/ctr"
-let containerdBinary = "/usr/bin/containerd"
 let haveContainerd = Prerequisites.have([containerdBinary, containerdCtr])
 let haveRunc = Prerequisites.have(["/usr/sbin/runc"])
 let haveRegistryTools = Prerequisites.have(["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci", "/bin/busybox"])

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The `ctr` binary built beside this test bundle (override with CTR_BINARY).
-let ctrBinary: String = {
-    if let path = ProcessInfo.processInfo.environment["CTR_BINARY"] { return path }
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    return exe.deletingLastPathComponent().appendingPathComponent("ctr").path
-}()
-
 /// Runs our `ctr` and requires success.
 @discardableResult
 func ctr(_ arguments: [String], environment: [String: String] = [:]) throws -> String {

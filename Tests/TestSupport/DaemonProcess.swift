@@ -1,22 +1,31 @@
 import Core
 import Foundation
-import Testing
-import TestSupport
+
+/// The `ctr` binary built beside the test bundle (override with CTR_BINARY).
+public let ctrBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["CTR_BINARY"] { return path }
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    return exe.deletingLastPathComponent().appendingPathComponent("ctr").path
+}()
+
+/// Debian's containerd 1.6 and its `ctr`.
+public let containerdBinary = "/usr/bin/containerd"
+public let containerdCtr = "/usr/bin/ctr"
 
 /// A real `ctr daemon` (or containerd) started on a temporary root, state and socket. Killed on
 /// deinit if still running.
-final class DaemonProcess {
+public final class DaemonProcess {
     /// Spawned and reaped here (posix_spawn, waitpid) rather than through Foundation's Process,
     /// whose child monitoring missed a SIGKILLed daemon's exit in this suite.
-    private(set) var pid: Int32 = 0
+    public private(set) var pid: Int32 = 0
     private var status: Int32?
-    let directory: String
-    let socket: String
-    let logPath: String
+    public let directory: String
+    public let socket: String
+    public let logPath: String
 
     /// Starts `ctr daemon` with `config` (root, state and address come from flags) and, unless told
     /// otherwise, waits until its socket accepts connections.
-    static func ours(in directory: String, config: String = "version = 2\n", waitForReady: Bool = true) throws
+    public static func ours(in directory: String, config: String = "version = 2\n", waitForReady: Bool = true) throws
         -> DaemonProcess
     {
         let configPath = directory + "/config.toml"
@@ -30,7 +39,7 @@ final class DaemonProcess {
 
     /// Starts Debian's containerd 1.6 on a temporary root, with its CRI plugin off, or configured
     /// with `cri` (TOML lines for `[plugins."io.containerd.grpc.v1.cri"]` and its subtables).
-    static func containerd(in directory: String, cri: String? = nil) throws -> DaemonProcess {
+    public static func containerd(in directory: String, cri: String? = nil) throws -> DaemonProcess {
         let socket = directory + "/containerd.sock"
         let config = """
             version = 2
@@ -67,7 +76,7 @@ final class DaemonProcess {
     }
 
     /// Whether the process is still running (reaping it when it has exited).
-    var isRunning: Bool {
+    public var isRunning: Bool {
         if status != nil { return false }
         var raw: Int32 = 0
         let result = waitpid(pid, &raw, WNOHANG)
@@ -77,10 +86,10 @@ final class DaemonProcess {
         }
         return result == 0
     }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Waits until the socket accepts a connection; fails with the daemon's log if it exits first.
-    func waitForReady(timeout: Duration = .seconds(30)) throws {
+    public func waitForReady(timeout: Duration = .seconds(30)) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !isRunning {
@@ -94,7 +103,7 @@ final class DaemonProcess {
 
     /// Waits for the process to exit and returns its status.
     @discardableResult
-    func wait(timeout: Duration = .seconds(30)) throws -> Int32 {
+    public func wait(timeout: Duration = .seconds(30)) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while isRunning {
             if ContinuousClock.now >= deadline {
@@ -105,19 +114,19 @@ final class DaemonProcess {
         return status ?? -1
     }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         if isRunning { kill(pid, number) }
     }
 
     /// SIGTERM, then wait; returns the exit status.
     @discardableResult
-    func stop() throws -> Int32 {
+    public func stop() throws -> Int32 {
         signal(SIGTERM)
         return try wait()
     }
 
     /// SIGKILL, then reap: a crash.
-    func crash() throws {
+    public func crash() throws {
         signal(SIGKILL)
         try wait()
     }
