@@ -217,6 +217,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ArchiveTests",
+            dependencies: ["Archive", "Core", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", "Core", "TestSupport"],
             swiftSettings: strict
