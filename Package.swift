@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CoreTests",
-            dependencies: ["Core"],
+            dependencies: ["Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -202,18 +202,18 @@ let package = Package(
         ),
         .testTarget(
             name: "SnapshotsTests",
-            dependencies: ["Snapshots", "Core", "Store", "Daemon", "CLinux", "CZlib", "CZstd",
+            dependencies: ["Snapshots", "Core", "Store", "Daemon", "CLinux", "CZlib", "CZstd", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ShimTests",
-            dependencies: ["Runtime", "Core"],
+            dependencies: ["Runtime", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CRITests",
-            dependencies: ["Daemon", "CRIClient", "Commands", "Runtime", "API", "Core"],
+            dependencies: ["Daemon", "CRIClient", "Commands", "Runtime", "API", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -242,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Core"],
+            dependencies: ["Store", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Core
 import Foundation
 @testable import Runtime
 import Testing
+import TestSupport
 
 @Suite("CRI plugin pieces")
 struct CRIPluginTests {
@@ -34,7 +35,7 @@ struct CRIPluginTests {
 
     @Test("CNI configs: conflists and single-plugin confs load; broken ones name the file")
     func networkConfigs() throws {
-        let directory = NSTemporaryDirectory() + "cni-\(UUID().uuidString)"
+        let directory = temporaryPath("cni")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try #"{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge"}, {"type": "portmap"}]}"#

@@ -3,6 +3,7 @@ import Core
 @testable import Daemon
 import Foundation
 import Testing
+import TestSupport
 
 /// Seccomp profiles: the JSON format read, rules filtered for a container, the built-in default.
 @Suite("Seccomp profiles")
@@ -46,7 +47,7 @@ struct SeccompTests {
         (#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"action": "SCMP_ACT_ALLOW"}]}"#, "syscalls[0] names no system call"),
     ])
     func badProfiles(text: String, cause: String) throws {
-        let path = NSTemporaryDirectory() + "seccomp-\(UUID().uuidString).json"
+        let path = temporaryPath("seccomp", suffix: ".json")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: CtrError.self) { try SeccompProfile.load(path: path) }

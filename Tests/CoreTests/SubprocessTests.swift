@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Subprocess")
 struct SubprocessTests {
@@ -62,7 +63,7 @@ struct SubprocessTests {
 
 /// A file under /tmp opened for writing, for a child's output.
 private struct TemporaryFile {
-    let path = NSTemporaryDirectory() + "ctr-subprocess-\(UUID().uuidString)"
+    let path = temporaryPath("ctr-subprocess")
     let fd: Int32
 
     init() { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }

@@ -3,10 +3,11 @@ import Core
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 @Suite("Content store")
 struct ContentStoreTests {
-    let directory = NSTemporaryDirectory() + "ctr-content-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-content")
 
     func open() throws -> ContentService {
         try FileManager.default.createDirectory(atPath: directory + "/content", withIntermediateDirectories: true)

@@ -3,10 +3,11 @@ import Core
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 @Suite("Garbage collection")
 struct GarbageCollectionTests {
-    let directory = NSTemporaryDirectory() + "ctr-gc-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-gc")
 
     func put(_ store: ContentService, _ namespace: String, _ text: String, labels: [String: String] = [:],
              lease: String? = nil) throws -> Digest {

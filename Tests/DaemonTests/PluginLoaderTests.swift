@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 private final class Journal: Sendable {
     let events = Mutex<[String]>([])
@@ -39,7 +40,7 @@ private func plugin(_ type: String, _ id: String, requires: [String] = [], _ beh
 struct PluginLoaderTests {
     let directory: String
     init() {
-        directory = NSTemporaryDirectory() + "ctr-loader-\(UUID().uuidString)"
+        directory = temporaryPath("ctr-loader")
     }
 
     func config(disabled: [String] = [], required: [String] = []) -> DaemonConfig {

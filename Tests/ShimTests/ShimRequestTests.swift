@@ -2,6 +2,7 @@ import Core
 import Foundation
 @testable import Runtime
 import Testing
+import TestSupport
 
 /// An OCI runtime that records its command lines and, like runc, writes the pid file it is asked for.
 final class RecordingRuntime: OCIRuntime {
@@ -28,7 +29,7 @@ struct ShimRequestTests {
     let server: ShimServer
 
     init() throws {
-        bundle = NSTemporaryDirectory() + "ctr-shim-\(UUID().uuidString)"
+        bundle = temporaryPath("ctr-shim")
         try FileManager.default.createDirectory(atPath: bundle, withIntermediateDirectories: true)
         server = ShimServer(options: ShimOptions(namespace: "ns", id: "box", bundle: bundle, socket: bundle + "/s.sock",
                                                  runtime: "runc", runtimeRoot: bundle + "/runc"), runtime: runtime)

@@ -4,11 +4,12 @@ import Crypto
 import Foundation
 import Snapshots
 import Testing
+import TestSupport
 
 /// Layer extraction: metadata, whiteouts in both modes, compression, and confinement.
 @Suite("Layer applier")
 struct LayerApplierTests {
-    let directory = NSTemporaryDirectory() + "ctr-apply-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-apply")
 
     func apply(_ bytes: [UInt8], to root: String, compression: LayerCompression = .none,
                mode: WhiteoutMode = .delete) throws -> ApplyResult {

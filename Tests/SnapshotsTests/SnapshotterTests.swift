@@ -4,11 +4,12 @@ import Foundation
 import Snapshots
 import Store
 import Testing
+import TestSupport
 
 /// The overlayfs and native snapshotters' bookkeeping, and garbage collection of snapshots.
 @Suite("Snapshotters")
 struct SnapshotterTests {
-    let directory = NSTemporaryDirectory() + "ctr-snapshotter-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-snapshotter")
 
     @Test("overlayfs mounts: bind for a base layer, overlay with parents nearest first, read-only views")
     func overlayMounts() throws {

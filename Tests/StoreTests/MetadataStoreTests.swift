@@ -2,10 +2,11 @@ import Core
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 @Suite("Metadata store: namespaces")
 struct MetadataStoreTests {
-    let directory = NSTemporaryDirectory() + "ctr-store-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-store")
 
     func open() throws -> MetadataStore {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -78,7 +78,7 @@ struct TOMLDifferentialTests {
 
     @Test("containerd 1.6's own `config default` reads as tomllib reads it")
     func containerdDefault() throws {
-        let path = NSTemporaryDirectory() + "containerd-default-\(UUID().uuidString).toml"
+        let path = temporaryPath("containerd-default", suffix: ".toml")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let printed = try run("/usr/bin/containerd", ["config", "default"])
         try #require(printed.status == 0 && printed.stdout.count > 1000, "containerd config default: \(printed)")

@@ -15,7 +15,7 @@ func gnuTar(_ arguments: [String], in directory: String? = nil) throws -> (statu
 /// The tar headers against GNU tar, the writers they replaced, the image archive and the layer differ.
 @Suite("Tar compatibility")
 struct TarCompatibilityTests {
-    let directory = NSTemporaryDirectory() + "ctr-tar-\(UUID().uuidString)"
+    let directory = temporaryPath("ctr-tar")
 
     func makeDirectory(_ name: String) throws -> String {
         let path = directory + "/" + name

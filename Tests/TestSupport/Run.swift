@@ -88,6 +88,12 @@ public struct TemporaryDirectory {
     }
 }
 
+/// A fresh path under /tmp that nothing uses yet (`prefix-<uuid><suffix>`), for tests that make
+/// the file or directory themselves.
+public func temporaryPath(_ prefix: String, suffix: String = "") -> String {
+    "/tmp/\(prefix)-\(UUID().uuidString)\(suffix)"
+}
+
 /// Waits until `condition` holds (polling), or fails after `timeout`.
 public func eventually(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
     let deadline = ContinuousClock.now + timeout
