@@ -2078,12 +2078,15 @@ _ctr_cri_version() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2103,12 +2106,15 @@ _ctr_cri_info() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2128,12 +2134,15 @@ _ctr_cri_runtime-config() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2153,12 +2162,15 @@ _ctr_cri_runp() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --runtime)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --runtime)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2185,12 +2197,15 @@ _ctr_cri_stopp() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2214,12 +2229,15 @@ _ctr_cri_rmp() {
     repeating_flags=()
     non_repeating_flags=(-f --force -a --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2243,12 +2261,15 @@ _ctr_cri_pods() {
     repeating_flags=()
     non_repeating_flags=(-l --latest -q --quiet -v --verbose --no-trunc --version -h --help)
     repeating_options=(--label)
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id --name --namespace -s --state -n --last -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --id --name --namespace -s --state -n --last -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2286,12 +2307,15 @@ _ctr_cri_inspectp() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2319,12 +2343,15 @@ _ctr_cri_statsp() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--label)
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --id -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2350,12 +2377,15 @@ _ctr_cri_create() {
     repeating_flags=()
     non_repeating_flags=(--no-pull --with-pull --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --pull-timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --pull-timeout)
     __ctr_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2390,12 +2420,15 @@ _ctr_cri_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2419,12 +2452,15 @@ _ctr_cri_stop() {
     repeating_flags=()
     non_repeating_flags=(-a --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -t --stop-timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -t --stop-timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2451,12 +2487,15 @@ _ctr_cri_rm() {
     repeating_flags=()
     non_repeating_flags=(-f --force -a --all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2480,12 +2519,15 @@ _ctr_cri_ps() {
     repeating_flags=()
     non_repeating_flags=(-a --all -l --latest -q --quiet -v --verbose --no-trunc --version -h --help)
     repeating_options=(--label)
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id --name -p --pod --image -s --state -n --last -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --id --name -p --pod --image -s --state -n --last -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2526,12 +2568,15 @@ _ctr_cri_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2559,12 +2604,15 @@ _ctr_cri_update() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --cpu-period --cpu-quota --cpu-share --cpuset-cpus --cpuset-mems --memory)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --cpu-period --cpu-quota --cpu-share --cpuset-cpus --cpuset-mems --memory)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2606,12 +2654,15 @@ _ctr_cri_run() {
     repeating_flags=()
     non_repeating_flags=(--no-pull --with-pull --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --pull-timeout --runtime)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --pull-timeout --runtime)
     __ctr_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2645,12 +2696,15 @@ _ctr_cri_stats() {
     repeating_flags=()
     non_repeating_flags=(-a --all -w --watch --version -h --help)
     repeating_options=(--label)
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --id -p --pod -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --id -p --pod -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2679,12 +2733,15 @@ _ctr_cri_exec() {
     repeating_flags=()
     non_repeating_flags=(-s --sync -t --tty --interactive --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2708,12 +2765,15 @@ _ctr_cri_attach() {
     repeating_flags=()
     non_repeating_flags=(-t --tty --interactive --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2737,12 +2797,15 @@ _ctr_cri_port-forward() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2766,12 +2829,15 @@ _ctr_cri_logs() {
     repeating_flags=()
     non_repeating_flags=(-f --follow -t --timestamps -p --previous --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --tail --since)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --tail --since)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2801,12 +2867,15 @@ _ctr_cri_images() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet -v --verbose --digests --no-trunc --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2834,12 +2903,15 @@ _ctr_cri_pull() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --creds --auth -u --username --pod-config --pull-timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --creds --auth -u --username --pod-config --pull-timeout)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2879,12 +2951,15 @@ _ctr_cri_inspecti() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2912,12 +2987,15 @@ _ctr_cri_rmi() {
     repeating_flags=()
     non_repeating_flags=(-a --all -p --prune --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2941,12 +3019,15 @@ _ctr_cri_imagefsinfo() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2966,12 +3047,15 @@ _ctr_cri_events() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout -o --output)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
     __ctr_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -2991,12 +3075,15 @@ _ctr_cri_load() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout --snapshotter --base-name)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --snapshotter --base-name)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -3026,12 +3113,15 @@ _ctr_cri_save() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--platform)
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')
@@ -3062,12 +3152,15 @@ _ctr_cri_tag() {
     repeating_flags=()
     non_repeating_flags=(--force --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
         return
         ;;
     '-i'|'--image-endpoint')

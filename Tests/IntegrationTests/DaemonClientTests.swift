@@ -55,6 +55,27 @@ struct DaemonClientTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test("one address for every command: ctr -a and CONTAINERD_ADDRESS reach the daemon for ctr cri too; -r and CONTAINER_RUNTIME_ENDPOINT win")
+    func oneAddress() throws {
+        let dir = try TemporaryDirectory("ctr-addr")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let missing = dir.path + "/nobody-listens.sock"
+        #expect(try ctr(["-a", daemon.socket, "cri", "version"]).contains("RuntimeName:  ctr"))
+        #expect(try ctr(["cri", "--address", daemon.socket, "version"]).contains("RuntimeName:  ctr"))
+        #expect(try ctr(["cri", "ps"], environment: ["CONTAINERD_ADDRESS": daemon.socket]).hasPrefix("CONTAINER"))
+        // `ps -a` is still crictl's --all.
+        #expect(try ctr(["-a", daemon.socket, "cri", "ps", "-a"]).hasPrefix("CONTAINER"))
+        // crictl's own endpoint settings win over the daemon address.
+        #expect(try ctr(["-a", missing, "-r", daemon.socket, "cri", "version"]).contains("RuntimeName:  ctr"))
+        let refused = try run(ctrBinary, ["-a", daemon.socket, "cri", "version"],
+                              environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + missing])
+        #expect(refused.status != 0 && refused.stderr.contains(missing), "\(refused)")
+        let help = try run(ctrBinary, ["cri", "version", "--help"])
+        #expect(help.stdout.contains("else --address or CONTAINERD_ADDRESS"), "\(help)")
+        try daemon.stop()
+    }
+
     @Test("environment defaults and live completion of namespaces")
     func environmentAndCompletion() throws {
         let dir = try TemporaryDirectory("ctr-env")

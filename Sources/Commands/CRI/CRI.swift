@@ -35,12 +35,22 @@ enum CRIDeadline {
     case pull(Duration?)
 }
 
-/// crictl's connection options.
+/// crictl's connection options, plus the address every `ctr` command takes: the runtime endpoint
+/// is `-r`, else CONTAINER_RUNTIME_ENDPOINT (as in crictl), else `-a`/CONTAINERD_ADDRESS (the
+/// daemon the rest of `ctr` talks to), else the default socket.
 struct CRIOptions: ParsableArguments {
     @Option(name: [.short, .customLong("runtime-endpoint")], help: ArgumentHelp(
-        "CRI runtime endpoint (env CONTAINER_RUNTIME_ENDPOINT; default unix://\(Endpoint.defaultDaemon)).",
+        "CRI runtime endpoint (env CONTAINER_RUNTIME_ENDPOINT; else --address or CONTAINERD_ADDRESS, "
+            + "as for every ctr command; default unix://\(Endpoint.defaultDaemon)).",
         valueName: "endpoint"))
     var runtimeEndpoint: String?
+
+    /// Long name only: `-a` means `--all` to some crictl commands (`ps -a`); a `-a` written before
+    /// `cri` becomes `--address` (see `GlobalOptions.hoist`).
+    @Option(name: [.customLong("address")], help: ArgumentHelp(
+        "Address of the daemon's socket, used when no runtime endpoint is given (env CONTAINERD_ADDRESS).",
+        valueName: "address"))
+    var address: String?
 
     @Option(name: [.short, .customLong("image-endpoint")], help: ArgumentHelp(
         "CRI image endpoint (env IMAGE_SERVICE_ENDPOINT; default: the runtime endpoint).", valueName: "endpoint"))
@@ -55,7 +65,8 @@ struct CRIOptions: ParsableArguments {
     }
 
     var runtimeAddress: String {
-        runtimeEndpoint ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? Endpoint.defaultDaemon
+        runtimeEndpoint ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? address
+            ?? Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon
     }
 
     var imageAddress: String {

@@ -76,7 +76,8 @@ public struct GlobalOptions: ParsableArguments {
         var moved: [String] = []
         var command: any ParsableCommand.Type = Ctr.self
         var index = 0
-        while index < arguments.count {
+        // Up to the leaf command: what follows it is its own (`cri ps -a` is --all there).
+        while index < arguments.count, !command.configuration.subcommands.isEmpty {
             let argument = arguments[index]
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
             if let takesValue = hoistable[name] {
@@ -95,6 +96,11 @@ public struct GlobalOptions: ParsableArguments {
             command = next
             words.append(argument)
             index += 1
+        }
+        // Under `cri`, `-a` is crictl's `--all` (`ps -a`): the address written before the command
+        // words goes by its long name.
+        if words.first == CRIGroup._commandName {
+            moved = moved.map { $0 == "-a" ? "--address" : $0.hasPrefix("-a=") ? "--address=" + $0.dropFirst(3) : $0 }
         }
         return words + moved + arguments[index...]
     }
