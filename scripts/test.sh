@@ -8,12 +8,18 @@ cd "$(dirname "$0")/.."
 # Task cgroups go with their tasks, but the per-namespace parents (/sys/fs/cgroup/*/default,
 # k8s.io) stay, as containerd leaves them: remove the empty ones this run created.
 before=$(ls -d /sys/fs/cgroup/*/default /sys/fs/cgroup/*/k8s.io 2>/dev/null || true)
-remove_cgroup_parents() {
+# Each `swift test` run leaves a few empty /tmp/TemporaryDirectory.* behind (swift-corelibs-foundation's
+# temporary directories, not ours): remove those this run made too.
+temporaries=$(ls -d /tmp/TemporaryDirectory.* 2>/dev/null || true)
+clean_up() {
     for parent in /sys/fs/cgroup/*/default /sys/fs/cgroup/*/k8s.io; do
         if [ -d "$parent" ] && ! grep -qxF "$parent" <<<"$before"; then rmdir "$parent" 2>/dev/null || true; fi
     done
+    for directory in /tmp/TemporaryDirectory.*; do
+        if [ -d "$directory" ] && ! grep -qxF "$directory" <<<"$temporaries"; then rm -rf "$directory"; fi
+    done
 }
-trap remove_cgroup_parents EXIT
+trap clean_up EXIT
 swift build --build-tests
 # The unit suites run first and apart: the end-to-end suites wait on processes and sockets with
 # blocking calls, which hold the threads of the shared task pool that the transport tests' calls

@@ -39,16 +39,16 @@ struct CRIPluginTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try #"{"cniVersion": "1.0.0", "name": "net", "plugins": [{"type": "bridge"}, {"type": "portmap"}]}"#
-            .write(toFile: directory + "/20-b.conflist", atomically: true, encoding: .utf8)
+            .write(toFile: directory + "/20-b.conflist", atomically: false, encoding: .utf8)
         try #"{"cniVersion": "0.4.0", "name": "single", "type": "bridge"}"#
-            .write(toFile: directory + "/10-a.conf", atomically: true, encoding: .utf8)
+            .write(toFile: directory + "/10-a.conf", atomically: false, encoding: .utf8)
         let runner = CNIRunner(binDirs: ["/usr/lib/cni"], confDir: directory, cacheDir: directory + "/cache")
         let first = try #require(try runner.network())
         #expect(first.name == "single" && first.plugins.count == 1 && first.cniVersion == "0.4.0")
         let list = try CNINetworkList.load(directory + "/20-b.conflist")
         #expect(list.plugins.count == 2)
         #expect(try CNINetworkList(json: list.json).plugins == list.plugins)
-        try "{nope".write(toFile: directory + "/05-broken.conf", atomically: true, encoding: .utf8)
+        try "{nope".write(toFile: directory + "/05-broken.conf", atomically: false, encoding: .utf8)
         #expect {
             _ = try runner.network()
         } throws: { error in

@@ -48,7 +48,7 @@ struct SeccompTests {
     ])
     func badProfiles(text: String, cause: String) throws {
         let path = temporaryPath("seccomp", suffix: ".json")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let error = #expect(throws: CtrError.self) { try SeccompProfile.load(path: path) }
         #expect(error?.message.hasPrefix("seccomp profile \"\(path)\": ") == true, "\(String(describing: error))")

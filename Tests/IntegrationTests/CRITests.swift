@@ -26,7 +26,7 @@ struct TestNetwork {
                         "dataDir": "\(ipamDir)"}},
               {"type": "portmap", "capabilities": {"portMappings": true}}]}
             """
-        try conf.write(toFile: confDir + "/10-test.conflist", atomically: true, encoding: .utf8)
+        try conf.write(toFile: confDir + "/10-test.conflist", atomically: false, encoding: .utf8)
     }
 
     /// Gives the host the gateway address on the bridge (once the first pod created it).
@@ -98,7 +98,7 @@ struct CRIImages {
             server = "http://\(registry.host)"
             [host."http://\(registry.host)"]
               capabilities = ["pull", "resolve"]
-            """.write(toFile: hosts + "/" + registry.host + "/hosts.toml", atomically: true, encoding: .utf8)
+            """.write(toFile: hosts + "/" + registry.host + "/hosts.toml", atomically: false, encoding: .utf8)
         return hosts
     }
 }
@@ -185,7 +185,7 @@ func protoInteger(_ value: JSONValue?) -> Int64? {
 }
 
 func writeJSON(_ text: String, to path: String) throws {
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
 }
 
 /// `hostPorts` maps host ports to container ports (TCP).
@@ -478,7 +478,7 @@ struct CRITests {
         let (directory, images) = (fixture.directory, fixture.images)
         let wrapper = directory.path + "/runc-wrapper"
         try "#!/bin/sh\necho \"$@\" >> \(directory.path)/wrapper.log\nexec /usr/sbin/runc \"$@\"\n"
-            .write(toFile: wrapper, atomically: true, encoding: .utf8)
+            .write(toFile: wrapper, atomically: false, encoding: .utf8)
         chmod(wrapper, 0o755)
         let handlers = """
 
@@ -646,7 +646,7 @@ extension CRITests {
         try """
             {"cniVersion": "1.0.0", "name": "doctor", "plugins": [{"type": "bridge", "bridge": "ctrdoc0",
              "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.239.0.0/24"}]]}}]}
-            """.write(toFile: confDir + "/10-doctor.conflist", atomically: true, encoding: .utf8)
+            """.write(toFile: confDir + "/10-doctor.conflist", atomically: false, encoding: .utf8)
         try ctr(["cri", "pull", images.pause], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + daemon.socket])
         let second = try run(ctrBinary, ["--address", daemon.socket, "doctor"])
         #expect(second.status == 0 && second.stdout.hasSuffix("all checks passed\n"), "\(second.stdout)")

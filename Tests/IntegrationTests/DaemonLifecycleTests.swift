@@ -169,7 +169,7 @@ struct DaemonLifecycleTests {
         #expect(info["config"]?["cni"]?["confDir"] == .string(netd))
         // A CNI config written later is picked up without a restart.
         try #"{"cniVersion":"1.0.0","name":"n","plugins":[{"type":"loopback"}]}"#
-            .write(toFile: netd + "/10-test.conflist", atomically: true, encoding: .utf8)
+            .write(toFile: netd + "/10-test.conflist", atomically: false, encoding: .utf8)
         let after = try JSONValue.parse(try ctr(["cri", "-r", daemon.socket, "info"]))
         guard case .array(let updated)? = after["status"]?["conditions"] else { Issue.record("no conditions"); return }
         #expect(updated.last?["status"] == .bool(true))
@@ -182,9 +182,9 @@ struct DaemonLifecycleTests {
         defer { dir.remove() }
         let defaults = try ctr(["daemon", "config", "default"])
         #expect(defaults.contains("root = \"/var/lib/ctr\"") && defaults.contains("[plugins.\"io.containerd.grpc.v1.cri\"]"))
-        try defaults.write(toFile: dir.path + "/defaults.toml", atomically: true, encoding: .utf8)
+        try defaults.write(toFile: dir.path + "/defaults.toml", atomically: false, encoding: .utf8)
         try "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = \"example.com/pause:1\"\n"
-            .write(toFile: dir.path + "/c.toml", atomically: true, encoding: .utf8)
+            .write(toFile: dir.path + "/c.toml", atomically: false, encoding: .utf8)
         let dump = try ctr(["daemon", "config", "dump", "--config", dir.path + "/c.toml", "--root", "/srv/ctr"])
         #expect(dump.contains("root = \"/srv/ctr\""))
         #expect(dump.contains("sandbox_image = \"example.com/pause:1\""))

@@ -191,7 +191,7 @@ extension PullTests {
             server = "https://registry.invalid"
             [host."http://\(registry.host)"]
               capabilities = ["pull", "resolve"]
-            """.write(toFile: hostDir + "/hosts.toml", atomically: true, encoding: .utf8)
+            """.write(toFile: hostDir + "/hosts.toml", atomically: false, encoding: .utf8)
         let daemon = try DaemonProcess.ours(in: dir.path)
         let a = ["--address", daemon.socket]
         let pulled = try ctr(a + ["images", "pull", "-q", "--hosts-dir", dir.path + "/certs.d",
@@ -199,7 +199,7 @@ extension PullTests {
         #expect(pulled == manifest + "\n")
         #expect(try ctr(a + ["images", "ls", "-q"]) == "registry.invalid/mirrored:latest\n")
 
-        try "server = \"nonsense\"".write(toFile: hostDir + "/hosts.toml", atomically: true, encoding: .utf8)
+        try "server = \"nonsense\"".write(toFile: hostDir + "/hosts.toml", atomically: false, encoding: .utf8)
         let bad = try run(ctrBinary, a + ["images", "pull", "--hosts-dir", dir.path + "/certs.d", "registry.invalid/x:1"])
         #expect(bad.status == 1 && bad.stderr.contains("must start with http:// or https://"), "\(bad)")
         try daemon.stop()
@@ -259,7 +259,7 @@ extension PullTests {
         let hostDir = dir.path + "/certs.d/" + registry.host
         try FileManager.default.createDirectory(atPath: hostDir, withIntermediateDirectories: true)
         func hosts(_ extra: String) throws {
-            try "server = \"https://\(registry.host)\"\n\(extra)\n".write(toFile: hostDir + "/hosts.toml", atomically: true,
+            try "server = \"https://\(registry.host)\"\n\(extra)\n".write(toFile: hostDir + "/hosts.toml", atomically: false,
                                                                          encoding: .utf8)
         }
         let daemon = try DaemonProcess.ours(in: dir.path)

@@ -13,7 +13,7 @@ struct RegistryHostsTests {
         defer { directory.remove() }
         for (domain, text) in files {
             try FileManager.default.createDirectory(atPath: directory.path + "/" + domain, withIntermediateDirectories: true)
-            try text.write(toFile: directory.path + "/\(domain)/hosts.toml", atomically: true, encoding: .utf8)
+            try text.write(toFile: directory.path + "/\(domain)/hosts.toml", atomically: false, encoding: .utf8)
         }
         try body(RegistryHosts(directory: directory.path), directory.path)
     }

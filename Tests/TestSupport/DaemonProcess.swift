@@ -29,7 +29,7 @@ public final class DaemonProcess {
         -> DaemonProcess
     {
         let configPath = directory + "/config.toml"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try config.write(toFile: configPath, atomically: false, encoding: .utf8)
         let socket = directory + "/ctr.sock"
         let arguments = ["daemon", "--config", configPath, "--root", directory + "/root",
                          "--state", directory + "/state", "--address", socket, "--log-level", "debug"]
@@ -55,7 +55,7 @@ public final class DaemonProcess {
             \(cri ?? "")
             """
         let configPath = directory + "/containerd.toml"
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try config.write(toFile: configPath, atomically: false, encoding: .utf8)
         return try DaemonProcess(executable: containerdBinary, arguments: ["--config", configPath],
                                  directory: directory, socket: socket, waitForReady: true)
     }

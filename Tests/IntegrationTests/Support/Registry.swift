@@ -46,7 +46,7 @@ final class LocalRegistry {
                 guard hashed.status == 0 else { throw TestFailure("hashing a registry password failed: \(hashed)") }
                 lines += "\(user):\(hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\n"
             }
-            try lines.write(toFile: directory.path + "/htpasswd", atomically: true, encoding: .utf8)
+            try lines.write(toFile: directory.path + "/htpasswd", atomically: false, encoding: .utf8)
             if let (user, password) = users.first { pushCredentials = ["--dest-creds", "\(user):\(password)"] }
             extra += """
 
@@ -68,7 +68,7 @@ final class LocalRegistry {
             http:
               addr: 127.0.0.1:\(port)\(extra)
             """
-        try config.write(toFile: directory.path + "/config.yml", atomically: true, encoding: .utf8)
+        try config.write(toFile: directory.path + "/config.yml", atomically: false, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
         process.arguments = ["serve", directory.path + "/config.yml"]
         process.standardOutput = FileHandle.nullDevice
