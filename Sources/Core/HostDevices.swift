@@ -36,12 +36,11 @@ extension OCISpec {
         return devices.sorted { $0.path < $1.path }
     }
 
-    /// The device node at `path` itself (`single`): empty when it is not a device.
-    public static func hostDevices(root path: String, single: Bool) -> [Device] {
-        guard single else { return hostDevices(root: path) }
+    /// The device node at `path` (links followed); nil when it is not a device.
+    public static func hostDevice(at path: String) -> Device? {
         var info = stat()
-        guard stat(path, &info) == 0, let device = device(path, info) else { return [] }
-        return [device]
+        guard stat(path, &info) == 0 else { return nil }
+        return device(path, info)
     }
 
     private static func device(_ path: String, _ info: stat) -> Device? {

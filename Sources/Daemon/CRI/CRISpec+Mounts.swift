@@ -92,7 +92,7 @@ extension CRISpec {
                     return node
                 }
             } else {
-                guard let node = OCISpec.hostDevices(root: device.hostPath, single: true).first else {
+                guard let node = OCISpec.hostDevice(at: device.hostPath) else {
                     throw .invalidArgument("container \"\(container)\": \"\(device.hostPath)\" is not a device")
                 }
                 var named = node

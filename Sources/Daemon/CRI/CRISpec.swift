@@ -172,12 +172,12 @@ enum CRISpec {
             if !security.maskedPaths.isEmpty { spec.linux?.maskedPaths = security.maskedPaths }
             if !security.readonlyPaths.isEmpty { spec.linux?.readonlyPaths = security.readonlyPaths }
         }
+        var imageGroups: [UInt32] = []
         if let user {
             spec.process?.user.uid = user.uid
             spec.process?.user.gid = user.gid
             // Strict: only the groups the request lists, not those the image's /etc/group gives.
-            let fromImage = security.supplementalGroupsPolicy == .strict ? [] : user.additionalGids
-            spec.process?.user.additionalGids = fromImage.isEmpty ? nil : fromImage
+            if security.supplementalGroupsPolicy != .strict { imageGroups = user.additionalGids }
         }
         if security.hasRunAsUser {
             guard security.runAsUser.value >= 0 else {
@@ -189,8 +189,7 @@ enum CRISpec {
         // The process's groups: its primary group first, as containerd (since 1.6.18, the fix for
         // CVE-2023-25173) and Docker set them, then the image's and the request's.
         var groups = [spec.process?.user.gid ?? 0]
-        for gid in (spec.process?.user.additionalGids ?? []) + security.supplementalGroups.map({ UInt32(clamping: $0) })
-        where !groups.contains(gid) {
+        for gid in imageGroups + security.supplementalGroups.map({ UInt32(clamping: $0) }) where !groups.contains(gid) {
             groups.append(gid)
         }
         spec.process?.user.additionalGids = groups
@@ -252,20 +251,13 @@ enum CRISpec {
     /// daemon's own; and it never goes below that without CAP_SYS_RESOURCE either, since the
     /// kernel would refuse runc (a kubelet asks -997 for Guaranteed pods).
     static func oomScoreAdj(_ requested: Int, restrict: Bool, own: Int = currentOOMScoreAdj(),
-                            mayLower: Bool = hasCapability(24)) -> Int {
+                            mayLower: Bool = daemonCapabilities.contains("CAP_SYS_RESOURCE")) -> Int {
         guard requested < own else { return requested }
         return restrict || !mayLower ? own : requested
     }
 
     static func currentOOMScoreAdj() -> Int {
         Int(readSmallFile("/proc/self/oom_score_adj") ?? "") ?? 0
-    }
-
-    /// Whether this process has capability `number` in its effective set (24: CAP_SYS_RESOURCE).
-    static func hasCapability(_ number: Int) -> Bool {
-        guard let status = readTextFile("/proc/self/status"),
-              let mask = LinuxCapabilities.mask("CapEff", inStatus: status) else { return false }
-        return mask & (1 << UInt64(number)) != 0
     }
 
     /// What a privileged container, or one that adds `ALL`, gets: the capabilities the daemon

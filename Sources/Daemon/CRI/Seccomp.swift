@@ -138,11 +138,11 @@ struct SeccompProfile: Sendable {
         var args: [SeccompArg] = []
         if case .array(let list)? = entry["args"] {
             for arg in list {
-                guard let index = try number(arg["index"], "args.index"), let op = arg["op"]?.stringValue else {
+                guard let index: UInt32 = try number(arg["index"], "args.index"), let op = arg["op"]?.stringValue else {
                     throw .invalidArgument("syscalls[\(index)]: an argument needs index and op")
                 }
-                args.append(SeccompArg(index: UInt(index), value: try number64(arg["value"], "args.value"),
-                                       valueTwo: try number64(arg["valueTwo"], "args.valueTwo"), op: op))
+                args.append(SeccompArg(index: UInt(index), value: try number(arg["value"], "args.value") ?? 0,
+                                       valueTwo: try number(arg["valueTwo"], "args.valueTwo") ?? 0, op: op))
             }
         }
         let includes = entry["includes"]
@@ -167,24 +167,17 @@ struct SeccompProfile: Sendable {
         return result
     }
 
-    private static func number64(_ value: JSONValue?, _ field: String) throws(CtrError) -> UInt64 {
-        switch value {
-        case nil, .null?: return 0
-        case .integer(let number)? where number >= 0: return UInt64(number)
-        case .number(let number)? where number >= 0 && number < 18_446_744_073_709_551_616 && number.rounded() == number:
-            return UInt64(number)
-        default: throw .invalidArgument("\(field) is not a non-negative integer")
-        }
-    }
-
-    private static func number(_ value: JSONValue?, _ field: String) throws(CtrError) -> UInt32? {
+    /// A non-negative integer that fits `Number`; nil when absent.
+    private static func number<Number: FixedWidthInteger & UnsignedInteger>(_ value: JSONValue?, _ field: String)
+        throws(CtrError) -> Number?
+    {
         switch value {
         case nil, .null?: return nil
-        case .integer(let number)? where number >= 0 && number <= Int64(UInt32.max): return UInt32(number)
-        case .number(let number)? where number >= 0 && number <= Double(UInt32.max) && number.rounded() == number:
-            return UInt32(number)
-        default: throw .invalidArgument("\(field) is not a non-negative integer")
+        case .integer(let number)?: if let fitting = Number(exactly: number) { return fitting }
+        case .number(let number)?: if let fitting = Number(exactly: number) { return fitting }
+        default: break
         }
+        throw .invalidArgument("\(field) is not a non-negative integer")
     }
 }
 
