@@ -42,13 +42,6 @@ extension GRPCConnectionHandler {
         resetAll(RPCError(code: .unavailable, message: "the client sent too many pings"))
     }
 
-    private func closeWhenWritten(_ context: ChannelHandlerContext) -> EventLoopPromise<Void> {
-        let written = context.eventLoop.makePromise(of: Void.self)
-        let channel = context.channel
-        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
-        return written
-    }
-
     /// A socket that cannot drain stops the reading of new requests until it can.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }

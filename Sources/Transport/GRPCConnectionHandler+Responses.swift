@@ -116,11 +116,8 @@ extension GRPCConnectionHandler {
     func closeIfDone() {
         guard case .closing = shutdown, streams.isEmpty, let context else { return }
         shutdown = .closed
-        let channel = context.channel
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
         queue(.goAway(lastStreamID: lastStreamID, errorCode: .noError, opaqueData: nil), on: .rootStream,
-              promise: written)
+              promise: closeWhenWritten(context))
         send(flush: true)
     }
 
@@ -154,6 +151,14 @@ extension GRPCConnectionHandler {
 
     private func clientDone(_ stream: Stream) -> Bool {
         if case .ended = stream.request { true } else { false }
+    }
+
+    /// A promise that closes the connection once its frame is written.
+    func closeWhenWritten(_ context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let channel = context.channel
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        return written
     }
 
     func makePromise() -> EventLoopPromise<Void>? {
