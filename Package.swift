@@ -66,7 +66,9 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Core", "API", "TOML", "Store", "Snapshots", "Runtime", "Registry", "Transport",
+                "Core", "API", "TOML", "Store", "Snapshots", "Runtime", "Registry", "Transport", "Streaming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +90,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The Kubernetes streaming protocols (SPDY/3.1 and WebSocket framing, remotecommand and
+        // portforward): spoken by the daemon's stream server and by `ctr cri exec/attach/port-forward`.
+        .target(
+            name: "Streaming",
+            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(
             name: "Client",
             dependencies: [
@@ -101,7 +110,7 @@ let package = Package(
         .target(
             name: "CRIClient",
             dependencies: [
-                "Core", "API", "Client", "YAML",
+                "Core", "API", "Client", "YAML", "Streaming",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -252,6 +261,11 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StreamingTests",
+            dependencies: ["Streaming", "Core", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
