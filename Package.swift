@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "CRIClient",
             dependencies: [
-                "Core", "API", "Client", "YAML", "Streaming",
+                "Core", "API", "Client", "YAML", "Streaming", "CLinux",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

@@ -12,6 +12,7 @@ packages=(
     curl                                 # tests: reach a pod through its host port
     python3-yaml                         # tests: PyYAML, the reference for the YAML reader's differential test
     python3-h2                           # tests: raw HTTP/2 for the transport's hostile-client cases
+    python3-websocket                    # tests: an independent WebSocket client for the stream server
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -126,3 +126,41 @@ int ctr_pin_new_netns(const char *path) {
     pthread_join(thread, NULL);
     return pin.error;
 }
+
+int ctr_enter_netns(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int result = setns(fd, CLONE_NEWNET) == 0 ? 0 : errno;
+    close(fd);
+    return result;
+}
+
+int ctr_get_window_size(int fd, unsigned short *rows, unsigned short *columns) {
+    struct winsize size = {0};
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return -1;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}
+
+static int sigwinch_pipe[2] = {-1, -1};
+
+static void on_sigwinch(int signal) {
+    (void)signal;
+    int saved = errno;
+    char byte = 0;
+    if (write(sigwinch_pipe[1], &byte, 1) < 0) { /* full: a resize is already pending */ }
+    errno = saved;
+}
+
+int ctr_sigwinch_fd(void) {
+    if (sigwinch_pipe[0] >= 0) return sigwinch_pipe[0];
+    if (pipe2(sigwinch_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_sigwinch;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGWINCH, &action, NULL) != 0) return -1;
+    return sigwinch_pipe[0];
+}

@@ -174,36 +174,12 @@ extension CRITests {
             return lines.sorted().joined(separator: "\n")
         }
 
-        /// Runs `body` against our daemon, then against containerd, each on a root of its own in
-        /// `fixture`, cleaning up what a failed body left.
-        func onBoth<Result>(_ fixture: CRIFixture, _ body: (CRICLI, _ label: String) throws -> Result) throws
-            -> (ours: Result, containerd: Result)
-        {
-            for daemon in ["ours", "containerd"] {
-                try FileManager.default.createDirectory(atPath: fixture.path + "/" + daemon, withIntermediateDirectories: true)
-            }
-            defer { cleanUpRuntime(fixture.path + "/ours") }  // a failed case's containers
-            let ours = try DaemonProcess.ours(in: fixture.path + "/ours", config: fixture.ourConfig())
-            let oursCRI = CRICLI(socket: ours.socket)
-            defer { _ = try? oursCRI.attempt("rmp", "-f", "-a") }
-            let oursResult = try body(oursCRI, "ours")
-            _ = try ours.stop()
-
-            let containerd = try DaemonProcess.containerd(in: fixture.path + "/containerd", cri: fixture.criSection)
-            defer { _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(containerd.socket)"]) }
-            let theirsCRI = CRICLI(socket: containerd.socket)
-            defer { _ = try? theirsCRI.attempt("rmp", "-f", "-a") }
-            let theirsResult = try body(theirsCRI, "containerd")
-            _ = try containerd.stop()
-            return (oursResult, theirsResult)
-        }
-
         @Test("a container killed for exceeding its memory limit reports OOMKilled and exit code 137 on both",
               .usesContainerd)
         func outOfMemory() throws {
             let fixture = try CRIFixture()
             defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
-            let (ours, theirs) = try onBoth(fixture) { cri, label -> String in
+            let (ours, theirs) = try fixture.onBoth { cri, label -> String in
                 try cri("pull", fixture.images.busybox)
                 let podPath = fixture.path + "/\(label)-oom-pod.json"
                 try writeJSON(podConfig("\(label)-oom", privileged: false, directory: fixture.path), to: podPath)
@@ -255,7 +231,7 @@ extension CRITests {
         func privileges() throws {
             let fixture = try CRIFixture()
             defer { withExtendedLifetime(fixture) {} }  // cleaned up when the test ends, not earlier
-            let ((oursSeen, oursRefused), (theirsSeen, theirsRefused)) = try onBoth(fixture) { cri, label in
+            let ((oursSeen, oursRefused), (theirsSeen, theirsRefused)) = try fixture.onBoth { cri, label in
                 try observe(cri, fixture, label: label)
             }
 
@@ -338,7 +314,7 @@ extension CRITests {
                 grep -E '^Seccomp' /proc/self/status
                 hostname changed 2>&1 && echo hostname set
                 """
-            let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: [String: String], refused: [String: Output]) in
+            let (ours, theirs) = try fixture.onBoth { cri, label -> (seen: [String: String], refused: [String: Output]) in
                 try cri("pull", fixture.images.busybox)
                 var seen: [String: String] = [:]
                 var refused: [String: Output] = [:]
@@ -413,7 +389,7 @@ extension CRITests {
                  "log_directory": "\(fixture.path)/logs-\(name)", "linux": {"sysctls": {\(sysctls)}}}
                 """
             }
-            let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: String, refused: Output, host: String) in
+            let (ours, theirs) = try fixture.onBoth { cri, label -> (seen: String, refused: Output, host: String) in
                 try cri("pull", fixture.images.busybox)
                 let podPath = fixture.path + "/\(label)-sysctl-pod.json"
                 try writeJSON(pod("\(label)-sysctl", sysctls: #""net.ipv4.ip_unprivileged_port_start": "0", "kernel.shm_rmid_forced": "1""#),
@@ -533,7 +509,7 @@ extension CRITests {
                 "read-only mount": "touch /mnt/ro/x 2>&1; awk '$5 == \"/mnt/ro\" { split($6, o, \",\"); print o[1] }' /proc/self/mountinfo",
                 "requested device": "ls -l /dev/mynull | awk '{ print $1, $5, $6 }'; echo hi > /dev/mynull && echo written",
             ]
-            let (ours, theirs) = try onBoth(fixture) { cri, label -> (seen: [String: String], created: [String: Output]) in
+            let (ours, theirs) = try fixture.onBoth { cri, label -> (seen: [String: String], created: [String: Output]) in
                 try cri("pull", fixture.images.busybox)
                 var seen: [String: String] = [:]
                 var created: [String: Output] = [:]

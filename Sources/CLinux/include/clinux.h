@@ -59,4 +59,14 @@ int ctr_limit_malloc_arenas(int count);
 /// neither the process nor its other threads change namespace. Returns 0 or an errno value.
 int ctr_pin_new_netns(const char *path);
 
+/// Moves the calling thread into the network namespace pinned at `path` (setns). Only for a
+/// thread that ends afterwards: the process's other threads stay where they are. 0 or an errno value.
+int ctr_enter_netns(const char *path);
+
+/// The terminal size of `fd` (TIOCGWINSZ); 0 on success.
+int ctr_get_window_size(int fd, unsigned short *rows, unsigned short *columns);
+
+/// A pipe that receives a byte on every SIGWINCH (a handler is installed); its read end, or -1.
+int ctr_sigwinch_fd(void);
+
 #endif

@@ -38,32 +38,68 @@ enum CRIDeadline {
 /// crictl's connection options, plus the address every `ctr` command takes: the runtime endpoint
 /// is `-r`, else CONTAINER_RUNTIME_ENDPOINT (as in crictl), else `-a`/CONTAINERD_ADDRESS (the
 /// daemon the rest of `ctr` talks to), else the default socket.
-struct CRIOptions: ParsableArguments {
-    @Option(name: [.short, .customLong("runtime-endpoint")], help: ArgumentHelp(
-        "CRI runtime endpoint (env CONTAINER_RUNTIME_ENDPOINT; else --address or CONTAINERD_ADDRESS, "
-            + "as for every ctr command; default unix://\(Endpoint.defaultDaemon)).",
-        valueName: "endpoint"))
+struct CRIOptions: ParsableArguments, CRIEndpointOptions {
+    @Option(name: [.short, .customLong("runtime-endpoint")], help: CRIOptionHelp.runtimeEndpoint)
     var runtimeEndpoint: String?
 
     /// Long name only: `-a` means `--all` to some crictl commands (`ps -a`); a `-a` written before
     /// `cri` becomes `--address` (see `GlobalOptions.hoist`).
-    @Option(name: [.customLong("address")], help: ArgumentHelp(
-        "Address of the daemon's socket, used when no runtime endpoint is given (env CONTAINERD_ADDRESS).",
-        valueName: "address"))
+    @Option(name: [.customLong("address")], help: CRIOptionHelp.address)
     var address: String?
 
-    @Option(name: [.short, .customLong("image-endpoint")], help: ArgumentHelp(
-        "CRI image endpoint (env IMAGE_SERVICE_ENDPOINT; default: the runtime endpoint).", valueName: "endpoint"))
+    @Option(name: [.short, .customLong("image-endpoint")], help: CRIOptionHelp.imageEndpoint)
     var imageEndpoint: String?
 
-    @Option(name: .customLong("timeout"), help: ArgumentHelp("Timeout of each call (default 2s).",
-                                                             valueName: "duration"))
+    @Option(name: .customLong("timeout"), help: CRIOptionHelp.timeout)
     var timeout: String?
 
     func validate() throws {
         if let timeout { _ = try Durations.parse(timeout, option: "--timeout") }
     }
+}
 
+/// The same options for the streaming commands (exec, attach), where `-i` is `--interactive`, as
+/// in crictl; the image endpoint keeps its long name.
+struct CRIStreamOptions: ParsableArguments, CRIEndpointOptions {
+    @Option(name: [.short, .customLong("runtime-endpoint")], help: CRIOptionHelp.runtimeEndpoint)
+    var runtimeEndpoint: String?
+
+    @Option(name: [.customLong("address")], help: CRIOptionHelp.address)
+    var address: String?
+
+    @Option(name: [.customLong("image-endpoint")], help: CRIOptionHelp.imageEndpoint)
+    var imageEndpoint: String?
+
+    @Option(name: .customLong("timeout"), help: CRIOptionHelp.timeout)
+    var timeout: String?
+
+    func validate() throws {
+        if let timeout { _ = try Durations.parse(timeout, option: "--timeout") }
+    }
+}
+
+enum CRIOptionHelp {
+    static let runtimeEndpoint = ArgumentHelp(
+        "CRI runtime endpoint (env CONTAINER_RUNTIME_ENDPOINT; else --address or CONTAINERD_ADDRESS, "
+            + "as for every ctr command; default unix://\(Endpoint.defaultDaemon)).",
+        valueName: "endpoint")
+    static let address = ArgumentHelp(
+        "Address of the daemon's socket, used when no runtime endpoint is given (env CONTAINERD_ADDRESS).",
+        valueName: "address")
+    static let imageEndpoint = ArgumentHelp(
+        "CRI image endpoint (env IMAGE_SERVICE_ENDPOINT; default: the runtime endpoint).", valueName: "endpoint")
+    static let timeout = ArgumentHelp("Timeout of each call (default 2s).", valueName: "duration")
+}
+
+/// What both option groups hold, and the connections made from them.
+protocol CRIEndpointOptions {
+    var runtimeEndpoint: String? { get }
+    var address: String? { get }
+    var imageEndpoint: String? { get }
+    var timeout: String? { get }
+}
+
+extension CRIEndpointOptions {
     var runtimeAddress: String {
         runtimeEndpoint ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? address
             ?? Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon

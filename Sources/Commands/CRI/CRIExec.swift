@@ -2,6 +2,7 @@ import API
 import ArgumentParser
 import CRIClient
 import Core
+import Streaming
 
 /// `ctr cri exec`: runs a command in a container. With -s/--sync it uses ExecSync and exits with
 /// the command's status; interactive exec needs the runtime's streaming server.
@@ -13,10 +14,13 @@ struct CRIExec: AsyncParsableCommand {
             without it the command may run as long as it needs.
             """)
 
-    @OptionGroup(title: "CRI Options") var cri: CRIOptions
+    @OptionGroup(title: "CRI Options") var cri: CRIStreamOptions
     @Flag(name: [.short, .long], help: "Run the command synchronously (ExecSync).") var sync = false
     @Flag(name: [.short, .long], help: "Allocate a TTY (streaming exec).") var tty = false
-    @Flag(name: .long, help: "Keep stdin open (streaming exec; -i is --image-endpoint here).") var interactive = false
+    @Flag(name: [.short, .long], help: "Keep stdin open (streaming exec).") var interactive = false
+    @Flag(name: .customLong("url-only"), help: "Print the stream URL the runtime returned instead of connecting to it.")
+    var urlOnly = false
+    @Option(name: .long, help: "The streaming protocol: spdy or websocket.") var transport: StreamConnection.Transport = .spdy
     @Argument(help: "The container ID.", completion: .custom(CRICompletions.containers)) var id: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
@@ -35,11 +39,10 @@ struct CRIExec: AsyncParsableCommand {
                 $0.stdout = true
                 $0.stderr = !tty
             }
-            let hint = "use -s/--sync to run the command without a terminal"
-            let url = try await cri.withRuntime { client in
-                try await CRIStreaming.url("exec", hint: hint) { try await client.exec(request) }
-            }
-            throw CRIStreaming.unsupported("exec", url: url, hint: hint)
+            let url = try await cri.withRuntime { client in try await client.exec(request) }
+            if urlOnly { return StandardOutput.write(Array((url + "\n").utf8)) }
+            try await CRIStreaming.remoteCommand(url: url, transport: transport, stdin: interactive, tty: tty)
+            return
         }
         let limit = try cri.explicitTimeout
         let seconds = limit.map { Int64(($0 + .nanoseconds(999_999_999)).components.seconds) } ?? 0
@@ -52,19 +55,21 @@ struct CRIExec: AsyncParsableCommand {
     }
 }
 
-/// The streaming calls (exec, attach, port-forward): this client cannot speak the streaming
-/// protocol yet, so it reports what the runtime answered.
-enum CRIStreaming {
-    static func url(_ verb: String, hint: String, _ body: () async throws -> String) async throws -> String {
-        do {
-            return try await body()
-        } catch let error as CtrError where error.code == .unimplemented {
-            throw CtrError(.unimplemented, "\(verb): the runtime does not serve streaming \(verb) (no streaming server): \(hint)")
-        }
-    }
+extension StreamConnection.Transport: ExpressibleByArgument {}
 
-    static func unsupported(_ verb: String, url: String, hint: String) -> CtrError {
-        CtrError(.unimplemented, "\(verb): the runtime serves the stream at \(url), but ctr cri cannot connect to "
-            + "streaming URLs yet: \(hint)")
+/// The streaming calls (exec, attach): connect to the URL the runtime returned, join the local
+/// terminal or pipes to the remote process, and exit with its exit code.
+enum CRIStreaming {
+    static func remoteCommand(url: String, transport: StreamConnection.Transport, stdin: Bool, tty: Bool) async throws {
+        let outcome = try await BlockingThread.run { () throws -> RemoteCommand.Outcome in
+            let connection = try StreamConnection(url: url, transport: transport,
+                                                  protocols: RemoteCommandClient.protocols(transport))
+            return try RemoteCommandClient(stdin: stdin, stdout: true, stderr: !tty, tty: tty).run(connection)
+        }
+        switch outcome {
+        case .success: return
+        case .exit(let code): throw ExitCode(code)
+        case .failure(let message): throw CtrError(.unknown, message)
+        }
     }
 }

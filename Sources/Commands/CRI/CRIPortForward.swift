@@ -1,38 +1,59 @@
 import ArgumentParser
 import CRIClient
 import Core
+import Glibc
+import Streaming
 
-/// `ctr cri port-forward POD [LOCAL:]REMOTE…`: asks the runtime for a port-forward stream (not
-/// served by this client yet).
+/// `ctr cri port-forward POD [LOCAL:]REMOTE…`: listens on local ports and forwards each connection
+/// to the port inside the pod, through the runtime's stream server.
 struct CRIPortForward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "port-forward", abstract: "Forward local ports to a pod.")
+        commandName: "port-forward", abstract: "Forward local ports to a pod.",
+        discussion: "A LOCAL port of 0 (or none, as in \":8080\") picks a free one; each line \"Forwarding from\" names it.")
 
     @OptionGroup(title: "CRI Options") var cri: CRIOptions
+    @Option(name: .customLong("listen-address"), help: "The local address to listen on (IPv4).") var listenAddress = "127.0.0.1"
+    @Flag(name: .customLong("url-only"), help: "Print the stream URL the runtime returned instead of connecting to it.")
+    var urlOnly = false
+    @Option(name: .long, help: "The streaming protocol (spdy).") var transport: StreamConnection.Transport = .spdy
     @Argument(help: "The pod ID.", completion: .custom(CRICompletions.pods)) var pod: String
     @Argument(help: "Ports, as [LOCAL:]REMOTE.") var ports: [String]
 
     func validate() throws {
         if ports.isEmpty { throw ValidationError("at least one port is required") }
-        _ = try remotePorts()
+        _ = try mappings()
     }
 
-    func remotePorts() throws -> [Int32] {
+    func mappings() throws -> [PortForwardClient.Mapping] {
         try ports.map { spec in
-            let remote = spec.split(separator: ":").last.map(String.init) ?? spec
-            guard let port = Int32(remote), (1...65535).contains(port) else {
-                throw ValidationError("invalid port \"\(spec)\": expected [LOCAL:]REMOTE")
+            let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count <= 2, let remote = UInt16(parts.last ?? ""), remote > 0 else {
+                throw ValidationError("invalid port \"\(spec)\": expected [LOCAL:]REMOTE with ports 1-65535")
             }
-            return port
+            let localText = parts.count == 2 ? parts[0] : String(remote)
+            guard let local = localText.isEmpty ? 0 : UInt16(localText) else {
+                throw ValidationError("invalid local port in \"\(spec)\"")
+            }
+            return PortForwardClient.Mapping(local: local, remote: remote)
         }
     }
 
     func run() async throws {
-        let remote = try remotePorts()
-        let hint = "reach the pod by its IP (ctr cri inspectp)"
-        let url = try await cri.withRuntime { client in
-            try await CRIStreaming.url("port-forward", hint: hint) { try await client.portForward(pod, ports: remote) }
+        let client = PortForwardClient(mappings: try mappings(), address: listenAddress)
+        let remote = client.mappings.map { Int32($0.remote) }
+        let url = try await cri.withRuntime { client in try await client.portForward(pod, ports: remote) }
+        if urlOnly { return StandardOutput.write(Array((url + "\n").utf8)) }
+        let transport = self.transport
+        try await BlockingThread.run { () throws in
+            let listeners = try client.listen()
+            defer { for listener in listeners { close(listener.fd) } }
+            let connection = try StreamConnection(url: url, transport: transport, protocols: [RemoteCommand.portForwardProtocol])
+            for listener in listeners {
+                StandardOutput.write(Array("Forwarding from \(client.address):\(listener.local) -> \(listener.remote)\n".utf8))
+            }
+            try client.run(connection, listeners: listeners) { line in
+                if line.hasPrefix("error") { StandardError.write(line + "\n") } else { StandardOutput.write(Array((line + "\n").utf8)) }
+            }
         }
-        throw CRIStreaming.unsupported("port-forward", url: url, hint: hint)
     }
 }

@@ -117,39 +117,10 @@ enum Environment {
 /// Go-style durations as containerd's flags take them: `500ms`, `10s`, `1m30s`, `2h`.
 enum Durations {
     static func parse(_ text: String, option: String) throws -> Duration {
-        var total = Duration.zero
-        var number = ""
-        var unit = ""
-        var parts: [(String, String)] = []
-        for character in text {
-            if character.isNumber || character == "." {
-                if !unit.isEmpty {
-                    parts.append((number, unit))
-                    number = ""
-                    unit = ""
-                }
-                number.append(character)
-            } else {
-                unit.append(character)
-            }
+        do {
+            return try Duration.parseGo(text)
+        } catch {
+            throw ValidationError("\(option): \(error.message)")
         }
-        parts.append((number, unit))
-        for (value, unit) in parts {
-            guard let amount = Double(value) else {
-                throw ValidationError("\(option): invalid duration \"\(text)\"")
-            }
-            let seconds: Double
-            switch unit {
-            case "ns": seconds = amount / 1e9
-            case "us", "µs": seconds = amount / 1e6
-            case "ms": seconds = amount / 1e3
-            case "s", "": seconds = amount
-            case "m": seconds = amount * 60
-            case "h": seconds = amount * 3600
-            default: throw ValidationError("\(option): invalid duration \"\(text)\": unknown unit \"\(unit)\"")
-            }
-            total += .nanoseconds(Int64(seconds * 1e9))
-        }
-        return total
     }
 }

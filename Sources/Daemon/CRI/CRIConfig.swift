@@ -11,6 +11,9 @@ public struct CRIConfig: PluginConfig, Equatable {
     public var unsetSeccompProfile = ""
     public var streamServerAddress = "127.0.0.1"
     public var streamServerPort = "0"
+    /// Streaming sessions with no traffic for this long are closed (a Go duration, as containerd's).
+    public var streamIdleTimeout = "4h"
+    public var enableTLSStreaming = false
     public var cni = CNI()
     public var containerd = Containerd()
     public var registryConfigPath = ""
@@ -42,6 +45,20 @@ public struct CRIConfig: PluginConfig, Equatable {
         unsetSeccompProfile = try reader.string("unset_seccomp_profile") ?? unsetSeccompProfile
         streamServerAddress = try reader.string("stream_server_address") ?? streamServerAddress
         streamServerPort = try reader.string("stream_server_port") ?? streamServerPort
+        guard let port = Int(streamServerPort), (0...65535).contains(port) else {
+            throw reader.error("stream_server_port", "\"\(streamServerPort)\" is not a port (0 picks a free one)")
+        }
+        streamIdleTimeout = try reader.string("stream_idle_timeout") ?? streamIdleTimeout
+        do {
+            _ = try Duration.parseGo(streamIdleTimeout)
+        } catch {
+            throw reader.error("stream_idle_timeout", error.message)
+        }
+        enableTLSStreaming = try reader.bool("enable_tls_streaming") ?? enableTLSStreaming
+        if enableTLSStreaming {
+            throw reader.error("enable_tls_streaming", "TLS on the stream server is not supported yet; keep the stream "
+                + "server on 127.0.0.1 (the default), where the kubelet reaches it without TLS")
+        }
         if sandboxImage.isEmpty { throw reader.error("sandbox_image", "must not be empty") }
 
         let cniReader = try reader.table("cni")
@@ -82,6 +99,8 @@ public struct CRIConfig: PluginConfig, Equatable {
         table["unset_seccomp_profile"] = .string(unsetSeccompProfile)
         table["stream_server_address"] = .string(streamServerAddress)
         table["stream_server_port"] = .string(streamServerPort)
+        table["stream_idle_timeout"] = .string(streamIdleTimeout)
+        table["enable_tls_streaming"] = .bool(enableTLSStreaming)
         var cniTable = TOMLTable()
         cniTable["bin_dir"] = .string(cni.binDir)
         cniTable["conf_dir"] = .string(cni.confDir)

@@ -9,16 +9,18 @@ struct CRIPlugin: PluginInstance, InlineMethodProvider {
     let service: CRIService
     let runtime: CRIRuntimeGRPC
     let images: CRIImagesGRPC
+    let streams: StreamServer
 
     var rpcServices: [any RegistrableRPCService] { [runtime, images] }
     var serviceNames: [String] {
         [Runtime_V1_RuntimeService.descriptor.fullyQualifiedService,
          Runtime_V1_ImageService.descriptor.fullyQualifiedService]
     }
-    var exports: [String: String] { ["sandbox_image": service.config.sandboxImage] }
+    var exports: [String: String] { ["sandbox_image": service.config.sandboxImage, "stream_server": streams.base] }
     var inlineMethods: [String: InlineUnaryMethod] { runtime.inlineMethods }
 
     func close() async throws {
+        await streams.close()
         service.containerEvents.finish()
     }
 
@@ -44,7 +46,13 @@ struct CRIPlugin: PluginInstance, InlineMethodProvider {
             differ: try context.plugin(.differ, as: DifferPlugin.self).differ,
             tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks,
             events: context.events, state: context.state, logger: context.logger)
+        let streams = try await StreamServer.start(
+            service: service, address: config.streamServerAddress, port: Int(config.streamServerPort) ?? 0,
+            idleTimeout: (try? Duration.parseGo(config.streamIdleTimeout)) ?? .seconds(4 * 3600), logger: context.logger)
+        service.streamBase.withLock { $0 = streams.base }
+        context.logger.info("stream server listening", metadata: ["address": "\(streams.base)"])
         service.start()
-        return CRIPlugin(service: service, runtime: CRIRuntimeGRPC(service: service), images: CRIImagesGRPC(service: service))
+        return CRIPlugin(service: service, runtime: CRIRuntimeGRPC(service: service), images: CRIImagesGRPC(service: service),
+                         streams: streams)
     }
 }

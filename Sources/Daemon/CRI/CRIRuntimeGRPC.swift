@@ -141,6 +141,18 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
             try await service.reopenLog(try service.container(request.containerID).id)
             return Runtime_V1_ReopenContainerLogResponse()
         }
+        router.unary(Method.Exec.descriptor) { (request: Runtime_V1_ExecRequest, _) in
+            let url = try service.exec(request)
+            return Runtime_V1_ExecResponse.with { $0.url = url }
+        }
+        router.unary(Method.Attach.descriptor) { (request: Runtime_V1_AttachRequest, _) in
+            let url = try service.attach(request)
+            return Runtime_V1_AttachResponse.with { $0.url = url }
+        }
+        router.unary(Method.PortForward.descriptor) { (request: Runtime_V1_PortForwardRequest, _) in
+            let url = try service.portForward(request)
+            return Runtime_V1_PortForwardResponse.with { $0.url = url }
+        }
         router.unary(Method.ExecSync.descriptor) { (request: Runtime_V1_ExecSyncRequest, _) in
             try await service.execSync(request.containerID, command: request.cmd, timeout: request.timeout)
         }

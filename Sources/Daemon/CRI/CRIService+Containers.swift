@@ -148,6 +148,7 @@ extension CRIService {
             io.logFormat = "cri"
             io.maxLogLine = self.config.maxContainerLogLineSize
         }
+        if container.config.stdin { io.stdin = try openContainerStdin(id) }
         let mounts = try snapshotter.mounts(namespace, key: id)
         do {
             let started = try await tasks.create(namespace, id, rootfs: mounts, io: io,
@@ -157,6 +158,7 @@ extension CRIService {
             container.status.phase = .running
         } catch {
             _ = try? await tasks.delete(namespace, id, execID: nil)
+            closeContainerStdin(id)
             container.status.phase = .exited
             container.status.finishedAt = Timestamp.now.unixNanos
             container.status.exitCode = 128
@@ -214,6 +216,8 @@ extension CRIService {
         if container.status.phase == .running { try await stopContainer(container.id, timeout: 0) }
         _ = try? await tasks.delete(namespace, container.id, execID: nil)
         removeRecord(container.id)
+        closeContainerStdin(container.id)
+        try? FileTree.remove(state + "/io/" + container.id)
         store.withLock { store in
             store.remove(container: container.id)
             store.names[container.status.name] = nil

@@ -14,16 +14,7 @@ extension CRIService {
             throw CtrError.failedPrecondition("container \"\(id)\" is not running")
         }
         guard !command.isEmpty else { throw CtrError.invalidArgument("exec in container \"\(id)\": no command") }
-        guard let record = try metadata.container(namespace, container.id).spec,
-              var process = (try? JSONDecoder().decode(OCISpec.self, from: Data(record.value)))?.process
-        else {
-            throw CtrError.internalError("container \"\(id)\": no runtime spec")
-        }
-        process.args = command
-        process.terminal = false
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let processJSON = Array(try encoder.encode(process))
+        let processJSON = try execProcess(container.id, command: command, tty: false)
         let execID = "exec-" + Identifier.random().prefix(16)
         let directory = state + "/exec/" + execID
         try makeDirectories(directory, mode: 0o700)
@@ -51,6 +42,82 @@ extension CRIService {
             $0.stderr = Data(Self.readCapped(directory + "/stderr"))
             $0.exitCode = Int32(bitPattern: finished.exitStatus)
         }
+    }
+
+    /// The OCI process of an exec in container `id`: the container's own, running `command`.
+    func execProcess(_ id: String, command: [String], tty: Bool) throws -> [UInt8] {
+        guard let record = try metadata.container(namespace, id).spec,
+              var process = (try? JSONDecoder().decode(OCISpec.self, from: Data(record.value)))?.process
+        else {
+            throw CtrError.internalError("container \"\(id)\": no runtime spec")
+        }
+        process.args = command
+        process.terminal = tty
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return Array(try encoder.encode(process))
+    }
+
+    /// The descriptors of a streaming exec that has started: our end of each FIFO the shim uses.
+    struct StreamingExec: Sendable {
+        var execID: String
+        var directory: String
+        var stdin: Int32?
+        var stdout: Int32?
+        var stderr: Int32?
+    }
+
+    /// Starts `command` in container `id` with FIFOs for the streams asked for. Each FIFO is held
+    /// open read-write from before the shim opens it, so that nothing written is lost and the shim
+    /// never sees an early end; once the process has started, the output FIFOs are reopened
+    /// read-only (so their end shows when the shim closes them) and stdin's stays our writer.
+    func startStreamingExec(_ id: String, command: [String], tty: Bool, stdin: Bool, stdout: Bool,
+                            stderr: Bool) async throws -> StreamingExec {
+        let processJSON = try execProcess(id, command: command, tty: tty)
+        let execID = "exec-" + Identifier.random().prefix(16)
+        let directory = state + "/exec/" + execID
+        try makeDirectories(directory, mode: 0o700)
+        var held: [String: Int32] = [:]
+        func cleanUp() {
+            for fd in held.values { close(fd) }
+            try? FileTree.remove(directory)
+        }
+        do {
+            for (name, wanted) in [("stdin", stdin), ("stdout", stdout), ("stderr", stderr && !tty)] where wanted {
+                let path = directory + "/" + name
+                guard mkfifo(path, 0o600) == 0 else { throw CtrError.internalError("exec: mkfifo \(path): \(Errno.current)") }
+                let fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+                guard fd >= 0 else { throw CtrError.internalError("exec: open \(path): \(Errno.current)") }
+                held[name] = fd
+            }
+            let io = TaskService.IO(stdin: held["stdin"] == nil ? "" : directory + "/stdin",
+                                    stdout: held["stdout"] == nil ? "" : directory + "/stdout",
+                                    stderr: held["stderr"] == nil ? "" : directory + "/stderr", terminal: tty)
+            try await tasks.exec(namespace, id, execID: execID, spec: processJSON, io: io)
+            do {
+                _ = try await tasks.start(namespace, id, execID: execID)
+            } catch {
+                _ = try? await tasks.delete(namespace, id, execID: execID)
+                throw error
+            }
+        } catch {
+            cleanUp()
+            throw error
+        }
+        var result = StreamingExec(execID: execID, directory: directory, stdin: held["stdin"])
+        for name in ["stdout", "stderr"] {
+            guard let placeholder = held[name] else { continue }
+            let reader = open(directory + "/" + name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            close(placeholder)
+            if name == "stdout" { result.stdout = reader >= 0 ? reader : nil } else { result.stderr = reader >= 0 ? reader : nil }
+        }
+        return result
+    }
+
+    /// Forgets a finished streaming exec: the shim's record and the FIFOs.
+    func endStreamingExec(_ id: String, _ exec: StreamingExec) async {
+        _ = try? await tasks.delete(namespace, id, execID: exec.execID)
+        try? FileTree.remove(exec.directory)
     }
 
     func waitExec(_ id: String, _ execID: String, seconds: Int64) async throws -> ShimProcessState? {

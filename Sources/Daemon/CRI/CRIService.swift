@@ -98,6 +98,13 @@ final class CRIService: Sendable {
     /// Pulls in progress by image name and credentials: a kubelet pulling in parallel gets one
     /// pull per image, the others wait for it instead of fetching the same blobs beside it.
     let pulls = Mutex<[String: Task<String, any Error>]>([:])
+    /// The tokens of issued Exec, Attach and PortForward URLs.
+    let streamTokens = StreamTokens()
+    /// `http://host:port` of the stream server once it listens.
+    let streamBase = Mutex<String?>(nil)
+    /// For containers created with `stdin: true`: our write end of the stdin FIFO the shim reads,
+    /// held so the container's stdin stays open between attachers (closed by `stdin_once`).
+    let stdinHolders = Mutex<[String: Int32]>([:])
 
     init(config: CRIConfig, daemon: DaemonConfig, metadata: MetadataStore, content: ContentService,
          snapshotter: LocalSnapshotter, differ: LocalDiffService, tasks: TaskService, events: EventExchange,
@@ -114,7 +121,7 @@ final class CRIService: Sendable {
         self.logger = logger
         self.cni = CNIRunner(binDirs: config.cni.binDir.split(separator: ":").map(String.init),
                              confDir: config.cni.confDir, cacheDir: state + "/cni")
-        for directory in [state, state + "/sandboxes", state + "/netns", state + "/exec"] {
+        for directory in [state, state + "/sandboxes", state + "/netns", state + "/exec", state + "/io"] {
             try makeDirectories(directory, mode: 0o711)
         }
         try load()
@@ -202,6 +209,7 @@ final class CRIService: Sendable {
         }
         switch target {
         case .container(let container):
+            closeContainerStdin(id)
             try? persist(container)
             emit(.containerStoppedEvent, containerID: id, sandboxID: container.status.sandboxID)
         case .sandbox(let sandbox):

@@ -1,0 +1,183 @@
+import CLinux
+import Core
+import Glibc
+import Streaming
+
+/// The client side of port-forward over SPDY (`portforward.k8s.io`): listens on local ports and
+/// carries each accepted connection as a `data` and an `error` stream of one session, as kubectl
+/// does. Runs until the session ends.
+public struct PortForwardClient: Sendable {
+    public struct Mapping: Sendable {
+        public var local: UInt16
+        public var remote: UInt16
+
+        public init(local: UInt16, remote: UInt16) {
+            self.local = local
+            self.remote = remote
+        }
+    }
+
+    public var mappings: [Mapping]
+    public var address: String
+
+    public init(mappings: [Mapping], address: String = "127.0.0.1") {
+        self.mappings = mappings
+        self.address = address
+    }
+
+    /// One forwarded connection.
+    final class Forward {
+        let fd: Int32
+        let dataStream: UInt32
+        let errorStream: UInt32
+        var localDone = false
+        var remoteDone = false
+        /// The error stream ended (a runtime may report a failure after ending the data stream).
+        var errorDone = false
+
+        var finished: Bool { localDone && remoteDone && errorDone }
+
+        init(fd: Int32, dataStream: UInt32, errorStream: UInt32) {
+            self.fd = fd
+            self.dataStream = dataStream
+            self.errorStream = errorStream
+        }
+    }
+
+    /// Binds every local port (0: a free one); returns the listening sockets with their ports.
+    public func listen() throws(CtrError) -> [(fd: Int32, local: UInt16, remote: UInt16)] {
+        var result: [(Int32, UInt16, UInt16)] = []
+        for mapping in mappings {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw .internalError("socket: \(Errno.current)") }
+            var one: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+            var socketAddress = sockaddr_in()
+            socketAddress.sin_family = sa_family_t(AF_INET)
+            socketAddress.sin_port = in_port_t(mapping.local.bigEndian)
+            guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
+                throw .invalidArgument("invalid listen address \"\(address)\" (an IPv4 address)")
+            }
+            let bound = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0, Glibc.listen(fd, 128) == 0 else {
+                let error = Errno.current
+                close(fd)
+                throw .unavailable("listen on \(address):\(mapping.local): \(error)")
+            }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            result.append((fd, UInt16(bigEndian: socketAddress.sin_port), mapping.remote))
+        }
+        return result
+    }
+
+    /// Serves `listeners` over `connection` until the session ends (an error says why).
+    public func run(_ connection: borrowing StreamConnection, listeners: [(fd: Int32, local: UInt16, remote: UInt16)],
+                    report: (String) -> Void) throws(CtrError) {
+        guard connection.transport == .spdy else {
+            throw .unimplemented("port-forward over websocket is not supported by this client yet; use --transport spdy")
+        }
+        let reader = SPDYFrameReader()
+        let writer = SPDYFrameWriter()
+        var outgoing = OutgoingBuffer()
+        var forwards: [UInt32: Forward] = [:]
+        var nextStream: UInt32 = 1
+        var nextRequest = 0
+        var pending = connection.leftover
+        while true {
+            if !pending.isEmpty {
+                reader.append(pending)
+                pending = []
+                while let frame = try reader.next() {
+                    switch frame {
+                    case .data(let id, let flags, let bytes):
+                        guard let forward = forwards[id] else { continue }
+                        if id == forward.errorStream {
+                            if !bytes.isEmpty { report("error: " + String(decoding: bytes, as: UTF8.self)) }
+                            if flags & SPDYFrame.fin != 0 { forward.errorDone = true }
+                        } else if !bytes.isEmpty, FileIO.writeAll(forward.fd, bytes[...]) != nil {
+                            forward.remoteDone = true
+                            forward.localDone = true
+                        }
+                        if flags & SPDYFrame.fin != 0 && id == forward.dataStream {
+                            forward.remoteDone = true
+                            _ = shutdown(forward.fd, Int32(SHUT_WR))
+                        }
+                    case .rstStream(let id, _):
+                        if let forward = forwards[id] {
+                            forward.remoteDone = true
+                            forward.localDone = true
+                            if id == forward.errorStream { forward.errorDone = true }
+                        }
+                    case .ping(let id):
+                        outgoing.append(try writer.encode(.ping(id: id)))
+                    case .goAway:
+                        throw .unavailable("the stream server ended the port-forward session")
+                    default:
+                        break
+                    }
+                }
+                for (id, forward) in forwards where id == forward.dataStream && forward.finished {
+                    close(forward.fd)
+                    forwards[forward.dataStream] = nil
+                    forwards[forward.errorStream] = nil
+                }
+            }
+            let locals = Array(Set(forwards.values.filter { !$0.localDone }.map(\.fd)))
+            var fds = [pollfd(fd: connection.fd, events: Int16(POLLIN) | (outgoing.pending > 0 ? Int16(POLLOUT) : 0), revents: 0)]
+            fds += listeners.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            let reading = outgoing.pending < 256 << 10
+            fds += locals.map { pollfd(fd: reading ? $0 : -1, events: Int16(POLLIN), revents: 0) }
+            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { throw .internalError("poll: \(Errno.current)") }
+            if outgoing.pending > 0, !outgoing.flush(connection.fd) {
+                throw .unavailable("lost the connection to the stream server")
+            }
+            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    pending = Array(chunk[0..<count])
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    throw .unavailable("lost the connection to the stream server")
+                }
+            }
+            for (index, listener) in listeners.enumerated() where fds[1 + index].revents & Int16(POLLIN) != 0 {
+                let fd = ctr_accept_cloexec(listener.fd)
+                guard fd >= 0 else { continue }
+                let errorID = nextStream, dataID = nextStream + 2
+                nextStream += 4
+                let requestID = String(nextRequest)
+                nextRequest += 1
+                let forward = Forward(fd: fd, dataStream: dataID, errorStream: errorID)
+                forwards[dataID] = forward
+                forwards[errorID] = forward
+                for (id, type) in [(errorID, "error"), (dataID, "data")] {
+                    outgoing.append(try writer.encode(.synStream(streamID: id, associatedTo: 0, flags: 0, headers: SPDYHeaders([
+                        ("streamType", type), ("port", String(listener.remote)), ("requestID", requestID),
+                    ]))))
+                }
+                report("Handling connection for \(listener.local)")
+            }
+            for (index, fd) in locals.enumerated() where fds[1 + listeners.count + index].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                guard let forward = forwards.values.first(where: { $0.fd == fd }) else { continue }
+                var chunk = [UInt8](repeating: 0, count: 32768)
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: 0, bytes: Array(chunk[0..<count]))))
+                } else {
+                    forward.localDone = true
+                    outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: SPDYFrame.fin, bytes: [])))
+                    if forward.finished {
+                        close(forward.fd)
+                        forwards[forward.dataStream] = nil
+                        forwards[forward.errorStream] = nil
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import API
+import Core
+import Synchronization
+
+/// What a streaming URL was issued for: the CRI request, checked when it was made.
+enum StreamRequest: Sendable {
+    case exec(containerID: String, command: [String], tty: Bool, stdin: Bool, stdout: Bool, stderr: Bool)
+    case attach(containerID: String, tty: Bool, stdin: Bool, stdout: Bool, stderr: Bool)
+    case portForward(sandboxID: String, ports: [Int32])
+
+    var path: String {
+        switch self {
+        case .exec: "exec"
+        case .attach: "attach"
+        case .portForward: "portforward"
+        }
+    }
+}
+
+/// The tokens of issued streaming URLs: single use, 128 random bits, valid for a minute if nobody
+/// connects, at most `capacity` waiting at once (the oldest goes when a new one would exceed it).
+final class StreamTokens: Sendable {
+    struct Entry: Sendable {
+        var request: StreamRequest
+        var issued: ContinuousClock.Instant
+    }
+
+    let lifetime: Duration
+    let capacity: Int
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(lifetime: Duration = .seconds(60), capacity: Int = 1000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    /// Stores `request` and returns its token (URL-safe base64 of 16 random bytes).
+    func issue(_ request: StreamRequest) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let token = Self.urlSafeBase64(bytes)
+        let now = ContinuousClock.now
+        entries.withLock { entries in
+            entries = entries.filter { now - $0.value.issued < lifetime }
+            if entries.count >= capacity, let oldest = entries.min(by: { $0.value.issued < $1.value.issued }) {
+                entries[oldest.key] = nil
+            }
+            entries[token] = Entry(request: request, issued: now)
+        }
+        return token
+    }
+
+    /// The request of `token` if it is known, unused and unexpired; it is used up either way.
+    func take(_ token: String) -> StreamRequest? {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let entry = entries.removeValue(forKey: token), now - entry.issued < lifetime else { return nil }
+            return entry.request
+        }
+    }
+
+    var waiting: Int { entries.withLock { $0.count } }
+
+    static func urlSafeBase64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var value = 0
+            for byte in chunk { value = value << 8 | Int(byte) }
+            value <<= 8 * (3 - chunk.count)
+            let characters = chunk.count + 1
+            for position in 0..<characters { out.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
+            index += 3
+        }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+import Core
+import Logging
+import NIOCore
+import NIOPosix
+import Streaming
+import Synchronization
+
+/// The CRI plugin's stream server: the HTTP endpoint behind the URLs that Exec, Attach and
+/// PortForward hand out. Each connection sends one upgrade request naming a token; the server
+/// answers 101 and speaks SPDY/3.1 or WebSocket with the Kubernetes remotecommand or portforward
+/// protocol until the command ends, the client leaves or the session sits idle too long.
+final class StreamServer: Sendable {
+    let listener: any Channel
+    let connections: ConnectionTable
+    /// The URL prefix handed out: `http://host:port`.
+    let base: String
+
+    private init(listener: any Channel, connections: ConnectionTable, base: String) {
+        self.listener = listener
+        self.connections = connections
+        self.base = base
+    }
+
+    /// Binds `address:port` (port 0: a free one) and starts accepting.
+    static func start(service: CRIService, address: String, port: Int, idleTimeout: Duration,
+                      logger: Logger) async throws -> StreamServer {
+        let connections = ConnectionTable()
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
+            .childChannelInitializer { channel in
+                let id = ObjectIdentifier(channel)
+                connections.channels.withLock { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in _ = connections.channels.withLock { $0.removeValue(forKey: id) } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        StreamConnectionHandler(service: service, idleTimeout: idleTimeout, logger: logger))
+                }
+            }
+        let listener: any Channel
+        do {
+            listener = try await bootstrap.bind(host: address, port: port).get()
+        } catch {
+            throw CtrError.invalidArgument("stream server: cannot listen on \(address):\(port): \(error)")
+        }
+        let bound = listener.localAddress?.port ?? port
+        let host = address.contains(":") ? "[\(address)]" : address
+        return StreamServer(listener: listener, connections: connections, base: "http://\(host):\(bound)")
+    }
+
+    var port: Int { listener.localAddress?.port ?? 0 }
+
+    /// Stops accepting and ends every open session: each is told the daemon is stopping and its
+    /// process (an exec) is killed, as when its client leaves.
+    func close() async {
+        try? await listener.close()
+        let open = connections.channels.withLock { Array($0.values) }
+        for channel in open {
+            channel.pipeline.fireUserInboundEventTriggered(StreamServerStopping())
+        }
+        for channel in open { try? await channel.closeFuture.get() }
+    }
+}
+
+/// The open connections, for a stop that ends them.
+final class ConnectionTable: Sendable {
+    let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+}
+
+/// Sent through every open connection's pipeline when the server stops.
+struct StreamServerStopping {}
