@@ -2731,9 +2731,9 @@ _ctr_cri_stats() {
 
 _ctr_cri_exec() {
     repeating_flags=()
-    non_repeating_flags=(-s --sync -t --tty --interactive --version -h --help)
+    non_repeating_flags=(-s --sync -t --tty -i --interactive --url-only --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address --image-endpoint --timeout --transport)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
@@ -2744,10 +2744,14 @@ _ctr_cri_exec() {
     '--address')
         return
         ;;
-    '-i'|'--image-endpoint')
+    '--image-endpoint')
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--transport')
+        __ctr_add_completions -W 'spdy'$'\n''websocket'
         return
         ;;
     esac
@@ -2763,9 +2767,9 @@ _ctr_cri_exec() {
 
 _ctr_cri_attach() {
     repeating_flags=()
-    non_repeating_flags=(-t --tty --interactive --version -h --help)
+    non_repeating_flags=(-t --tty -i --interactive --url-only --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address --image-endpoint --timeout --transport)
     __ctr_offer_flags_options 1
 
     # Offer option value completions
@@ -2776,10 +2780,14 @@ _ctr_cri_attach() {
     '--address')
         return
         ;;
-    '-i'|'--image-endpoint')
+    '--image-endpoint')
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--transport')
+        __ctr_add_completions -W 'spdy'$'\n''websocket'
         return
         ;;
     esac
@@ -2795,9 +2803,9 @@ _ctr_cri_attach() {
 
 _ctr_cri_port-forward() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--url-only --version -h --help)
     repeating_options=()
-    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout)
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --listen-address --transport)
     __ctr_offer_flags_options -1
 
     # Offer option value completions
@@ -2812,6 +2820,13 @@ _ctr_cri_port-forward() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--listen-address')
+        return
+        ;;
+    '--transport')
+        __ctr_add_completions -W 'spdy'$'\n''websocket'
         return
         ;;
     esac

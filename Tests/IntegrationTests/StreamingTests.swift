@@ -72,6 +72,8 @@ extension CRITests {
                 seen.append("stdin lines \(piped.stdout.trimmed), status \(piped.status)")
                 let large = try shell(cri, "$CTR cri exec \(id) /bin/busybox dd if=/dev/zero bs=1048576 count=64 2>/dev/null | wc -c")
                 seen.append("large output \(large.stdout.trimmed) bytes, status \(large.status)")
+                let webSocket = try shell(cri, "$CTR cri exec --transport websocket \(id) sh -c 'echo ws; echo wserr >&2; exit 4'")
+                seen.append("websocket: status \(webSocket.status), stdout \(webSocket.stdout.trimmed), stderr \(webSocket.stderr.trimmed)")
                 let missing = try shell(cri, "$CTR cri exec \(id) /no/such/program")
                 seen.append("missing program fails: \(missing.status != 0)")
                 try cri("stopp", pod.id)
@@ -80,6 +82,7 @@ extension CRITests {
             }
             #expect(ours == [
                 "status 3, stdout out, stderr err", "stdin lines 2, status 0", "large output 67108864 bytes, status 0",
+                "websocket: status 4, stdout ws, stderr wserr",
                 "missing program fails: true",
             ])
             #expect(ours == theirs, "ours: \(ours)\ncontainerd: \(theirs)")

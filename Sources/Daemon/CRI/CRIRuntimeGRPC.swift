@@ -224,6 +224,12 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
                 ("defaultRuntimeName", .string(config.containerd.defaultRuntimeName)),
             ])),
             ("maxContainerLogLineSize", .integer(Int64(config.maxContainerLogLineSize))),
+            ("streamServerAddress", .string(config.streamServerAddress)),
+            ("streamServerPort", .string(config.streamServerPort)),
+            ("streamIdleTimeout", .string(config.streamIdleTimeout)),
+            ("enableTLSStreaming", .bool(config.enableTLSStreaming)),
+            // Where the stream server listens now (port "0" picks one at start).
+            ("streamServer", .string(service.streamBase.withLock { $0 } ?? "")),
             ("restrictOOMScoreAdj", .bool(config.restrictOOMScoreAdj)),
             ("podCIDR", .string(service.podCIDR.withLock { $0 })),
             ("containerdRootDir", .string(daemon.root)),
