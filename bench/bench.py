@@ -273,7 +273,7 @@ def cri_rows(binary, workdir, pods, list_pods, list_containers):
         wipe(daemon)
 
     return cri_bench.cri_rows({"ours": a, "containerd": containerd(workdir)}, workdir, free_port(), pods, configure,
-                              list_pods, list_containers)
+                              list_pods, list_containers, binary=binary)
 
 
 def stripped_size(path, workdir):

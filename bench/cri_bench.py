@@ -16,6 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from memory import memory_kib, memory_rows, total_kib  # noqa: E402
+from stream_bench import stream_measure, stream_rows  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -137,7 +138,8 @@ def tear_down(client, daemon, bridge, label):
     subprocess.run(["ip", "link", "del", bridge], stderr=subprocess.DEVNULL)
 
 
-def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50, list_containers=10):
+def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50, list_containers=10, binary=None,
+             exec_runs=20):
     """`daemons` maps "ours"/"containerd" to Daemon objects (with `shims()` listing the pids of
     their shims); `write_daemon_config(daemon, cri_toml)` gives a daemon its CRI section before it
     starts.
@@ -174,13 +176,14 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
                 client.start_pod(f"start-{run}", image, logs)
                 samples.append((time.perf_counter() - t0) * 1000)
                 client.remove_all()
+            streams = stream_measure(client, daemon, binary, image, logs, exec_runs) if binary else None
             for run in range(20):
                 client.start_pod(f"mem-{run}", image, logs)
             time.sleep(3)
             with_pods = memory_kib(daemon.proc.pid)
             # No pod left while the next daemon is measured: its runc would copy our mounts.
             client.remove_all()
-            results[key] = {"start": statistics.median(samples), "list": [], "pods": with_pods}
+            results[key] = {"start": statistics.median(samples), "list": [], "pods": with_pods, "streams": streams}
         for key, client, _, _ in running:
             image = f"{registry.host}/busybox:1"
             logs = os.path.join(workdir, f"cri-{key}", "logs")
@@ -210,7 +213,8 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
             tear_down(client, daemon, bridge, key)
         registry.stop()
     ours, theirs = results["ours"], results["containerd"]
-    return [
+    streaming = stream_rows({key: result["streams"] for key, result in results.items()}, exec_runs) if binary else []
+    return streaming + [
         ("Pod start: RunPodSandbox + CreateContainer + StartContainer, median (ms)", ours["start"], theirs["start"],
          f"same Python gRPC client, bridge network through CNI, images present, {pod_runs} pods", "≤ 0.8"),
     ] + memory_rows(
