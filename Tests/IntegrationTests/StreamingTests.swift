@@ -1,5 +1,8 @@
 import Core
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
+import API
 import Testing
 import TestSupport
 
@@ -349,5 +352,92 @@ extension CRITests {
             #expect(Array(ours.prefix(5)) == Array(theirs.prefix(5)), "ours: \(ours)\ncontainerd: \(theirs)")
             #expect(theirs.last == "vanished client's process gone: false", "containerd 1.6 changed: \(theirs)")
         }
+    }
+}
+
+extension CRITests.StreamingTests {
+    /// containerd 1.6 has none of these calls (they came with later CRI versions): ours only.
+    @Test("the Stream* list calls answer what the List calls answer; UpdatePodSandboxResources is recorded; CheckpointContainer says why not")
+    func listStreams() async throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }
+        try FileManager.default.createDirectory(atPath: fixture.path + "/ours", withIntermediateDirectories: true)
+        defer { cleanUpRuntime(fixture.path + "/ours") }
+        let daemon = try DaemonProcess.ours(in: fixture.path + "/ours", config: fixture.ourConfig())
+        let cri = CRICLI(socket: daemon.socket)
+        defer { _ = try? cri.attempt("rmp", "-f", "-a") }
+        try cri("pull", fixture.images.busybox)
+        let pod = try startPod(cri, fixture, "streams")
+        var started: [String] = []
+        for index in 0..<3 {
+            started.append(try startContainer(cri, fixture, pod: pod, name: "c\(index)", command: ["/bin/sleep", "1000"]))
+        }
+        let transport = try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: daemon.socket), transportSecurity: .plaintext)
+        try await withGRPCClient(transport: transport) { client in
+            let runtime = Runtime_V1_RuntimeService.Client(wrapping: client)
+            let images = Runtime_V1_ImageService.Client(wrapping: client)
+            let listed = try await runtime.listContainers(.init()).containers.map(\.id).sorted()
+            let streamed = try await runtime.streamContainers(.init()) { response in
+                var ids: [String] = []
+                for try await page in response.messages { ids += page.containers.map(\.id) }
+                return ids.sorted()
+            }
+            #expect(listed == started.sorted() && streamed == listed)
+            let filtered = try await runtime.streamContainers(.with { $0.filter.id = started[0] }) { response in
+                var ids: [String] = []
+                for try await page in response.messages { ids += page.containers.map(\.id) }
+                return ids
+            }
+            #expect(filtered == [started[0]])
+            let pods = try await runtime.streamPodSandboxes(.init()) { response in
+                var ids: [String] = []
+                for try await page in response.messages { ids += page.podSandboxes.map(\.id) }
+                return ids
+            }
+            #expect(pods == [pod.id])
+            let stats = try await runtime.streamContainerStats(.init()) { response in
+                var ids: [String] = []
+                for try await page in response.messages { ids += page.containerStats.map(\.attributes.id) }
+                return ids.sorted()
+            }
+            #expect(stats == listed)
+            let podStats = try await runtime.streamPodSandboxStats(.init()) { response in
+                var count = 0
+                for try await page in response.messages { count += page.podSandboxStats.count }
+                return count
+            }
+            #expect(podStats == 1)
+            let imageList = try await images.listImages(.init()).images.map(\.id).sorted()
+            let imageStream = try await images.streamImages(.init()) { response in
+                var ids: [String] = []
+                for try await page in response.messages { ids += page.images.map(\.id) }
+                return ids.sorted()
+            }
+            #expect(!imageList.isEmpty && imageStream == imageList)
+
+            _ = try await runtime.updatePodSandboxResources(.with {
+                $0.podSandboxID = pod.id
+                $0.resources.cpuShares = 512
+                $0.resources.memoryLimitInBytes = 64 << 20
+            })
+            let info = try await runtime.podSandboxStatus(.with {
+                $0.podSandboxID = pod.id
+                $0.verbose = true
+            }).info["info"] ?? ""
+            #expect(info.contains("\"cpuShares\"") && info.contains("67108864"), "\(info)")
+            await #expect {
+                _ = try await runtime.updatePodSandboxResources(.with { $0.podSandboxID = "no-such-pod" })
+            } throws: { error in
+                (error as? RPCError)?.code == .notFound
+            }
+            await #expect {
+                _ = try await runtime.checkpointContainer(.with { $0.containerID = started[0] })
+            } throws: { error in
+                (error as? RPCError)?.code == .unimplemented && "\(error)".contains("checkpoint")
+            }
+        }
+        try cri("stopp", pod.id)
+        try cri("rmp", pod.id)
+        _ = try daemon.stop()
     }
 }

@@ -5,20 +5,31 @@ import GRPCCore
 import Registry
 
 /// `runtime.v1.ImageService` over the in-process content store, snapshotter and differ
-/// (namespace `k8s.io`). StreamImages answers UNIMPLEMENTED.
+/// (namespace `k8s.io`). StreamImages sends ListImages' answer in pages.
 struct CRIImagesGRPC: RegistrableRPCService {
     let service: CRIService
+
+    /// The images a ListImages filter selects.
+    @Sendable func images(_ filter: Runtime_V1_ImageFilter) async throws -> [Runtime_V1_Image] {
+        var images = try await service.images()
+        let wanted = filter.image.image
+        if !wanted.isEmpty {
+            let match = try await service.localImage(wanted)
+            images = images.filter { $0.id == match?.id }
+        }
+        return images.map(Self.image)
+    }
 
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         typealias Method = Runtime_V1_ImageService.Method
         router.unary(Method.ListImages.descriptor) { (request: Runtime_V1_ListImagesRequest, _) in
-            var images = try await service.images()
-            let wanted = request.filter.image.image
-            if !wanted.isEmpty {
-                let match = try await service.localImage(wanted)
-                images = images.filter { $0.id == match?.id }
-            }
-            return Runtime_V1_ListImagesResponse.with { $0.images = images.map(Self.image) }
+            let images = try await images(request.filter)
+            return Runtime_V1_ListImagesResponse.with { $0.images = images }
+        }
+        router.pages(Method.StreamImages.descriptor) { (request: Runtime_V1_StreamImagesRequest) in
+            try await images(request.filter)
+        } page: { (items: ArraySlice<Runtime_V1_Image>) in
+            Runtime_V1_StreamImagesResponse.with { $0.images = Array(items) }
         }
         router.unary(Method.ImageStatus.descriptor) { (request: Runtime_V1_ImageStatusRequest, _) in
             guard let image = try await service.localImage(request.image.image) else {

@@ -17,6 +17,10 @@ struct SandboxStatus: Codable, Sendable {
     var pid: Int32
     /// The sandbox's own files (hostname, hosts, resolv.conf).
     var root: String
+    /// The pod-level resources the kubelet last reported (UpdatePodSandboxResources), as CRI
+    /// JSON; nil until it does.
+    var overhead: String?
+    var resources: String?
 }
 
 struct Sandbox: Sendable {

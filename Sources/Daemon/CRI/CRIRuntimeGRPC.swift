@@ -7,8 +7,8 @@ import SwiftProtobuf
 import Glibc
 
 /// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Methods
-/// not registered here (Exec, Attach, PortForward, CheckpointContainer, the Stream* calls,
-/// metrics descriptors, UpdatePodSandboxResources) answer UNIMPLEMENTED.
+/// not registered here (ListMetricDescriptors, ListPodSandboxMetrics, StreamPodSandboxMetrics)
+/// answer UNIMPLEMENTED; CheckpointContainer answers it with a message.
 struct CRIRuntimeGRPC: RegistrableRPCService {
     let service: CRIService
     var config: CRIConfig { service.config }
@@ -27,6 +27,7 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
         }
         registerSandboxes(&router)
         registerContainers(&router)
+        registerStreams(&router)
         router.registerHandler(
             forMethod: Method.GetContainerEvents.descriptor,
             deserializer: ProtobufDeserializer<Runtime_V1_GetEventsRequest>(),

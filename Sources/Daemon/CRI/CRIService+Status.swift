@@ -33,7 +33,9 @@ extension CRIService {
             ("image", .string(config.sandboxImage)),
             ("snapshotter", .string(config.containerd.snapshotter)),
             ("snapshotKey", .string(sandbox.id)),
-        ]).serialized()
+        ] + [("overhead", sandbox.status.overhead), ("resources", sandbox.status.resources)].compactMap { key, text in
+            text.flatMap { try? JSONValue.parse($0) }.map { (key, $0) }
+        }).serialized()
     }
 
     func containerStatus(_ container: CRIContainer) -> Runtime_V1_ContainerStatus {

@@ -121,3 +121,20 @@ extension CRIService {
         }
     }
 }
+
+extension CRIService {
+    /// UpdatePodSandboxResources: the kubelet has already resized the pod's cgroup and tells the
+    /// runtime, best effort (CRI). Recorded with the pod and shown by PodSandboxStatus (verbose).
+    func updatePodSandboxResources(_ id: String, overhead: Runtime_V1_LinuxContainerResources?,
+                                   resources: Runtime_V1_LinuxContainerResources?) throws(CtrError) {
+        var sandbox = try self.sandbox(id)
+        do {
+            sandbox.status.overhead = try overhead?.jsonString()
+            sandbox.status.resources = try resources?.jsonString()
+        } catch {
+            throw .invalidArgument("pod sandbox \"\(sandbox.id)\": resources: \(error)")
+        }
+        update(sandbox)
+        try persist(sandbox)
+    }
+}

@@ -65,10 +65,12 @@ final class SPDYServerConnection: RemoteCommandSink {
             let session = RemoteCommandSession(request: request, version: version, sink: self, service: service, logger: logger)
             remote = session
             self.session = session
-            channel.eventLoop.scheduleTask(in: Self.streamCreationTimeout) { [weak self] in
-                guard let self, !self.begun, !self.closing else { return }
-                self.logger.warning("stream session: the client did not open its streams in time")
-                self.closeConnection()
+            let bound = NIOLoopBound(self, eventLoop: channel.eventLoop)
+            channel.eventLoop.scheduleTask(in: Self.streamCreationTimeout) {
+                let connection = bound.value
+                guard !connection.begun, !connection.closing else { return }
+                connection.logger.warning("stream session: the client did not open its streams in time")
+                connection.closeConnection()
             }
         case .portForward(let sandboxID, _):
             let session = PortForwardSession(sandboxID: sandboxID, service: service, logger: logger)
@@ -83,7 +85,7 @@ final class SPDYServerConnection: RemoteCommandSink {
         do {
             while !closing, let frame = try reader.next() { try handle(frame) }
         } catch {
-            logger.info("stream session: protocol error", metadata: ["error": "\((error as? CtrError)?.message ?? "\(error)")"])
+            logger.info("stream session: protocol error", metadata: ["error": "\(error.message)"])
             write(.goAway(lastGoodStreamID: lastStreamID, status: SPDYFrame.Status.protocolError))
             session?.connectionClosed()
             closeConnection()

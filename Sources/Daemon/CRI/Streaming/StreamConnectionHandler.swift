@@ -31,19 +31,20 @@ final class StreamConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         // A client must send its upgrade request promptly; a session must not sit idle for ever.
-        let headDeadline = context.eventLoop.scheduleTask(in: .seconds(30)) { [weak self] in
-            guard let self, case .head = self.state else { return }
-            self.state = .closed
-            context.close(promise: nil)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: .seconds(30)) {
+            guard case .head = bound.value.state else { return }
+            bound.value.state = .closed
+            channel.close(promise: nil)
         }
-        _ = headDeadline
         let interval = TimeAmount.nanoseconds(max(1_000_000_000, Int64(idleTimeout.components.seconds) * 100_000_000))
-        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
-            guard let self else { return }
-            let idle = NIODeadline.now() - self.lastActivity
-            if idle.nanoseconds >= Int64(self.idleTimeout.components.seconds) * 1_000_000_000 {
-                self.logger.info("stream session idle: closing", metadata: ["idle.s": "\(idle.nanoseconds / 1_000_000_000)"])
-                self.end(context: context, reason: "stream idle timeout exceeded")
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let handler = bound.value
+            let idle = NIODeadline.now() - handler.lastActivity
+            if idle.nanoseconds >= Int64(handler.idleTimeout.components.seconds) * 1_000_000_000 {
+                handler.logger.info("stream session idle: closing", metadata: ["idle.s": "\(idle.nanoseconds / 1_000_000_000)"])
+                handler.end(channel: channel, reason: "stream idle timeout exceeded")
             }
         }
     }
@@ -100,8 +101,9 @@ final class StreamConnectionHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is StreamServerStopping {
-            end(context: context, reason: "the runtime is stopping")
-            context.eventLoop.scheduleTask(in: .seconds(3)) { context.close(promise: nil) }
+            end(channel: context.channel, reason: "the runtime is stopping")
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: .seconds(3)) { channel.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -112,11 +114,11 @@ final class StreamConnectionHandler: ChannelInboundHandler {
     }
 
     /// Ends the session: its process side is told, the client gets an error if the protocol allows.
-    func end(context: ChannelHandlerContext, reason: String) {
+    func end(channel: any Channel, reason: String) {
         switch state {
         case .spdy(let connection): connection.session?.abort(reason)
         case .webSocket(let connection): connection.session?.abort(reason)
-        case .head: context.close(promise: nil)
+        case .head: channel.close(promise: nil)
         case .closed: break
         }
     }
@@ -184,8 +186,9 @@ final class StreamConnectionHandler: ChannelInboundHandler {
         let head = HTTPHead(line: ["HTTP/1.1"] + parts, fields: [
             ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(text.utf8.count)), ("Connection", "close"),
         ])
+        let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: head.serialized() + Array(text.utf8)))).whenComplete { _ in
-            context.close(promise: nil)
+            channel.close(promise: nil)
         }
     }
 

@@ -68,7 +68,7 @@ final class WebSocketServerConnection: RemoteCommandSink {
         do {
             while !closing, let message = try reader.next() { handle(message) }
         } catch {
-            logger.info("websocket session: protocol error", metadata: ["error": "\((error as? CtrError)?.message ?? "\(error)")"])
+            logger.info("websocket session: protocol error", metadata: ["error": "\(error.message)"])
             session?.connectionClosed()
             closeConnection(code: 1002)
         }
