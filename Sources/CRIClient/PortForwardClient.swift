@@ -25,23 +25,46 @@ public struct PortForwardClient: Sendable {
         self.address = address
     }
 
-    /// One forwarded connection.
+    /// One forwarded connection: the local socket, and its data and error streams.
     final class Forward {
         let fd: Int32
         let dataStream: UInt32
         let errorStream: UInt32
+        /// The local side sent its end.
         var localDone = false
+        /// The runtime ended the data stream (or reset it, or reported an error).
         var remoteDone = false
-        /// The error stream ended (a runtime may report a failure after ending the data stream).
+        /// The error stream ended: a runtime may report a failure after ending the data stream,
+        /// so the entry stays until then.
         var errorDone = false
+        /// The local socket is closed and the data stream reset.
+        var closed = false
+        /// Until then (monotonic nanoseconds) the local side is not read: see `holdNanoseconds`.
+        var holdUntil: UInt64
 
-        var finished: Bool { localDone && remoteDone && errorDone }
-
-        init(fd: Int32, dataStream: UInt32, errorStream: UInt32) {
+        init(fd: Int32, dataStream: UInt32, errorStream: UInt32, holdUntil: UInt64) {
             self.fd = fd
             self.dataStream = dataStream
             self.errorStream = errorStream
+            self.holdUntil = holdUntil
         }
+
+        /// Done both ways, or failed: time to close the local side and reset the data stream.
+        var over: Bool { localDone && remoteDone }
+
+    }
+
+    /// How long a new forward waits before sending the local side's first bytes, unless the pod
+    /// speaks first. A runtime that cannot connect in the pod reports it within milliseconds, and
+    /// data sent on that dead stream stalls containerd 1.6's whole session (its spdystream hands a
+    /// stream's data to a reader that never comes, blocking a frame worker that other streams
+    /// share). Waiting this long first means a failed forward gets an end, not data.
+    static let holdNanoseconds: UInt64 = 100_000_000
+
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     /// Binds every local port (0: a free one); returns the listening sockets with their ports.
@@ -97,13 +120,20 @@ public struct PortForwardClient: Sendable {
                     case .data(let id, let flags, let bytes):
                         guard let forward = forwards[id] else { continue }
                         if id == forward.errorStream {
-                            if !bytes.isEmpty { report("error: " + String(decoding: bytes, as: UTF8.self)) }
+                            if !bytes.isEmpty {
+                                report("error: " + String(decoding: bytes, as: UTF8.self))
+                                forward.remoteDone = true
+                                forward.localDone = true
+                            }
                             if flags & SPDYFrame.fin != 0 { forward.errorDone = true }
-                        } else if !bytes.isEmpty, FileIO.writeAll(forward.fd, bytes[...]) != nil {
-                            forward.remoteDone = true
-                            forward.localDone = true
+                        } else if !forward.closed, !bytes.isEmpty {
+                            forward.holdUntil = 0  // the pod spoke: the connection is up
+                            if FileIO.writeAll(forward.fd, bytes[...]) != nil {
+                                forward.remoteDone = true
+                                forward.localDone = true
+                            }
                         }
-                        if flags & SPDYFrame.fin != 0 && id == forward.dataStream {
+                        if flags & SPDYFrame.fin != 0 && id == forward.dataStream && !forward.remoteDone {
                             forward.remoteDone = true
                             _ = shutdown(forward.fd, Int32(SHUT_WR))
                         }
@@ -121,18 +151,37 @@ public struct PortForwardClient: Sendable {
                         break
                     }
                 }
-                for (id, forward) in forwards where id == forward.dataStream && forward.finished {
+            }
+            // A forward that is over closes its local side and resets its data stream, as kubectl
+            // does: data the runtime has not read yet is discarded instead of holding up the session
+            // (Kubernetes' spdystream stalls other streams behind a stream nobody reads).
+            for (id, forward) in forwards where id == forward.dataStream {
+                if forward.over && !forward.closed {
+                    forward.closed = true
                     close(forward.fd)
+                    outgoing.append(try writer.encode(.rstStream(streamID: forward.dataStream, status: SPDYFrame.Status.cancel)))
+                }
+                if forward.closed && forward.errorDone {
                     forwards[forward.dataStream] = nil
                     forwards[forward.errorStream] = nil
                 }
             }
-            let locals = Array(Set(forwards.values.filter { !$0.localDone }.map(\.fd)))
+            var locals: [Int32] = []
+            let now = Self.now()
+            var wake: UInt64?
+            for (id, forward) in forwards where id == forward.dataStream && !forward.localDone && !forward.closed {
+                if forward.holdUntil > now {
+                    wake = min(wake ?? forward.holdUntil, forward.holdUntil)
+                } else {
+                    locals.append(forward.fd)
+                }
+            }
+            let timeout = wake.map { Int32(min(1000, ($0 - now) / 1_000_000 + 1)) } ?? -1
             var fds = [pollfd(fd: connection.fd, events: Int16(POLLIN) | (outgoing.pending > 0 ? Int16(POLLOUT) : 0), revents: 0)]
             fds += listeners.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             let reading = outgoing.pending < 256 << 10
             fds += locals.map { pollfd(fd: reading ? $0 : -1, events: Int16(POLLIN), revents: 0) }
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { throw .internalError("poll: \(Errno.current)") }
+            guard poll(&fds, nfds_t(fds.count), timeout) >= 0 || errno == EINTR else { throw .internalError("poll: \(Errno.current)") }
             if outgoing.pending > 0, !outgoing.flush(connection.fd) {
                 throw .unavailable("lost the connection to the stream server")
             }
@@ -152,29 +201,30 @@ public struct PortForwardClient: Sendable {
                 nextStream += 4
                 let requestID = String(nextRequest)
                 nextRequest += 1
-                let forward = Forward(fd: fd, dataStream: dataID, errorStream: errorID)
+                let forward = Forward(fd: fd, dataStream: dataID, errorStream: errorID, holdUntil: Self.now() + Self.holdNanoseconds)
                 forwards[dataID] = forward
                 forwards[errorID] = forward
                 for (id, type) in [(errorID, "error"), (dataID, "data")] {
                     outgoing.append(try writer.encode(.synStream(streamID: id, associatedTo: 0, flags: 0, headers: SPDYHeaders([
                         ("streamType", type), ("port", String(listener.remote)), ("requestID", requestID),
                     ]))))
+                    // Nothing is ever sent on the error stream: its sending side ends at once.
+                    if type == "error" { outgoing.append(try writer.encode(.data(streamID: id, flags: SPDYFrame.fin, bytes: []))) }
                 }
                 report("Handling connection for \(listener.local)")
             }
             for (index, fd) in locals.enumerated() where fds[1 + listeners.count + index].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                guard let forward = forwards.values.first(where: { $0.fd == fd }) else { continue }
+                guard let forward = forwards.values.first(where: { $0.fd == fd && !$0.closed }) else { continue }
                 var chunk = [UInt8](repeating: 0, count: 32768)
                 let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count > 0 {
-                    outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: 0, bytes: Array(chunk[0..<count]))))
+                    if !forward.remoteDone {
+                        outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: 0, bytes: Array(chunk[0..<count]))))
+                    }
                 } else {
                     forward.localDone = true
-                    outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: SPDYFrame.fin, bytes: [])))
-                    if forward.finished {
-                        close(forward.fd)
-                        forwards[forward.dataStream] = nil
-                        forwards[forward.errorStream] = nil
+                    if !forward.remoteDone {
+                        outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: SPDYFrame.fin, bytes: [])))
                     }
                 }
             }

@@ -211,7 +211,8 @@ extension CRITests {
             let (ours, theirs) = try fixture.onBoth { cri, label -> [String] in
                 try cri("pull", fixture.images.busybox)
                 let pod = try startPod(cri, fixture, "\(label)-pf")
-                let server = "mkdir -p /www && echo hello-from-pod > /www/index.html && exec /bin/busybox httpd -f -p %d -h /www"
+                let server = "mkdir -p /www && echo hello-from-pod > /www/index.html && /bin/busybox dd if=/dev/zero "
+                    + "of=/www/big bs=1048576 count=16 2>/dev/null && exec /bin/busybox httpd -f -p %d -h /www"
                 _ = try startContainer(cri, fixture, pod: pod, name: "web", command: ["/bin/sh", "-c", String(format: server, 8080)])
                 let forward = try portForward(cri, fixture, pod: pod.id, ["0:8080", "0:9999"], label: label)
                 defer {
@@ -228,6 +229,12 @@ extension CRITests {
                 let errors = (try? String(contentsOfFile: forward.stderr, encoding: .utf8)) ?? ""
                 seen.append("error reported: \(errors.contains("9999"))")
                 seen.append("8080 again: \(try get(forward.ports[0]))")
+                // Failed forwards must not hold up the session (kubectl resets their data streams;
+                // a client that does not stalls containerd's spdystream after a few).
+                for _ in 0..<6 { _ = try get(forward.ports[1]) }
+                let large = try run("/usr/bin/curl", ["-s", "-S", "--max-time", "30", "-o", "/dev/null", "-w", "%{size_download}",
+                                                      "http://127.0.0.1:\(forward.ports[0])/big"])
+                seen.append("16 MiB after failures: \(large.stdout)")
                 let ws = try run("/usr/bin/python3", [Self.scripts + "/stream-client.py", "ws-portforward",
                                                       try cri("port-forward", "--url-only", pod.id, "8080").trimmed, "8080"])
                 let wsReport = Self.report(ws)
@@ -251,7 +258,7 @@ extension CRITests {
                 return seen
             }
             #expect(ours == [
-                "8080: hello-from-pod", "9999: failed", "error reported: true", "8080 again: hello-from-pod",
+                "8080: hello-from-pod", "9999: failed", "error reported: true", "8080 again: hello-from-pod", "16 MiB after failures: 16777216",
                 "websocket: ports 8080,8080, body hello-from-pod", "host network: hello-from-pod",
             ])
             #expect(ours == theirs, "ours: \(ours)\ncontainerd: \(theirs)")

@@ -70,10 +70,17 @@ final class PortForwardSession: StreamSession {
         toPod(forward, bytes, end: fin)
     }
 
+    /// The client reset a stream (kubectl resets the data stream when a connection is over): the
+    /// pod side closes, the error stream ends if it has not, and the pair is forgotten.
     func reset(_ id: UInt32) {
         guard let requestID = streamRequests[id], let forward = forwards[requestID] else { return }
         forward.pod?.close(promise: nil)
+        if !forward.finished, let spdy, let errorID = forward.errorStream {
+            spdy.write(.data(streamID: errorID, flags: SPDYFrame.fin, bytes: []))
+        }
         forward.finished = true
+        forwards[requestID] = nil
+        for stream in [forward.dataStream, forward.errorStream].compactMap({ $0 }) { streamRequests[stream] = nil }
     }
 
     // MARK: Both transports
