@@ -35,7 +35,7 @@ extension RemoteCommandSession {
             wantStdout = stdout
             wantStderr = stderr
         }
-        for _ in 0..<16 {
+        for _ in 0..<8 {
             let records = follower.read()
             if records.isEmpty { break }
             for record in records {
@@ -66,6 +66,8 @@ final class LogFollower {
     var inode: UInt64 = 0
     var offset: Int64 = 0
     var partial: [UInt8] = []
+    /// One read's buffer, kept between reads.
+    var chunk = [UInt8](repeating: 0, count: 32 << 10)
 
     init(path: String) {
         self.path = path
@@ -85,14 +87,13 @@ final class LogFollower {
         partial = []
     }
 
-    /// The records appended since the last call (at most 64 KiB of file per call).
+    /// The records appended since the last call (at most 32 KiB of file per call).
     func read() -> [(stream: String, bytes: [UInt8])] {
         var info = stat()
         if !path.isEmpty, stat(path, &info) == 0, UInt64(info.st_ino) != inode || Int64(info.st_size) < offset {
             open(atEnd: false)
         }
         guard fd >= 0 else { return [] }
-        var chunk = [UInt8](repeating: 0, count: 65536)
         let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
         guard count > 0 else { return [] }
         offset += Int64(count)

@@ -29,7 +29,9 @@ final class StreamServer: Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
+            // What a session may queue for a client that does not read: small, since a node may
+            // have many attached clients (kubectl attach, logs tools) that fall behind.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 128 << 10))
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
                 connections.channels.withLock { $0[id] = channel }
