@@ -28,7 +28,8 @@ public struct ShimRequest: Codable, Sendable {
     public var logFormat: String?
     public var maxLogLine: Int?
     /// Create: start the process as well, with one runc invocation (`runc run --detach`) instead
-    /// of two (`create`, then `start`). For callers that start at once: the CRI plugin.
+    /// of two (`create`, then `start`). Exec: start it in the same request. For callers that start
+    /// at once: the CRI plugin.
     public var start: Bool?
 
     public init(op: Operation, execID: String? = nil) {

@@ -448,3 +448,46 @@ extension CRITests.StreamingTests {
         _ = try daemon.stop()
     }
 }
+
+extension CRITests.StreamingTests {
+    /// Stopping the daemon with sessions open: each client is told and exits, the exec'd process
+    /// does not outlive its session, the container does, and the daemon exits 0.
+    @Test("a graceful stop ends open exec and attach sessions cleanly; the container outlives the daemon")
+    func gracefulStop() throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }
+        try FileManager.default.createDirectory(atPath: fixture.path + "/ours", withIntermediateDirectories: true)
+        defer { cleanUpRuntime(fixture.path + "/ours") }
+        var daemon = try DaemonProcess.ours(in: fixture.path + "/ours", config: fixture.ourConfig())
+        var cri = CRICLI(socket: daemon.socket)
+        try cri("pull", fixture.images.busybox)
+        let pod = try startPod(cri, fixture, "stop")
+        let id = try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"])
+        let clients = try [["exec", "-i", id, "/bin/sleep", "555"], ["attach", id]].map { arguments -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ctrBinary)
+            process.arguments = ["cri"] + arguments
+            process.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + cri.socket]
+            process.standardInput = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        try eventually("the exec'd sleep runs", timeout: .seconds(20)) { try cri("exec", "-s", id, "ps").contains("sleep 555") }
+        #expect(try daemon.stop() == 0)
+        try eventually("both clients end", timeout: .seconds(15)) { clients.allSatisfy { !$0.isRunning } }
+        #expect(clients.allSatisfy { $0.terminationStatus != 0 }, "the clients were told the session failed")
+        #expect(daemon.log.contains("stream server stopped"), "\(daemon.log.suffix(2000))")
+
+        // Restarted, the daemon finds the container still running, without the exec'd process.
+        daemon = try DaemonProcess.ours(in: fixture.path + "/ours", config: fixture.ourConfig())
+        cri = CRICLI(socket: daemon.socket)
+        defer { _ = try? cri.attempt("rmp", "-f", "-a") }
+        let ps = try cri("exec", "-s", id, "ps")
+        #expect(ps.contains("sleep 1000") && !ps.contains("sleep 555"), "\(ps)")
+        try cri("stopp", pod.id)
+        try cri("rmp", pod.id)
+        _ = try daemon.stop()
+    }
+}

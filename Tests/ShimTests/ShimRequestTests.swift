@@ -111,6 +111,25 @@ struct ShimRequestTests {
         #expect(runtime.calls.count == calls)
     }
 
+    @Test("exec with start runs runc exec in the same request; a failed start leaves no process behind")
+    func execAndStart() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try request(.create)
+        let state = try #require(try request(.exec, exec: "e1") {
+            $0.document = #"{"args":["true"]}"#
+            $0.start = true
+        }?.state)
+        #expect(state.status == .running && state.pid == RecordingRuntime.pid)
+        #expect(runtime.calls.last == ["exec", "--detach", "--pid-file", bundle + "/exec-e1.pid",
+                                       "--process", bundle + "/exec-e1.json", "box"])
+        runtime.failure = .internalError("runc exec failed: no such file")
+        #expect(failure(.exec, exec: "e2") {
+            $0.document = #"{"args":["/nope"]}"#
+            $0.start = true
+        }?.message == "runc exec failed: no such file")
+        #expect(failure(.state, exec: "e2")?.code == .notFound)
+    }
+
     @Test("a failing runc fails the request with its error and records no process")
     func runtimeFailure() {
         defer { try? FileManager.default.removeItem(atPath: bundle) }

@@ -19,11 +19,10 @@ extension CRIService {
         let directory = state + "/exec/" + execID
         try makeDirectories(directory, mode: 0o700)
         defer { try? FileTree.remove(directory) }
-        try await tasks.exec(namespace, container.id, execID: execID, spec: processJSON, io: TaskService.IO(
-            stdout: "file://" + directory + "/stdout", stderr: "file://" + directory + "/stderr"))
         var finished: ShimProcessState?
         do {
-            _ = try await tasks.start(namespace, container.id, execID: execID)
+            try await tasks.exec(namespace, container.id, execID: execID, spec: processJSON, io: TaskService.IO(
+                stdout: "file://" + directory + "/stdout", stderr: "file://" + directory + "/stderr"), start: true)
             finished = try await waitExec(container.id, execID, seconds: timeout)
             if finished == nil {
                 try? await tasks.kill(namespace, container.id, execID: execID, signal: SIGKILL, all: false)
@@ -93,13 +92,7 @@ extension CRIService {
             let io = TaskService.IO(stdin: held["stdin"] == nil ? "" : directory + "/stdin",
                                     stdout: held["stdout"] == nil ? "" : directory + "/stdout",
                                     stderr: held["stderr"] == nil ? "" : directory + "/stderr", terminal: tty)
-            try await tasks.exec(namespace, id, execID: execID, spec: processJSON, io: io)
-            do {
-                _ = try await tasks.start(namespace, id, execID: execID)
-            } catch {
-                _ = try? await tasks.delete(namespace, id, execID: execID)
-                throw error
-            }
+            try await tasks.exec(namespace, id, execID: execID, spec: processJSON, io: io, start: true)
         } catch {
             cleanUp()
             throw error

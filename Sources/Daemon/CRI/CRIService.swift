@@ -100,6 +100,8 @@ final class CRIService: Sendable {
     let pulls = Mutex<[String: Task<String, any Error>]>([:])
     /// The tokens of issued Exec, Attach and PortForward URLs.
     let streamTokens = StreamTokens()
+    /// Kills and clean-ups that streaming sessions leave behind them.
+    let streamWork = StreamWork()
     /// `http://host:port` of the stream server once it listens.
     let streamBase = Mutex<String?>(nil)
     /// For containers created with `stdin: true`: our write end of the stdin FIFO the shim reads,

@@ -261,9 +261,13 @@ public final class TaskService: Sendable {
         _ = try await entry(namespace, id).shim.send(request)
     }
 
-    public func exec(_ namespace: String, _ id: String, execID: String, spec: [UInt8], io: IO) async throws {
+    /// Adds an exec process; with `start`, starts it in the same shim request and returns its state.
+    @discardableResult
+    public func exec(_ namespace: String, _ id: String, execID: String, spec: [UInt8], io: IO,
+                     start: Bool = false) async throws -> ShimProcessState? {
         let entry = try entry(namespace, id)
         var request = ShimRequest(op: .exec, execID: execID)
+        request.start = start ? true : nil
         request.document = String(decoding: spec, as: UTF8.self)
         request.stdin = io.stdin
         request.stdout = io.stdout
@@ -271,11 +275,15 @@ public final class TaskService: Sendable {
         request.terminal = io.terminal
         request.logFormat = io.logFormat
         request.maxLogLine = io.maxLogLine
-        _ = try await entry.shim.send(request)
+        let response = try await entry.shim.send(request)
         events.publish(namespace: namespace, topic: EventTopic.taskExecAdded, event: Containerd_Events_TaskExecAdded.with {
             $0.containerID = id
             $0.execID = execID
         })
+        guard start else { return nil }
+        guard let state = response.state else { throw CtrError.internalError("shim: no state") }
+        started(entry, execID: execID, pid: state.pid)
+        return state
     }
 
 

@@ -37,7 +37,15 @@ extension ShimServer {
         case .create:
             return stateResponse(try create(request))
         case .exec:
-            return stateResponse(try addExec(request))
+            let process = try addExec(request)
+            guard request.start == true else { return stateResponse(process) }
+            // Exec and start in one request, for callers that start at once (the CRI plugin).
+            do throws(CtrError) {
+                return stateResponse(try start(request.execID))
+            } catch {
+                processes[process.key] = nil
+                throw error
+            }
         case .start:
             return stateResponse(try start(request.execID))
         case .state:

@@ -275,7 +275,9 @@ final class RemoteCommandSession: StreamSession {
         guard let exec else { return }
         let service = self.service
         let id = containerID
-        Task { try? await service.tasks.kill(service.namespace, id, execID: exec.execID, signal: SIGKILL, all: false) }
+        service.streamWork.run {
+            try? await service.tasks.kill(service.namespace, id, execID: exec.execID, signal: SIGKILL, all: false)
+        }
     }
 
     func cleanUp() {
@@ -289,7 +291,7 @@ final class RemoteCommandSession: StreamSession {
             self.exec = nil
             let service = self.service
             let id = containerID
-            Task {
+            service.streamWork.run {
                 if (try? await service.tasks.state(service.namespace, id, execID: exec.execID))?.status == .running {
                     try? await service.tasks.kill(service.namespace, id, execID: exec.execID, signal: SIGKILL, all: false)
                     _ = try? await service.tasks.wait(service.namespace, id, execID: exec.execID)

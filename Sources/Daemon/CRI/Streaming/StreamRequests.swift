@@ -77,3 +77,26 @@ final class StreamTokens: Sendable {
         return out
     }
 }
+
+/// Runtime work a session starts and nobody awaits (killing an exec whose client left, deleting a
+/// finished exec): tracked so that a stopping daemon finishes it before it exits.
+final class StreamWork: Sendable {
+    private let tasks = Mutex<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
+
+    func run(_ body: @escaping @Sendable () async -> Void) {
+        tasks.withLock { state in
+            let key = state.next
+            state.next += 1
+            state.running[key] = Task { [weak self] in
+                await body()
+                _ = self?.tasks.withLock { $0.running.removeValue(forKey: key) }
+            }
+        }
+    }
+
+    /// Waits for the work running now.
+    func drain() async {
+        let running = tasks.withLock { Array($0.running.values) }
+        for task in running { await task.value }
+    }
+}

@@ -12,13 +12,17 @@ import Synchronization
 final class StreamServer: Sendable {
     let listener: any Channel
     let connections: ConnectionTable
+    let service: CRIService
+    let logger: Logger
     /// The URL prefix handed out: `http://host:port`.
     let base: String
 
-    private init(listener: any Channel, connections: ConnectionTable, base: String) {
+    private init(listener: any Channel, connections: ConnectionTable, base: String, service: CRIService, logger: Logger) {
         self.listener = listener
         self.connections = connections
         self.base = base
+        self.service = service
+        self.logger = logger
     }
 
     /// Binds `address:port` (port 0: a free one) and starts accepting.
@@ -49,7 +53,8 @@ final class StreamServer: Sendable {
         }
         let bound = listener.localAddress?.port ?? port
         let host = address.contains(":") ? "[\(address)]" : address
-        return StreamServer(listener: listener, connections: connections, base: "http://\(host):\(bound)")
+        return StreamServer(listener: listener, connections: connections, base: "http://\(host):\(bound)", service: service,
+                            logger: logger)
     }
 
     var port: Int { listener.localAddress?.port ?? 0 }
@@ -63,6 +68,9 @@ final class StreamServer: Sendable {
             channel.pipeline.fireUserInboundEventTriggered(StreamServerStopping())
         }
         for channel in open { try? await channel.closeFuture.get() }
+        // An exec whose session ended is killed and deleted before the daemon goes.
+        await service.streamWork.drain()
+        logger.info("stream server stopped", metadata: ["sessions.ended": "\(open.count)"])
     }
 }
 
