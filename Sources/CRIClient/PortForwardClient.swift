@@ -166,32 +166,30 @@ public struct PortForwardClient: Sendable {
                     forwards[forward.errorStream] = nil
                 }
             }
-            var locals: [Int32] = []
+            var locals: [Forward] = []
             let now = Self.now()
             var wake: UInt64?
             for (id, forward) in forwards where id == forward.dataStream && !forward.localDone && !forward.closed {
                 if forward.holdUntil > now {
                     wake = min(wake ?? forward.holdUntil, forward.holdUntil)
                 } else {
-                    locals.append(forward.fd)
+                    locals.append(forward)
                 }
             }
             let timeout = wake.map { Int32(min(1000, ($0 - now) / 1_000_000 + 1)) } ?? -1
             var fds = [pollfd(fd: connection.fd, events: Int16(POLLIN) | (outgoing.pending > 0 ? Int16(POLLOUT) : 0), revents: 0)]
             fds += listeners.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             let reading = outgoing.pending < 256 << 10
-            fds += locals.map { pollfd(fd: reading ? $0 : -1, events: Int16(POLLIN), revents: 0) }
+            fds += locals.map { pollfd(fd: reading ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }
             guard poll(&fds, nfds_t(fds.count), timeout) >= 0 || errno == EINTR else { throw .internalError("poll: \(Errno.current)") }
             if outgoing.pending > 0, !outgoing.flush(connection.fd) {
                 throw .unavailable("lost the connection to the stream server")
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                var chunk = [UInt8](repeating: 0, count: 65536)
-                let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    pending = Array(chunk[0..<count])
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                    throw .unavailable("lost the connection to the stream server")
+                switch ReadyRead(connection.fd, upTo: 65536) {
+                case .bytes(let bytes): pending = bytes
+                case .nothing: break
+                case .end: throw .unavailable("lost the connection to the stream server")
                 }
             }
             for (index, listener) in listeners.enumerated() where fds[1 + index].revents & Int16(POLLIN) != 0 {
@@ -213,15 +211,15 @@ public struct PortForwardClient: Sendable {
                 }
                 report("Handling connection for \(listener.local)")
             }
-            for (index, fd) in locals.enumerated() where fds[1 + listeners.count + index].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                guard let forward = forwards.values.first(where: { $0.fd == fd && !$0.closed }) else { continue }
-                var chunk = [UInt8](repeating: 0, count: 32768)
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count > 0 {
+            for (index, forward) in locals.enumerated() where fds[1 + listeners.count + index].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                switch ReadyRead(forward.fd, upTo: 32768) {
+                case .bytes(let bytes):
                     if !forward.remoteDone {
-                        outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: 0, bytes: Array(chunk[0..<count]))))
+                        outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: 0, bytes: bytes)))
                     }
-                } else {
+                case .nothing:
+                    break
+                case .end:
                     forward.localDone = true
                     if !forward.remoteDone {
                         outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: SPDYFrame.fin, bytes: [])))

@@ -198,20 +198,17 @@ public struct RemoteCommandClient {
                 if !outgoing.flush(connection.fd) { socketOpen = false }
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                var chunk = [UInt8](repeating: 0, count: 65536)
-                let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    pendingInput = Array(chunk[0..<count])
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                    socketOpen = false
+                switch ReadyRead(connection.fd, upTo: 65536) {
+                case .bytes(let bytes): pendingInput = bytes
+                case .nothing: break
+                case .end: socketOpen = false
                 }
             }
             if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-                var chunk = [UInt8](repeating: 0, count: 32768)
-                let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    outgoing.append(try wire.encode(.stdin, Array(chunk[0..<count])))
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                switch ReadyRead(input, upTo: 32768) {
+                case .bytes(let bytes): outgoing.append(try wire.encode(.stdin, bytes))
+                case .nothing: break
+                case .end:
                     stdinOpen = false
                     outgoing.append(try wire.end(.stdin))
                 }

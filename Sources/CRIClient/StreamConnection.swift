@@ -142,6 +142,23 @@ public struct StreamConnection: ~Copyable {
     }
 }
 
+/// What one read of a descriptor that poll found ready gave: bytes, nothing yet (EAGAIN), or its
+/// end (end of file, or a failure).
+enum ReadyRead {
+    case bytes([UInt8])
+    case nothing
+    case end
+
+    init(_ fd: Int32, upTo count: Int) {
+        var buffer = [UInt8](repeating: 0, count: count)
+        switch FileIO.readSome(fd, into: &buffer) {
+        case .success(0): self = .end
+        case .success(let read): self = .bytes(Array(buffer[..<read]))
+        case .failure(let error): self = error.code == EAGAIN ? .nothing : .end
+        }
+    }
+}
+
 /// Bytes waiting to go out on a non-blocking socket.
 struct OutgoingBuffer {
     var bytes: [UInt8] = []

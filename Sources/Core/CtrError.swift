@@ -68,6 +68,11 @@ public struct CtrError: Error, Sendable, CustomStringConvertible {
 }
 
 extension CtrError {
+    /// What to tell a user of any error: a CtrError's message, else the error's description.
+    public static func message(of error: any Error) -> String {
+        (error as? CtrError)?.message ?? "\(error)"
+    }
+
     /// True when `error` is a `CtrError` of the given code.
     public static func `is`(_ error: any Error, _ code: Code) -> Bool {
         (error as? CtrError)?.code == code

@@ -66,10 +66,7 @@ public final class SPDYFrameWriter {
             body.append(contentsOf: try deflater.compress(headers.serialized()))
             return control(1, flags, body)
         case .synReply(let streamID, let flags, let headers):
-            var body: [UInt8] = []
-            body.appendUInt32(streamID & 0x7fff_ffff)
-            body.append(contentsOf: try deflater.compress(headers.serialized()))
-            return control(2, flags, body)
+            return try headerFrame(2, streamID, flags, headers)
         case .rstStream(let streamID, let status):
             return control(3, 0, words(streamID & 0x7fff_ffff, status))
         case .settings(let flags, let entries):
@@ -85,15 +82,22 @@ public final class SPDYFrameWriter {
         case .goAway(let lastGood, let status):
             return control(7, 0, words(lastGood & 0x7fff_ffff, status))
         case .headers(let streamID, let flags, let headers):
-            var body: [UInt8] = []
-            body.appendUInt32(streamID & 0x7fff_ffff)
-            body.append(contentsOf: try deflater.compress(headers.serialized()))
-            return control(8, flags, body)
+            return try headerFrame(8, streamID, flags, headers)
         case .windowUpdate(let streamID, let delta):
             return control(9, 0, words(streamID & 0x7fff_ffff, delta & 0x7fff_ffff))
         case .unknown:
             throw .invalidArgument("spdy: cannot write a frame of unknown type")
         }
+    }
+
+    /// SYN_REPLY and HEADERS: a stream ID, then the compressed header block.
+    private func headerFrame(_ type: UInt16, _ streamID: UInt32, _ flags: UInt8, _ headers: SPDYHeaders) throws(CtrError)
+        -> [UInt8]
+    {
+        var body: [UInt8] = []
+        body.appendUInt32(streamID & 0x7fff_ffff)
+        body.append(contentsOf: try deflater.compress(headers.serialized()))
+        return control(type, flags, body)
     }
 
     private func words(_ values: UInt32...) -> [UInt8] {

@@ -43,6 +43,20 @@ extension CRITests {
             return id
         }
 
+        /// Pulls busybox and runs a pod `name` with one container sleeping in it.
+        func startSleeper(_ cri: CRICLI, _ fixture: CRIFixture, _ name: String) throws
+            -> (pod: (id: String, path: String), id: String)
+        {
+            try cri("pull", fixture.images.busybox)
+            let pod = try startPod(cri, fixture, name)
+            return (pod, try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"]))
+        }
+
+        func removePod(_ cri: CRICLI, _ id: String) throws {
+            try cri("stopp", id)
+            try cri("rmp", id)
+        }
+
         /// A shell line with `$CTR` the binary under test, talking to `cri`'s endpoint.
         func shell(_ cri: CRICLI, _ script: String, timeout: Duration = .seconds(60)) throws -> Output {
             try run("/bin/sh", ["-c", script], environment: ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + cri.socket, "CTR": ctrBinary],
@@ -65,9 +79,7 @@ extension CRITests {
             let fixture = try CRIFixture()
             defer { withExtendedLifetime(fixture) {} }
             let (ours, theirs) = try fixture.onBoth { cri, label -> [String] in
-                try cri("pull", fixture.images.busybox)
-                let pod = try startPod(cri, fixture, "\(label)-exec")
-                let id = try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"])
+                let (pod, id) = try startSleeper(cri, fixture, "\(label)-exec")
                 var seen: [String] = []
                 let split = try shell(cri, "$CTR cri exec \(id) sh -c 'echo out; echo err >&2; exit 3'")
                 seen.append("status \(split.status), stdout \(split.stdout.trimmed), stderr \(split.stderr.trimmed)")
@@ -79,8 +91,7 @@ extension CRITests {
                 seen.append("websocket: status \(webSocket.status), stdout \(webSocket.stdout.trimmed), stderr \(webSocket.stderr.trimmed)")
                 let missing = try shell(cri, "$CTR cri exec \(id) /no/such/program")
                 seen.append("missing program fails: \(missing.status != 0)")
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, pod.id)
                 return seen
             }
             #expect(ours == [
@@ -97,14 +108,11 @@ extension CRITests {
             let fixture = try CRIFixture()
             defer { withExtendedLifetime(fixture) {} }
             let (ours, theirs) = try fixture.onBoth { cri, label -> [String: String] in
-                try cri("pull", fixture.images.busybox)
-                let pod = try startPod(cri, fixture, "\(label)-tty")
-                let id = try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"])
+                let (pod, id) = try startSleeper(cri, fixture, "\(label)-tty")
                 let output = try run("/usr/bin/python3", [Self.scripts + "/pty-exec.py", ctrBinary, cri.socket, id],
                                      timeout: .seconds(90))
                 #expect(output.status == 0, "\(label): \(output)")
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, pod.id)
                 return Self.report(output)
             }
             #expect(ours == ["prompt": "True", "size": "24x80", "resized": "40x120", "typed": "42", "exit": "7", "restored": "True"])
@@ -159,8 +167,7 @@ extension CRITests {
                     let refused = try shell(cri, "$CTR cri attach -i \(plain) < /dev/null")
                     seen.append("attach -i without stdin refused: \(refused.status != 0)")
                 }
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, pod.id)
                 return seen
             }
             #expect(ours == [
@@ -251,10 +258,8 @@ extension CRITests {
                     try eventually("the host-network pod's server answers on \(label)", timeout: .seconds(20)) { try get(port) != "failed" }
                     seen.append("host network: \(try get(port))")
                 }
-                try cri("stopp", hostPod.id)
-                try cri("rmp", hostPod.id)
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, hostPod.id)
+                try removePod(cri, pod.id)
                 return seen
             }
             #expect(ours == [
@@ -270,14 +275,11 @@ extension CRITests {
             let fixture = try CRIFixture()
             defer { withExtendedLifetime(fixture) {} }
             let (ours, theirs) = try fixture.onBoth { cri, label -> [String: String] in
-                try cri("pull", fixture.images.busybox)
-                let pod = try startPod(cri, fixture, "\(label)-ws")
-                let id = try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"])
+                let (pod, id) = try startSleeper(cri, fixture, "\(label)-ws")
                 let url = try cri("exec", "--url-only", id, "sh", "-c", "echo hi; echo oops >&2; exit 5").trimmed
                 let output = try run("/usr/bin/python3", [Self.scripts + "/stream-client.py", "ws-exec", url])
                 #expect(output.status == 0, "\(label): \(output)")
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, pod.id)
                 return Self.report(output)
             }
             #expect(ours == ["protocol": "v4.channel.k8s.io", "stdout": "hi", "stderr": "oops", "status": "Failure", "exit": "5"])
@@ -338,8 +340,7 @@ extension CRITests {
                     if !gone { usleep(250_000) }
                 }
                 seen.append("vanished client's process gone: \(gone)")
-                try cri("stopp", pod.id)
-                try cri("rmp", pod.id)
+                try removePod(cri, pod.id)
                 var after = descriptors()
                 for _ in 0..<20 where after > before {
                     usleep(250_000)
@@ -443,8 +444,7 @@ extension CRITests.StreamingTests {
                 (error as? RPCError)?.code == .unimplemented && "\(error)".contains("checkpoint")
             }
         }
-        try cri("stopp", pod.id)
-        try cri("rmp", pod.id)
+        try removePod(cri, pod.id)
         _ = try daemon.stop()
     }
 }
@@ -460,9 +460,7 @@ extension CRITests.StreamingTests {
         defer { cleanUpRuntime(fixture.path + "/ours") }
         var daemon = try DaemonProcess.ours(in: fixture.path + "/ours", config: fixture.ourConfig())
         var cri = CRICLI(socket: daemon.socket)
-        try cri("pull", fixture.images.busybox)
-        let pod = try startPod(cri, fixture, "stop")
-        let id = try startContainer(cri, fixture, pod: pod, name: "sleeper", command: ["/bin/sleep", "1000"])
+        let (pod, id) = try startSleeper(cri, fixture, "stop")
         let clients = try [["exec", "-i", id, "/bin/sleep", "555"], ["attach", id]].map { arguments -> Process in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ctrBinary)
@@ -486,8 +484,7 @@ extension CRITests.StreamingTests {
         defer { _ = try? cri.attempt("rmp", "-f", "-a") }
         let ps = try cri("exec", "-s", id, "ps")
         #expect(ps.contains("sleep 1000") && !ps.contains("sleep 555"), "\(ps)")
-        try cri("stopp", pod.id)
-        try cri("rmp", pod.id)
+        try removePod(cri, pod.id)
         _ = try daemon.stop()
     }
 }

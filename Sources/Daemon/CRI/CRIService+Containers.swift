@@ -163,7 +163,7 @@ extension CRIService {
             container.status.finishedAt = Timestamp.now.unixNanos
             container.status.exitCode = 128
             container.status.reason = "StartError"
-            container.status.message = (error as? CtrError)?.message ?? "\(error)"
+            container.status.message = CtrError.message(of: error)
             update(container)
             try? persist(container)
             throw error

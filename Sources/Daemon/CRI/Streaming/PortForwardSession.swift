@@ -19,8 +19,13 @@ final class PortForwardSession: StreamSession {
         var pendingToPod: [[UInt8]] = []
         var clientEnded = false
         var finished = false
+        /// WebSocket: the port's place in the URL, whose data and errors go on channels 2n and 2n+1.
+        let index: Int?
 
-        init(port: Int) { self.port = port }
+        init(port: Int, index: Int? = nil) {
+            self.port = port
+            self.index = index
+        }
     }
 
     let sandboxID: String
@@ -108,7 +113,7 @@ final class PortForwardSession: StreamSession {
                 let fd = try await service.connectInPod(sandboxID, port: port)
                 eventLoop.execute { bound.value.connected(boundForward.value, fd: fd) }
             } catch {
-                let message = (error as? CtrError)?.message ?? "\(error)"
+                let message = CtrError.message(of: error)
                 eventLoop.execute {
                     bound.value.fail(boundForward.value, "error forwarding port \(port) to pod \(sandboxID): \(message)")
                 }
@@ -129,7 +134,7 @@ final class PortForwardSession: StreamSession {
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(PodConnectionHandler(
+                    try channel.pipeline.syncOperations.addHandler(SessionIOHandler(
                         onData: { bytes in bound.value.fromPod(boundForward.value, bytes, channel: channel) },
                         onEnd: { bound.value.podEnded(boundForward.value) },
                         onWritable: { bound.value.channel?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }))
@@ -155,8 +160,8 @@ final class PortForwardSession: StreamSession {
         if let spdy, let id = forward.dataStream {
             spdy.sendData(id, bytes)
             if !spdy.channel.isWritable { pod.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
-        } else if let webSocket, let index = forwards.first(where: { $0.value === forward })?.key, let number = Int(index) {
-            webSocket.sendChannel(UInt8(2 * number), bytes)
+        } else if let webSocket, let index = forward.index {
+            webSocket.sendChannel(UInt8(2 * index), bytes)
             if !webSocket.channel.isWritable { pod.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
         }
     }
@@ -178,8 +183,8 @@ final class PortForwardSession: StreamSession {
         if let spdy {
             if let id = forward.errorStream { spdy.sendData(id, Array(message.utf8), fin: true) }
             if let id = forward.dataStream { spdy.write(.data(streamID: id, flags: SPDYFrame.fin, bytes: [])) }
-        } else if let webSocket, let index = forwards.first(where: { $0.value === forward })?.key, let number = Int(index) {
-            webSocket.sendChannel(UInt8(2 * number + 1), Array(message.utf8))
+        } else if let webSocket, let index = forward.index {
+            webSocket.sendChannel(UInt8(2 * index + 1), Array(message.utf8))
         }
     }
 
@@ -198,46 +203,5 @@ final class PortForwardSession: StreamSession {
         connectionClosed()
         spdy?.closeConnection()
         webSocket?.closeConnection()
-    }
-}
-
-/// A connection inside the pod: data and its end go to the session, as does renewed writability.
-final class PodConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let onData: ([UInt8]) -> Void
-    let onEnd: () -> Void
-    let onWritable: () -> Void
-    var ended = false
-
-    init(onData: @escaping ([UInt8]) -> Void, onEnd: @escaping () -> Void, onWritable: @escaping () -> Void) {
-        self.onData = onData
-        self.onEnd = onEnd
-        self.onWritable = onWritable
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        if let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty { onData(bytes) }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event { end() }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) { end() }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { onWritable() }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
-    }
-
-    private func end() {
-        guard !ended else { return }
-        ended = true
-        onEnd()
     }
 }

@@ -99,9 +99,11 @@ final class LogFollower {
         offset += Int64(count)
         partial += chunk[0..<count]
         var records: [(String, [UInt8])] = []
-        while let newline = partial.firstIndex(of: 0x0a) {
-            let line = Array(partial[..<newline])
-            partial.removeFirst(newline + 1)
+        // Lines are cut from where the last one ended; what was consumed goes once, at the end.
+        var start = partial.startIndex
+        while let newline = partial[start...].firstIndex(of: 0x0a) {
+            let line = partial[start..<newline]
+            start = newline + 1
             let fields = line.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count >= 3 else { continue }
             let stream = String(decoding: fields[1], as: UTF8.self)
@@ -109,6 +111,7 @@ final class LogFollower {
             if fields[2].first == UInt8(ascii: "F") { text.append(0x0a) }
             records.append((stream, text))
         }
+        partial.removeFirst(start - partial.startIndex)
         if partial.count > 1 << 20 { partial = [] }
         return records
     }

@@ -70,7 +70,7 @@ final class RemoteCommandSession: StreamSession {
                     let state = try await service.tasks.wait(service.namespace, id, execID: exec.execID)
                     bound.eventLoop.execute { bound.value.exited(Int32(bitPattern: state.exitStatus)) }
                 } catch {
-                    let message = (error as? CtrError)?.message ?? "\(error)"
+                    let message = CtrError.message(of: error)
                     bound.eventLoop.execute { bound.value.failed(message) }
                 }
             }
@@ -113,7 +113,7 @@ final class RemoteCommandSession: StreamSession {
             .channelOption(.autoRead, value: writable)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(PipeReadHandler(
+                    try channel.pipeline.syncOperations.addHandler(SessionIOHandler(
                         onData: { bytes in bound.value.output(stream, bytes, from: channel) },
                         onEnd: { bound.value.outputEnded() }))
                 }
@@ -181,7 +181,7 @@ final class RemoteCommandSession: StreamSession {
         NIOPipeBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(PipeWriteHandler(onWritable: {
+                    try channel.pipeline.syncOperations.addHandler(SessionIOHandler(onWritable: {
                         bound.value.sink?.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
                     }))
                 }
@@ -299,52 +299,5 @@ final class RemoteCommandSession: StreamSession {
                 await service.endStreamingExec(id, exec)
             }
         }
-    }
-}
-
-/// Reads a pipe: each chunk and its end go to the session.
-final class PipeReadHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let onData: ([UInt8]) -> Void
-    let onEnd: () -> Void
-    var ended = false
-
-    init(onData: @escaping ([UInt8]) -> Void, onEnd: @escaping () -> Void) {
-        self.onData = onData
-        self.onEnd = onEnd
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        if let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty { onData(bytes) }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if !ended {
-            ended = true
-            onEnd()
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
-    }
-}
-
-/// Writes a pipe, telling the session when it drains again.
-final class PipeWriteHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-    let onWritable: () -> Void
-
-    init(onWritable: @escaping () -> Void) { self.onWritable = onWritable }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { onWritable() }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }

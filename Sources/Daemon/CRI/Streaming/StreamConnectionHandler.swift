@@ -67,7 +67,7 @@ final class StreamConnectionHandler: ChannelInboundHandler {
                 }
                 try upgrade(context: context, head: head, rest: pending)
             } catch {
-                respond(context: context, status: "400 Bad Request", body: (error as? CtrError)?.message ?? "\(error)")
+                respond(context: context, status: "400 Bad Request", body: CtrError.message(of: error))
             }
         case .spdy(let connection):
             connection.received(bytes)

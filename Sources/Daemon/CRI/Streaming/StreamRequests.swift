@@ -1,5 +1,6 @@
 import API
 import Core
+import FoundationEssentials
 import Synchronization
 
 /// What a streaming URL was issued for: the CRI request, checked when it was made.
@@ -38,7 +39,15 @@ final class StreamTokens: Sendable {
     func issue(_ request: StreamRequest) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = Self.urlSafeBase64(bytes)
+        // URL-safe base64 (RFC 4648 §5) without padding: 22 characters.
+        let token = String(Data(bytes).base64EncodedString().compactMap { character -> Character? in
+            switch character {
+            case "+": "-"
+            case "/": "_"
+            case "=": nil
+            default: character
+            }
+        })
         let now = ContinuousClock.now
         entries.withLock { entries in
             entries = entries.filter { now - $0.value.issued < lifetime }
@@ -60,22 +69,6 @@ final class StreamTokens: Sendable {
     }
 
     var waiting: Int { entries.withLock { $0.count } }
-
-    static func urlSafeBase64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        var out = ""
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value = 0
-            for byte in chunk { value = value << 8 | Int(byte) }
-            value <<= 8 * (3 - chunk.count)
-            let characters = chunk.count + 1
-            for position in 0..<characters { out.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
-            index += 3
-        }
-        return out
-    }
 }
 
 /// Runtime work a session starts and nobody awaits (killing an exec whose client left, deleting a

@@ -48,7 +48,7 @@ final class WebSocketServerConnection: RemoteCommandSink {
             }
             let ports = fromQuery.isEmpty ? requested.map(Int.init) : fromQuery
             for (index, port) in ports.enumerated() {
-                let forward = PortForwardSession.Forward(port: port)
+                let forward = PortForwardSession.Forward(port: port, index: index)
                 session.forwards[String(index)] = forward
                 // Each channel opens with the port it serves, little-endian.
                 let portBytes = [UInt8(port & 0xff), UInt8(port >> 8 & 0xff)]
