@@ -54,6 +54,20 @@ extension CRIClient {
         return try await call { try await runtime.listPodSandboxStats(request, options: options).stats }
     }
 
+    /// The metrics the runtime reports (names, help, label keys).
+    public func listMetricDescriptors() async throws(CtrError) -> [Runtime_V1_MetricDescriptor] {
+        try await call {
+            try await runtime.listMetricDescriptors(Runtime_V1_ListMetricDescriptorsRequest(), options: options).descriptors
+        }
+    }
+
+    /// Every pod's metrics, with its containers'.
+    public func listPodSandboxMetrics() async throws(CtrError) -> [Runtime_V1_PodSandboxMetrics] {
+        try await call {
+            try await runtime.listPodSandboxMetrics(Runtime_V1_ListPodSandboxMetricsRequest(), options: options).podMetrics
+        }
+    }
+
     /// Asks for a streaming URL to forward `ports` of the pod.
     public func portForward(_ podID: String, ports: [Int32]) async throws(CtrError) -> String {
         let request = Runtime_V1_PortForwardRequest.with {

@@ -21,15 +21,23 @@ public struct StreamConnection: ~Copyable {
 
     /// Connects to `url` and asks to upgrade, offering `protocols` (preferred first).
     public init(url: String, transport: Transport, protocols: [String], timeout: Duration = .seconds(10)) throws(CtrError) {
-        guard url.hasPrefix("http://") else {
-            throw .invalidArgument("stream URL \"\(url)\": only http:// is supported (the runtime's stream server runs without TLS)")
+        let secure = url.hasPrefix("https://")
+        guard secure || url.hasPrefix("http://") else {
+            throw .invalidArgument("stream URL \"\(url)\": not an http:// or https:// URL")
         }
-        let rest = url.dropFirst("http://".count)
+        let rest = url.dropFirst(secure ? "https://".count : "http://".count)
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = String(rest[..<slash])
         let target = slash == rest.endIndex ? "/" : String(rest[slash...])
-        let (host, port) = try Self.split(authority, url: url)
-        let fd = try Self.dial(host: host, port: port, timeout: timeout)
+        let (host, port) = try Self.split(authority, url: url, defaultPort: secure ? 443 : 80)
+        let fd: Int32
+        if secure {
+            fd = try TLSTunnel.open(host: host, port: port, timeout: timeout)
+            var receive = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &receive, socklen_t(MemoryLayout<timeval>.size))
+        } else {
+            fd = try Self.dial(host: host, port: port, timeout: timeout)
+        }
         var fields: [(String, String)] = [("Host", authority)]
         var method = "POST"
         var key = ""
@@ -88,9 +96,9 @@ public struct StreamConnection: ~Copyable {
 
     deinit { close(fd) }
 
-    static func split(_ authority: String, url: String) throws(CtrError) -> (String, UInt16) {
+    static func split(_ authority: String, url: String, defaultPort: UInt16) throws(CtrError) -> (String, UInt16) {
         var host = authority
-        var port: UInt16 = 80
+        var port = defaultPort
         if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
             host = String(authority[authority.index(after: authority.startIndex)..<end])
             let after = authority[authority.index(after: end)...]
@@ -106,6 +114,12 @@ public struct StreamConnection: ~Copyable {
             port = value
         }
         return (host, port)
+    }
+
+    static func isIPLiteral(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// A blocking TCP connection to `host:port` (name resolution through getaddrinfo).

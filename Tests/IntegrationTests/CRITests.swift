@@ -137,21 +137,24 @@ final class CRIFixture {
 
 extension CRIFixture {
     /// Runs `body` against our daemon, then against containerd, each on a root of its own in
-    /// `fixture`, cleaning up what a failed body left.
-    func onBoth<Result>(_ body: (CRICLI, _ label: String) throws -> Result) throws
+    /// `fixture`, cleaning up what a failed body left; `criKeys` go into both CRI tables.
+    func onBoth<Result>(criKeys: String = "", _ body: (CRICLI, _ label: String) throws -> Result) throws
         -> (ours: Result, containerd: Result)
     {
         for daemon in ["ours", "containerd"] {
             try FileManager.default.createDirectory(atPath: path + "/" + daemon, withIntermediateDirectories: true)
         }
         defer { cleanUpRuntime(path + "/ours") }  // a failed case's containers
-        let ours = try DaemonProcess.ours(in: path + "/ours", config: ourConfig())
+        let ours = try DaemonProcess.ours(in: path + "/ours", config: ourConfig(criKeys: criKeys))
         let oursCRI = CRICLI(socket: ours.socket)
         defer { _ = try? oursCRI.attempt("rmp", "-f", "-a") }
         let oursResult = try body(oursCRI, "ours")
         _ = try ours.stop()
 
-        let containerd = try DaemonProcess.containerd(in: path + "/containerd", cri: criSection)
+        let containerd = try DaemonProcess.containerd(
+            in: path + "/containerd",
+            cri: criSection.replacingOccurrences(of: "restrict_oom_score_adj = true",
+                                                 with: "restrict_oom_score_adj = true\n" + criKeys))
         defer { _ = try? run("/usr/bin/pkill", ["-9", "-f", "containerd-shim-runc-v2 .*-address \(containerd.socket)"]) }
         let theirsCRI = CRICLI(socket: containerd.socket)
         defer { _ = try? theirsCRI.attempt("rmp", "-f", "-a") }

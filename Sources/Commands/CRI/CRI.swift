@@ -14,6 +14,7 @@ struct CRIGroup: AsyncParsableCommand {
         subcommands: [
             CRIVersion.self, CRIInfo.self, CRIRuntimeConfig.self,
             CRIRunp.self, CRIStopp.self, CRIRmp.self, CRIPods.self, CRIInspectp.self, CRIStatsp.self,
+            CRIMetricsp.self, CRIMetricdescs.self,
             CRICreate.self, CRIStart.self, CRIStop.self, CRIRm.self, CRIPs.self, CRIInspect.self, CRIUpdate.self,
             CRIRun.self, CRIStats.self, CRIExec.self, CRIAttach.self, CRIPortForward.self, CRILogs.self,
             CRIImages.self, CRIPull.self, CRIInspecti.self, CRIRmi.self, CRIImagefsinfo.self, CRIEvents.self,

@@ -14,6 +14,10 @@ public struct CRIConfig: PluginConfig, Equatable {
     /// Streaming sessions with no traffic for this long are closed (a Go duration, as containerd's).
     public var streamIdleTimeout = "4h"
     public var enableTLSStreaming = false
+    /// `x509_key_pair_streaming`: the stream server's PEM certificate and key; both empty: a
+    /// self-signed pair is made at start.
+    public var tlsCertFile = ""
+    public var tlsKeyFile = ""
     public var cni = CNI()
     public var containerd = Containerd()
     public var registryConfigPath = ""
@@ -55,9 +59,12 @@ public struct CRIConfig: PluginConfig, Equatable {
             throw reader.error("stream_idle_timeout", error.message)
         }
         enableTLSStreaming = try reader.bool("enable_tls_streaming") ?? enableTLSStreaming
-        if enableTLSStreaming {
-            throw reader.error("enable_tls_streaming", "TLS on the stream server is not supported yet; keep the stream "
-                + "server on 127.0.0.1 (the default), where the kubelet reaches it without TLS")
+        let keyPair = try reader.table("x509_key_pair_streaming")
+        tlsCertFile = try keyPair.string("tls_cert_file") ?? tlsCertFile
+        tlsKeyFile = try keyPair.string("tls_key_file") ?? tlsKeyFile
+        if tlsCertFile.isEmpty != tlsKeyFile.isEmpty {
+            throw keyPair.error(tlsCertFile.isEmpty ? "tls_cert_file" : "tls_key_file",
+                                "give both tls_cert_file and tls_key_file, or neither for a self-signed pair")
         }
         if sandboxImage.isEmpty { throw reader.error("sandbox_image", "must not be empty") }
 
@@ -101,6 +108,10 @@ public struct CRIConfig: PluginConfig, Equatable {
         table["stream_server_port"] = .string(streamServerPort)
         table["stream_idle_timeout"] = .string(streamIdleTimeout)
         table["enable_tls_streaming"] = .bool(enableTLSStreaming)
+        var keyPair = TOMLTable()
+        keyPair["tls_cert_file"] = .string(tlsCertFile)
+        keyPair["tls_key_file"] = .string(tlsKeyFile)
+        table["x509_key_pair_streaming"] = .table(keyPair)
         var cniTable = TOMLTable()
         cniTable["bin_dir"] = .string(cni.binDir)
         cniTable["conf_dir"] = .string(cni.confDir)

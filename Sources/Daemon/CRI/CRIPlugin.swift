@@ -46,8 +46,12 @@ struct CRIPlugin: PluginInstance, InlineMethodProvider {
             differ: try context.plugin(.differ, as: DifferPlugin.self).differ,
             tasks: try context.plugin(.runtime, as: RuntimePlugin.self).tasks,
             events: context.events, state: context.state, logger: context.logger)
+        let tls = config.enableTLSStreaming
+            ? try StreamTLS.context(certFile: config.tlsCertFile, keyFile: config.tlsKeyFile,
+                                    address: config.streamServerAddress)
+            : nil
         let streams = try await StreamServer.start(
-            service: service, address: config.streamServerAddress, port: Int(config.streamServerPort) ?? 0,
+            service: service, address: config.streamServerAddress, port: Int(config.streamServerPort) ?? 0, tls: tls,
             idleTimeout: (try? Duration.parseGo(config.streamIdleTimeout)) ?? .seconds(4 * 3600), logger: context.logger)
         service.streamBase.withLock { $0 = streams.base }
         context.logger.info("stream server listening", metadata: ["address": "\(streams.base)"])

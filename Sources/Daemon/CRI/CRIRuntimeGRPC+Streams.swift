@@ -5,8 +5,8 @@ import GRPCProtobuf
 import SwiftProtobuf
 
 /// The Stream* list calls: the same answers as the List calls, sent in pages, so a node with
-/// many containers never needs one response larger than a page. Also UpdatePodSandboxResources
-/// and CheckpointContainer.
+/// many containers never needs one response larger than a page. Also the metrics calls,
+/// UpdatePodSandboxResources and CheckpointContainer.
 extension CRIRuntimeGRPC {
     /// Items per streamed response.
     static let pageSize = 500
@@ -43,6 +43,17 @@ extension CRIRuntimeGRPC {
                 .map(service.podSandboxStats)
         } page: { (items: ArraySlice<Runtime_V1_PodSandboxStats>) in
             Runtime_V1_StreamPodSandboxStatsResponse.with { $0.podSandboxStats = Array(items) }
+        }
+        router.unary(Method.ListMetricDescriptors.descriptor) { (_: Runtime_V1_ListMetricDescriptorsRequest, _) in
+            Runtime_V1_ListMetricDescriptorsResponse.with { $0.descriptors = CRIMetrics.descriptors }
+        }
+        router.unary(Method.ListPodSandboxMetrics.descriptor) { (_: Runtime_V1_ListPodSandboxMetricsRequest, _) in
+            Runtime_V1_ListPodSandboxMetricsResponse.with { $0.podMetrics = service.sandboxes().map(service.podSandboxMetrics) }
+        }
+        router.pages(Method.StreamPodSandboxMetrics.descriptor) { (_: Runtime_V1_StreamPodSandboxMetricsRequest) in
+            service.sandboxes().map(service.podSandboxMetrics)
+        } page: { (items: ArraySlice<Runtime_V1_PodSandboxMetrics>) in
+            Runtime_V1_StreamPodSandboxMetricsResponse.with { $0.podSandboxMetrics = Array(items) }
         }
         router.unary(Method.UpdatePodSandboxResources.descriptor) { (request: Runtime_V1_UpdatePodSandboxResourcesRequest, _) in
             try service.updatePodSandboxResources(request.podSandboxID, overhead: request.hasOverhead ? request.overhead : nil,

@@ -6,9 +6,8 @@ import GRPCProtobuf
 import SwiftProtobuf
 import Glibc
 
-/// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Methods
-/// not registered here (ListMetricDescriptors, ListPodSandboxMetrics, StreamPodSandboxMetrics)
-/// answer UNIMPLEMENTED; CheckpointContainer answers it with a message.
+/// `runtime.v1.RuntimeService`: decodes, calls the in-process `CRIService`, encodes. Every method
+/// of the v1 service is served; CheckpointContainer answers UNIMPLEMENTED with a message.
 struct CRIRuntimeGRPC: RegistrableRPCService {
     let service: CRIService
     var config: CRIConfig { service.config }
@@ -229,6 +228,9 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
             ("streamServerPort", .string(config.streamServerPort)),
             ("streamIdleTimeout", .string(config.streamIdleTimeout)),
             ("enableTLSStreaming", .bool(config.enableTLSStreaming)),
+            ("x509KeyPairStreaming", .object([
+                ("tlsCertFile", .string(config.tlsCertFile)), ("tlsKeyFile", .string(config.tlsKeyFile)),
+            ])),
             // Where the stream server listens now (port "0" picks one at start).
             ("streamServer", .string(service.streamBase.withLock { $0 } ?? "")),
             ("restrictOOMScoreAdj", .bool(config.restrictOOMScoreAdj)),

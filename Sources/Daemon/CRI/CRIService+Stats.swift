@@ -105,7 +105,36 @@ extension CRIService {
                 $0.cpu = total.cpu(at: now)
                 $0.memory = total.memory(at: now)
                 $0.containers = members.map(containerStats)
+                if let network = podNetworkUsage(sandbox, at: now) { $0.network = network }
             }
+        }
+    }
+
+    /// The counters of the pod's interfaces (loopback left out), read in its network namespace
+    /// through the pause process; nil for host-network pods and pods that are not ready.
+    func podInterfaces(_ sandbox: Sandbox) -> [CRIMetrics.NetworkCounters]? {
+        guard sandbox.status.phase == .ready, !sandbox.hostNetwork, sandbox.status.pid > 0,
+              let text = readTextFile("/proc/\(sandbox.status.pid)/net/dev")
+        else { return nil }
+        return CRIMetrics.NetworkCounters.parse(text)
+    }
+
+    func podNetworkUsage(_ sandbox: Sandbox, at now: Int64) -> Runtime_V1_NetworkUsage? {
+        guard let counters = podInterfaces(sandbox) else { return nil }
+        let interfaces = counters.map { counters in
+            Runtime_V1_NetworkInterfaceUsage.with {
+                $0.name = counters.name
+                $0.rxBytes = .with { $0.value = counters.receiveBytes }
+                $0.rxErrors = .with { $0.value = counters.receiveErrors }
+                $0.txBytes = .with { $0.value = counters.transmitBytes }
+                $0.txErrors = .with { $0.value = counters.transmitErrors }
+            }
+        }
+        return .with {
+            $0.timestamp = now
+            // The CNI plugins name the pod's interface eth0, as the kubelet expects.
+            if let first = interfaces.first(where: { $0.name == "eth0" }) ?? interfaces.first { $0.defaultInterface = first }
+            $0.interfaces = interfaces
         }
     }
 

@@ -6,8 +6,12 @@ usage:
   stream-client.py ws-exec URL          WebSocket exec (v4.channel.k8s.io): channels' bytes, status
   stream-client.py ws-portforward URL PORT   WebSocket port-forward: an HTTP GET through PORT
   stream-client.py upgrade URL          a SPDY upgrade request: the HTTP status code only
+  stream-client.py certificate URL      an https:// URL's server certificate: its SHA-256 and subject
+
+https:// URLs are reached over TLS without verifying the certificate, as crictl and kubectl's
+runtime clients do with a runtime's self-signed stream server certificate.
 """
-import json, socket, sys, urllib.parse
+import hashlib, json, socket, ssl, sys, urllib.parse
 
 mode, url = sys.argv[1], sys.argv[2]
 
@@ -15,6 +19,18 @@ mode, url = sys.argv[1], sys.argv[2]
 def report(key, value):
     print(f"{key}={value}", flush=True)
 
+
+if mode == "certificate":
+    parts = urllib.parse.urlsplit(url)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
+            der = tls.getpeercert(binary_form=True)
+            report("version", tls.version())
+    report("sha256", hashlib.sha256(der).hexdigest())
+    sys.exit(0)
 
 if mode == "upgrade":
     parts = urllib.parse.urlsplit(url)
@@ -29,9 +45,11 @@ if mode == "upgrade":
 
 import websocket  # noqa: E402 (only the WebSocket modes need it)
 
-ws_url = "ws://" + url[len("http://"):]
+secure = url.startswith("https://")
+ws_url = ("wss://" + url[len("https://"):]) if secure else ("ws://" + url[len("http://"):])
+options = {"sslopt": {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}} if secure else {}
 if mode == "ws-exec":
-    ws = websocket.create_connection(ws_url, subprotocols=["v4.channel.k8s.io"], timeout=20)
+    ws = websocket.create_connection(ws_url, subprotocols=["v4.channel.k8s.io"], timeout=20, **options)
     report("protocol", ws.getsubprotocol())
     channels = {}
     while True:
@@ -51,7 +69,8 @@ if mode == "ws-exec":
     report("exit", ",".join(c.get("message", "") for c in causes if c.get("reason") == "ExitCode") or "0")
 elif mode == "ws-portforward":
     port = int(sys.argv[3])
-    ws = websocket.create_connection(ws_url + "?port=" + str(port), subprotocols=["v4.channel.k8s.io"], timeout=20)
+    ws = websocket.create_connection(ws_url + "?port=" + str(port), subprotocols=["v4.channel.k8s.io"], timeout=20,
+                                     **options)
     report("protocol", ws.getsubprotocol())
     # Each channel of the port first says which port it serves (little-endian).
     first = {}

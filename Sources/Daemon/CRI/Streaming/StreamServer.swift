@@ -2,6 +2,7 @@ import Core
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Streaming
 import Synchronization
 
@@ -14,7 +15,7 @@ final class StreamServer: Sendable {
     let connections: ConnectionTable
     let service: CRIService
     let logger: Logger
-    /// The URL prefix handed out: `http://host:port`.
+    /// The URL prefix handed out: `http://host:port`, or `https://` with TLS.
     let base: String
 
     private init(listener: any Channel, connections: ConnectionTable, base: String, service: CRIService, logger: Logger) {
@@ -25,8 +26,8 @@ final class StreamServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds `address:port` (port 0: a free one) and starts accepting.
-    static func start(service: CRIService, address: String, port: Int, idleTimeout: Duration,
+    /// Binds `address:port` (port 0: a free one) and starts accepting, over TLS when `tls` is given.
+    static func start(service: CRIService, address: String, port: Int, tls: NIOSSLContext? = nil, idleTimeout: Duration,
                       logger: Logger) async throws -> StreamServer {
         let connections = ConnectionTable()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -41,6 +42,7 @@ final class StreamServer: Sendable {
                 connections.channels.withLock { $0[id] = channel }
                 channel.closeFuture.whenComplete { _ in _ = connections.channels.withLock { $0.removeValue(forKey: id) } }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         StreamConnectionHandler(service: service, idleTimeout: idleTimeout, logger: logger))
                 }
@@ -53,7 +55,7 @@ final class StreamServer: Sendable {
         }
         let bound = listener.localAddress?.port ?? port
         let host = address.contains(":") ? "[\(address)]" : address
-        return StreamServer(listener: listener, connections: connections, base: "http://\(host):\(bound)", service: service,
+        return StreamServer(listener: listener, connections: connections, base: "\(tls == nil ? "http" : "https")://\(host):\(bound)", service: service,
                             logger: logger)
     }
 
