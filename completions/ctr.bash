@@ -2063,13 +2063,13 @@ _ctr_cri() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    version|info|runtime-config|runp|stopp|rmp|pods|inspectp|statsp|create|start|stop|rm|ps|inspect|update|run|stats|exec|attach|port-forward|logs|images|pull|inspecti|rmi|imagefsinfo|events|load|save|tag)
+    version|info|runtime-config|runp|stopp|rmp|pods|inspectp|statsp|metricsp|metricdescs|create|start|stop|rm|ps|inspect|update|run|stats|exec|attach|port-forward|logs|images|pull|inspecti|rmi|imagefsinfo|events|load|save|tag)
         # Offer subcommand argument completions
         "_ctr_cri_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'version info runtime-config runp stopp rmp pods inspectp statsp create start stop rm ps inspect update run stats exec attach port-forward logs images pull inspecti rmi imagefsinfo events load save tag' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'version info runtime-config runp stopp rmp pods inspectp statsp metricsp metricdescs create start stop rm ps inspect update run stats exec attach port-forward logs images pull inspecti rmi imagefsinfo events load save tag' -- "${cur}"))
         ;;
     esac
 }
@@ -2364,6 +2364,65 @@ _ctr_cri_statsp() {
         return
         ;;
     '--label')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_metricsp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout --id -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '-o'|'--output')
+        __ctr_add_completions -W 'table'$'\n''json'$'\n''yaml'
+        return
+        ;;
+    esac
+}
+
+_ctr_cri_metricdescs() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-r --runtime-endpoint --address -i --image-endpoint --timeout -o --output)
+    __ctr_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-r'|'--runtime-endpoint')
+        return
+        ;;
+    '--address')
+        return
+        ;;
+    '-i'|'--image-endpoint')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '-o'|'--output')

@@ -52,7 +52,7 @@ struct StreamServerTests {
         }
     }
 
-    @Test("stream config keys: containerd's names and defaults; a bad port, duration or TLS request is refused by name")
+    @Test("stream config keys: containerd's names and defaults; a bad port, duration or half a key pair is refused by name")
     func streamConfig() throws {
         let registrations = Builtins.registrations
         let defaults = CRIConfig()
@@ -68,14 +68,56 @@ struct StreamServerTests {
         let config = try DaemonConfig.parse(good, source: "c.toml", registrations: registrations)
         let cri = try #require(config.pluginConfigs["io.containerd.grpc.v1.cri"] as? CRIConfig)
         #expect(cri.streamServerAddress == "0.0.0.0" && cri.streamServerPort == "10010" && cri.streamIdleTimeout == "30m")
+        let tls = try DaemonConfig.parse(good + "\n  enable_tls_streaming = true\n"
+            + "  [plugins.\"io.containerd.grpc.v1.cri\".x509_key_pair_streaming]\n"
+            + "    tls_cert_file = \"/etc/c.pem\"\n    tls_key_file = \"/etc/k.pem\"\n",
+            source: "c.toml", registrations: registrations)
+        let tlsCRI = try #require(tls.pluginConfigs["io.containerd.grpc.v1.cri"] as? CRIConfig)
+        #expect(tlsCRI.enableTLSStreaming && tlsCRI.tlsCertFile == "/etc/c.pem" && tlsCRI.tlsKeyFile == "/etc/k.pem")
         for (key, value) in [("stream_server_port", "\"http\""), ("stream_server_port", "\"70000\""),
-                             ("stream_idle_timeout", "\"soon\""), ("enable_tls_streaming", "true")] {
+                             ("stream_idle_timeout", "\"soon\""),
+                             ("x509_key_pair_streaming", "{ tls_cert_file = \"/etc/c.pem\" }")] {
             let text = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  \(key) = \(value)\n"
             #expect {
                 _ = try DaemonConfig.parse(text, source: "bad.toml", registrations: registrations)
             } throws: { error in
-                "\(error)".contains(key)
+                "\(error)".contains(key == "x509_key_pair_streaming" ? "tls_key_file" : key)
             }
+        }
+    }
+
+    @Test("a pod's /proc/net/dev: every interface but loopback, receive and transmit columns in their places")
+    func networkCounters() {
+        let text = """
+            Inter-|   Receive                                                |  Transmit
+             face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+                lo:    1200      12    0    0    0     0          0         0     1200      12    0    0    0     0       0          0
+              eth0: 5000000    4000    1    2    0     0          0         0   300000     250    3    4    0     0       0          0
+            """
+        let parsed = CRIMetrics.NetworkCounters.parse(text)
+        #expect(parsed == [CRIMetrics.NetworkCounters(
+            name: "eth0", receiveBytes: 5_000_000, receivePackets: 4000, receiveErrors: 1, receiveDropped: 2,
+            transmitBytes: 300_000, transmitPackets: 250, transmitErrors: 3, transmitDropped: 4)])
+    }
+
+    @Test("metric descriptors: unique cAdvisor names, the six common labels first")
+    func metricDescriptors() {
+        let descriptors = CRIMetrics.descriptors
+        #expect(Set(descriptors.map(\.name)).count == descriptors.count)
+        #expect(descriptors.allSatisfy { Array($0.labelKeys.prefix(6)) == CRIMetrics.labelKeys && $0.name.hasPrefix("container_") })
+        #expect(descriptors.allSatisfy { !$0.help.isEmpty })
+    }
+
+    @Test("the self-signed stream server pair is a usable TLS context; IP literals become SAN bytes")
+    func selfSignedPair() throws {
+        _ = try StreamTLS.context(certFile: "", keyFile: "", address: "127.0.0.1")
+        #expect(StreamTLS.ipBytes("127.0.0.1") == [127, 0, 0, 1])
+        #expect(StreamTLS.ipBytes("::1")?.count == 16)
+        #expect(StreamTLS.ipBytes("node.example") == nil)
+        #expect {
+            _ = try StreamTLS.context(certFile: "/no/such/cert.pem", keyFile: "/no/such/key.pem", address: "0.0.0.0")
+        } throws: { error in
+            "\(error)".contains("tls_cert_file /no/such/cert.pem")
         }
     }
 }
