@@ -1148,7 +1148,7 @@ complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr c
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" timeout' -l 'timeout' -d 'Timeout of each call (default 2s).' -rfka ''
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" listen-address' -l 'listen-address' -d 'The local address to listen on (IPv4).' -rfka ''
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" url-only' -l 'url-only' -d 'Print the stream URL the runtime returned instead of connecting to it.'
-complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" transport' -l 'transport' -d 'The streaming protocol (spdy).' -rfka 'spdy websocket'
+complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" transport' -l 'transport' -d 'The streaming protocol: spdy (one session for every connection) or websocket (one session, and one PortForward call, per connection).' -rfka 'spdy websocket'
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_positional "ctr cri port-forward" -eq 1' -fka '(__ctr_custom_completion ---completion cri port-forward -- positional@0 (count (__ctr_tokens -pc)) (__ctr_tokens -tC))'
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" version' -l 'version' -d 'Show the version.'
 complete -c 'ctr' -n '__ctr_should_offer_completions_for_flags_or_options "ctr cri port-forward" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -102,7 +102,7 @@ public struct PortForwardClient: Sendable {
     public func run(_ connection: borrowing StreamConnection, listeners: [(fd: Int32, local: UInt16, remote: UInt16)],
                     report: (String) -> Void) throws(CtrError) {
         guard connection.transport == .spdy else {
-            throw .unimplemented("port-forward over websocket is not supported by this client yet; use --transport spdy")
+            throw .invalidArgument("a WebSocket port-forward carries one connection: use forwardOverWebSocket per connection")
         }
         let reader = SPDYFrameReader()
         let writer = SPDYFrameWriter()
@@ -224,6 +224,84 @@ public struct PortForwardClient: Sendable {
                     if !forward.remoteDone {
                         outgoing.append(try writer.encode(.data(streamID: forward.dataStream, flags: SPDYFrame.fin, bytes: [])))
                     }
+                }
+            }
+        }
+    }
+
+    /// Waits for the next connection on a listening socket (-1 when accept failed).
+    public static func accept(_ listener: Int32) -> Int32 { ctr_accept_cloexec(listener) }
+
+    /// The WebSocket protocols offered for port-forward, as Kubernetes' clients offer them.
+    public static let webSocketProtocols = ["v4.channel.k8s.io", "channel.k8s.io"]
+
+    /// Carries one accepted local connection (`fd`, closed on return) to `remote` in the pod
+    /// over a WebSocket session of its own: `url` (from a PortForward call of its own: a stream
+    /// URL is good for one session) with `?port=`. Channel 0 carries the data, channel 1 the
+    /// runtime's error; each starts with the port number. A WebSocket port-forward has no
+    /// half-close: after the local side ends, the session lasts until the pod's side ends.
+    /// Returns the runtime's error text, if it sent one.
+    public static func forwardOverWebSocket(fd: Int32, url: String, remote: UInt16) throws(CtrError) -> String? {
+        defer { close(fd) }
+        let separator = url.contains("?") ? "&" : "?"
+        let connection = try StreamConnection(url: url + separator + "port=\(remote)", transport: .websocket,
+                                              protocols: webSocketProtocols)
+        let reader = WebSocketFrameReader(expectMasked: false)
+        let writer = WebSocketFrameWriter(masking: true)
+        var outgoing = OutgoingBuffer()
+        var seenHeader: Set<UInt8> = []
+        var errorText: [UInt8] = []
+        var localOpen = true
+        var pending = connection.leftover
+        while true {
+            if !pending.isEmpty {
+                reader.append(pending)
+                pending = []
+                while let message = try reader.next() {
+                    switch message.kind {
+                    case .binary, .text:
+                        guard let channel = message.payload.first else { continue }
+                        var bytes = message.payload.dropFirst()
+                        // The first two bytes of each channel name its port (little-endian).
+                        if !seenHeader.contains(channel) {
+                            seenHeader.insert(channel)
+                            bytes = bytes.dropFirst(2)
+                        }
+                        if channel == 0, !bytes.isEmpty {
+                            if FileIO.writeAll(fd, bytes) != nil { return nil }
+                        } else if channel == 1 {
+                            errorText += bytes
+                        }
+                    case .ping:
+                        outgoing.append(writer.encode(WebSocketMessage(.pong, message.payload)))
+                    case .close:
+                        _ = outgoing.flush(connection.fd)
+                        return errorText.isEmpty ? nil : String(decoding: errorText, as: UTF8.self)
+                    case .pong, .continuation:
+                        break
+                    }
+                }
+                if !errorText.isEmpty { return String(decoding: errorText, as: UTF8.self) }
+            }
+            let reading = localOpen && outgoing.pending < 256 << 10
+            var fds = [pollfd(fd: connection.fd, events: Int16(POLLIN) | (outgoing.pending > 0 ? Int16(POLLOUT) : 0), revents: 0),
+                       pollfd(fd: reading ? fd : -1, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { throw .internalError("poll: \(Errno.current)") }
+            if outgoing.pending > 0, !outgoing.flush(connection.fd) {
+                throw .unavailable("lost the connection to the stream server")
+            }
+            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                switch ReadyRead(connection.fd, upTo: 65536) {
+                case .bytes(let bytes): pending = bytes
+                case .nothing: break
+                case .end: return errorText.isEmpty ? nil : String(decoding: errorText, as: UTF8.self)
+                }
+            }
+            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                switch ReadyRead(fd, upTo: 32768) {
+                case .bytes(let bytes): outgoing.append(writer.encode(WebSocketMessage(.binary, [0] + bytes)))
+                case .nothing: break
+                case .end: localOpen = false
                 }
             }
         }

@@ -179,12 +179,13 @@ extension CRITests {
         }
 
         /// Starts `ctr cri port-forward POD specs…` and returns it with the local port of each spec.
-        func portForward(_ cri: CRICLI, _ fixture: CRIFixture, pod: String, _ specs: [String], label: String) throws
+        func portForward(_ cri: CRICLI, _ fixture: CRIFixture, pod: String, _ specs: [String], label: String,
+                         options: [String] = []) throws
             -> (process: Process, ports: [Int], stderr: String)
         {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ctrBinary)
-            process.arguments = ["cri", "port-forward", pod] + specs
+            process.arguments = ["cri", "port-forward"] + options + [pod] + specs
             process.environment = ["CONTAINER_RUNTIME_ENDPOINT": "unix://" + cri.socket]
             let out = fixture.path + "/\(label)-pf.out", err = fixture.path + "/\(label)-pf.err"
             FileManager.default.createFile(atPath: out, contents: nil)
@@ -246,6 +247,20 @@ extension CRITests {
                                                       try cri("port-forward", "--url-only", pod.id, "8080").trimmed, "8080"])
                 let wsReport = Self.report(ws)
                 seen.append("websocket: ports \(wsReport["ports"] ?? "none"), body \(wsReport["body"] ?? ws.stderr)")
+                // Our client over WebSocket: a session (and a PortForward call) per connection.
+                let wsForward = try portForward(cri, fixture, pod: pod.id, ["0:8080", "0:9999"], label: label + "-ws",
+                                                options: ["--transport", "websocket"])
+                defer {
+                    wsForward.process.terminate()
+                    wsForward.process.waitUntilExit()
+                }
+                if wsForward.ports.count == 2 {
+                    let big = try run("/usr/bin/curl", ["-s", "-S", "--max-time", "30", "-o", "/dev/null", "-w", "%{size_download}",
+                                                        "http://127.0.0.1:\(wsForward.ports[0])/big"])
+                    let wsErrors = { (try? String(contentsOfFile: wsForward.stderr, encoding: .utf8)) ?? "" }
+                    seen.append("ctr over websocket: \(try get(wsForward.ports[0])), 9999 \(try get(wsForward.ports[1])), "
+                        + "error reported \(wsErrors().contains("9999")), 16 MiB \(big.stdout), again \(try get(wsForward.ports[0]))")
+                }
 
                 let hostPod = try startPod(cri, fixture, "\(label)-pfhost", hostNetwork: true)
                 _ = try startContainer(cri, fixture, pod: hostPod, name: "web", command: ["/bin/sh", "-c", String(format: server, hostPort)])
@@ -264,7 +279,9 @@ extension CRITests {
             }
             #expect(ours == [
                 "8080: hello-from-pod", "9999: failed", "error reported: true", "8080 again: hello-from-pod", "16 MiB after failures: 16777216",
-                "websocket: ports 8080,8080, body hello-from-pod", "host network: hello-from-pod",
+                "websocket: ports 8080,8080, body hello-from-pod",
+                "ctr over websocket: hello-from-pod, 9999 failed, error reported true, 16 MiB 16777216, again hello-from-pod",
+                "host network: hello-from-pod",
             ])
             #expect(ours == theirs, "ours: \(ours)\ncontainerd: \(theirs)")
         }

@@ -15,7 +15,10 @@ struct CRIPortForward: AsyncParsableCommand {
     @Option(name: .customLong("listen-address"), help: "The local address to listen on (IPv4).") var listenAddress = "127.0.0.1"
     @Flag(name: .customLong("url-only"), help: "Print the stream URL the runtime returned instead of connecting to it.")
     var urlOnly = false
-    @Option(name: .long, help: "The streaming protocol (spdy).") var transport: StreamConnection.Transport = .spdy
+    @Option(name: .long, help: ArgumentHelp(
+        "The streaming protocol: spdy (one session for every connection) or websocket (one session, and one PortForward call, per connection).",
+        valueName: "spdy|websocket"))
+    var transport: StreamConnection.Transport = .spdy
     @Argument(help: "The pod ID.", completion: .custom(CRICompletions.pods)) var pod: String
     @Argument(help: "Ports, as [LOCAL:]REMOTE.") var ports: [String]
 
@@ -41,6 +44,7 @@ struct CRIPortForward: AsyncParsableCommand {
     func run() async throws {
         let client = PortForwardClient(mappings: try mappings(), address: listenAddress)
         let remote = client.mappings.map { Int32($0.remote) }
+        if transport == .websocket && !urlOnly { return try await runOverWebSocket(client) }
         let url = try await cri.withRuntime { client in try await client.portForward(pod, ports: remote) }
         if urlOnly { return StandardOutput.write(Array((url + "\n").utf8)) }
         let transport = self.transport
@@ -53,6 +57,52 @@ struct CRIPortForward: AsyncParsableCommand {
             }
             try client.run(connection, listeners: listeners) { line in
                 if line.hasPrefix("error") { StandardError.write(line + "\n") } else { StandardOutput.write(Array((line + "\n").utf8)) }
+            }
+        }
+    }
+
+    /// WebSocket: each accepted connection asks the runtime for a URL of its own and runs its
+    /// session on a thread of its own; a failed connection is reported and the others go on.
+    func runOverWebSocket(_ client: PortForwardClient) async throws {
+        let listeners = try client.listen()
+        defer { for listener in listeners { close(listener.fd) } }
+        for listener in listeners {
+            StandardOutput.write(Array("Forwarding from \(client.address):\(listener.local) -> \(listener.remote)\n".utf8))
+        }
+        let pod = self.pod
+        try await cri.withRuntime { runtime in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for listener in listeners {
+                    group.addTask {
+                        try await withThrowingTaskGroup(of: Void.self) { connections in
+                            while true {
+                                let fd = try await BlockingThread.run { PortForwardClient.accept(listener.fd) }
+                                guard fd >= 0 else { continue }
+                                StandardOutput.write(Array("Handling connection for \(listener.local)\n".utf8))
+                                connections.addTask {
+                                    let url: String
+                                    do {
+                                        url = try await runtime.portForward(pod, ports: [Int32(listener.remote)])
+                                    } catch {
+                                        close(fd)
+                                        StandardError.write("error: port \(listener.remote): \(CtrError.message(of: error))\n")
+                                        return
+                                    }
+                                    do {
+                                        if let error = try await BlockingThread.run({ () throws(CtrError) -> String? in
+                                            try PortForwardClient.forwardOverWebSocket(fd: fd, url: url, remote: listener.remote)
+                                        }) {
+                                            StandardError.write("error: " + error + "\n")
+                                        }
+                                    } catch {
+                                        StandardError.write("error: port \(listener.remote): \(CtrError.message(of: error))\n")
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
             }
         }
     }
