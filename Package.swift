@@ -204,8 +204,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Core", "TOML", "Store", "Daemon", "API", "TestSupport",
+            dependencies: ["Core", "TOML", "Store", "Daemon", "API", "TestSupport", "Transport",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

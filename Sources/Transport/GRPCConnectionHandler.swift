@@ -90,6 +90,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     /// `maximumPingStrikes` the connection ends with GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings").
     /// Closes a connection that sends nothing; cancelled by its first frame.
     var prefaceTimer: Scheduled<Void>?
+    /// Runs while no call is open, when `settings.maxConnectionIdle` is set; ends the connection
+    /// gracefully when it fires.
+    var idleTimer: Scheduled<Void>?
     var lastPingAt: NIODeadline?
     var pingStrikes = 0
     var sentSinceLastPing = false
@@ -121,6 +124,22 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
         openConnectionWindow()
         let channel = context.channel
         prefaceTimer = context.eventLoop.scheduleTask(in: settings.prefaceTimeout) { channel.close(promise: nil) }
+        checkIdle()
+    }
+
+    /// Starts the idle timer when the last call is gone, stops it when one is open.
+    func checkIdle() {
+        guard let limit = settings.maxConnectionIdle, let context, let bound else { return }
+        if streams.isEmpty, case .serving = shutdown {
+            guard idleTimer == nil else { return }
+            idleTimer = context.eventLoop.scheduleTask(in: limit) {
+                bound.value.idleTimer = nil
+                bound.value.quiesce()
+            }
+        } else if let timer = idleTimer {
+            timer.cancel()
+            idleTimer = nil
+        }
     }
 
     /// HTTP/2 starts every connection with a 64 KiB window; ours is `settings.windowSize`.
@@ -166,6 +185,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             for (rpc, path) in started where streams[rpc.id]?.rpc === rpc { dispatcher.start(rpc, path: path) }
         }
         send(flush: true)
+        checkIdle()
     }
 
     private func receiveHeaders(_ headers: HTTP2Frame.FramePayload.Headers, on id: HTTP2StreamID) {
@@ -320,6 +340,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
             queue(.windowUpdate(windowSizeIncrement: settings.windowSize - window), on: .rootStream)
         }
         if !outbox.isEmpty { send(flush: true) }
+        checkIdle()
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -331,6 +352,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         prefaceTimer?.cancel()
         prefaceTimer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
         resetAll(RPCError(code: .unavailable, message: "the client's connection closed"))
         for (_, promise) in outbox { promise?.fail(ChannelError.ioOnClosedChannel) }
         outbox = []

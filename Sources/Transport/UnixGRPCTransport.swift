@@ -35,6 +35,9 @@ public final class UnixGRPCTransport: ServerTransport, Sendable {
         /// A connection that has sent no frame by then (not even its preface) is closed, as
         /// grpc-go closes one after 120 s.
         public var prefaceTimeout: TimeAmount = .seconds(120)
+        /// A connection with no call open for this long is ended gracefully (GOAWAY, then close
+        /// once the client has seen it), as grpc-go's `MaxConnectionIdle`; nil: never.
+        public var maxConnectionIdle: TimeAmount?
 
         public init(maxRequestSize: Int, windowSize: Int = 65_535, maxFrameSize: Int = 16_384,
                     maxConcurrentStreams: Int = 1000) {

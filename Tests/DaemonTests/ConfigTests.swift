@@ -1,6 +1,7 @@
 import Core
 @testable import Daemon
 import Foundation
+import NIOCore
 import TOML
 import Testing
 import TestSupport
@@ -113,6 +114,9 @@ struct ConfigTests {
          "key \"plugins.\"io.containerd.grpc.v1.cri\".sandbox_image\": expected a string, found a boolean"),
         ("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\ndefault_runtime_name = \"kata\"",
          "no runtime named \"kata\""),
+        ("version = 2\n[grpc]\nmax_connection_idle = \"later\"", "key \"grpc.max_connection_idle\": \"later\""),
+        ("version = 2\n[grpc]\npreface_timeout = \"0s\"", "key \"grpc.preface_timeout\": \"0s\": must be more than 0s"),
+        ("version = 2\n[grpc]\nmax_concurrent_streams = 0", "key \"grpc.max_concurrent_streams\": must be between 1 and 100000"),
     ])
     func badValues(text: String, message: String) {
         #expect {
@@ -120,6 +124,25 @@ struct ConfigTests {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test("[grpc] transport keys: defaults as grpc-go's server (no idle limit, 5m ping interval, 120s preface), values reach the transport")
+    func grpcTransportKeys() throws {
+        let defaults = DaemonConfig().grpc.transportSettings
+        #expect(defaults.maxConnectionIdle == nil && defaults.maxConcurrentStreams == 1000)
+        #expect(defaults.minimumPingInterval == .minutes(5) && defaults.prefaceTimeout == .seconds(120))
+        let config = try DaemonConfig.parse("""
+            version = 2
+            [grpc]
+              max_concurrent_streams = 200
+              max_connection_idle = "15m"
+              keepalive_min_time = "10s"
+              preface_timeout = "30s"
+            """, source: "f.toml", registrations: registrations)
+        let settings = config.grpc.transportSettings
+        #expect(settings.maxConcurrentStreams == 200 && settings.maxConnectionIdle == .minutes(15))
+        #expect(settings.minimumPingInterval == .seconds(10) && settings.prefaceTimeout == .seconds(30))
+        #expect(config.ignoredKeys.isEmpty, "\(config.ignoredKeys)")
     }
 
     @Test("invalid TOML reports the file, line and column")

@@ -101,4 +101,18 @@ extension ServerTransportTests {
             #expect(try await client.call(Self.echo, Array("bystander".utf8)) == Array("bystander".utf8))
         }
     }
+
+    @Test("with an idle limit, a connection is ended gracefully once no call has been open for that long, never during a call")
+    func idleLimit() async throws {
+        try await withServer(.ours, maxConnectionIdle: .seconds(1)) { client, probe, _ in
+            let seen = try await rawClient(probe, "idle", 2500)
+            #expect((seen["statuses"] as? [[String: Any]])?.first?["status"] as? Int == 0, "the long call ends well: \(seen)")
+            #expect(seen["goaway_during_call"] as? Bool == false, "\(seen)")
+            #expect((seen["goaway"] as? [String: Any])?["code"] as? Int == 0, "GOAWAY NO_ERROR: \(seen)")
+            #expect(seen["closed"] as? Bool == true, "\(seen)")
+            let idle = seen["idle_seconds"] as? Double ?? 0
+            #expect(idle >= 0.8 && idle < 6, "\(seen)")
+            #expect(try await client.call(Self.echo, Array("bystander".utf8)) == Array("bystander".utf8))
+        }
+    }
 }

@@ -256,7 +256,7 @@ struct ServerTransportTests {
     /// begins a graceful shutdown and returns when the server has; without it the server stops
     /// after `body`.
     func withServer(_ kind: ServerKind, maxRequestSize: Int = 4 << 20, prefaceTimeout: TimeAmount? = nil,
-                    _ body: Body) async throws {
+                    maxConnectionIdle: TimeAmount? = nil, _ body: Body) async throws {
         let dir = "/tmp/ctr-transport-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -268,6 +268,7 @@ struct ServerTransportTests {
             var settings = UnixGRPCTransport.Settings(maxRequestSize: maxRequestSize, windowSize: 4 << 20,
                                                       maxFrameSize: 256 << 10)
             if let prefaceTimeout { settings.prefaceTimeout = prefaceTimeout }
+            settings.maxConnectionIdle = maxConnectionIdle
             let transport = UnixGRPCTransport(path: path, settings: settings, inlineMethods: Self.inlineMethods)
             try await serve(GRPCServer(transport: transport, services: [TestService(probe: probe)]), path: path,
                             probe: probe, listening: { try await transport.waitUntilListening() }, body)

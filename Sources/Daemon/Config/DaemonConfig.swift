@@ -26,6 +26,17 @@ public struct DaemonConfig: Sendable {
         public var gid = 0
         public var maxRecvMessageSize = 16 * 1024 * 1024
         public var maxSendMessageSize = 16 * 1024 * 1024
+        // Keys of ctr's own (containerd's [grpc] has none of these; the names follow grpc-go's
+        // server parameters, which fix them in containerd's code): Go durations, "0s" for never.
+        /// Calls one connection may have open at once.
+        public var maxConcurrentStreams = 1000
+        /// A connection with no call open for this long is ended with GOAWAY.
+        public var maxConnectionIdle = "0s"
+        /// Client PINGs closer together than this, with nothing answered between, are strikes;
+        /// the third ends the connection (grpc-go's keepalive enforcement, `MinTime`).
+        public var keepaliveMinTime = "5m"
+        /// A connection that has not sent its preface by then is closed.
+        public var prefaceTimeout = "120s"
     }
 
     public static let logLevels = ["trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"]
@@ -73,6 +84,23 @@ public struct DaemonConfig: Sendable {
         config.grpc.gid = try grpc.int("gid") ?? config.grpc.gid
         config.grpc.maxRecvMessageSize = try grpc.int("max_recv_message_size") ?? config.grpc.maxRecvMessageSize
         config.grpc.maxSendMessageSize = try grpc.int("max_send_message_size") ?? config.grpc.maxSendMessageSize
+        config.grpc.maxConcurrentStreams = try grpc.int("max_concurrent_streams") ?? config.grpc.maxConcurrentStreams
+        guard (1...100_000).contains(config.grpc.maxConcurrentStreams) else {
+            throw grpc.error("max_concurrent_streams", "must be between 1 and 100000, found \(config.grpc.maxConcurrentStreams)")
+        }
+        for (key, path) in [("max_connection_idle", \GRPCSection.maxConnectionIdle),
+                            ("keepalive_min_time", \GRPCSection.keepaliveMinTime),
+                            ("preface_timeout", \GRPCSection.prefaceTimeout)] {
+            guard let text = try grpc.string(key) else { continue }
+            do {
+                let duration = try Duration.parseGo(text)
+                guard duration >= .zero else { throw CtrError.invalidArgument("a negative duration") }
+                if key == "preface_timeout" && duration == .zero { throw CtrError.invalidArgument("must be more than 0s") }
+            } catch {
+                throw grpc.error(key, "\"\(text)\": \(CtrError.message(of: error))")
+            }
+            config.grpc[keyPath: path] = text
+        }
 
         let debug = try reader.table("debug")
         if let level = try debug.string("level"), !level.isEmpty {
@@ -131,6 +159,10 @@ public struct DaemonConfig: Sendable {
         grpcTable["gid"] = .integer(Int64(grpc.gid))
         grpcTable["max_recv_message_size"] = .integer(Int64(grpc.maxRecvMessageSize))
         grpcTable["max_send_message_size"] = .integer(Int64(grpc.maxSendMessageSize))
+        grpcTable["max_concurrent_streams"] = .integer(Int64(grpc.maxConcurrentStreams))
+        grpcTable["max_connection_idle"] = .string(grpc.maxConnectionIdle)
+        grpcTable["keepalive_min_time"] = .string(grpc.keepaliveMinTime)
+        grpcTable["preface_timeout"] = .string(grpc.prefaceTimeout)
         table["grpc"] = .table(grpcTable)
         var debugTable = TOMLTable()
         debugTable["level"] = .string(logLevel)

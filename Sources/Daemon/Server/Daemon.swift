@@ -2,6 +2,7 @@ public import Core
 public import Logging
 import API
 import GRPCCore
+import NIOCore
 import Transport
 import ServiceLifecycle
 import Glibc
@@ -46,12 +47,8 @@ public struct Daemon: Sendable {
         let grpcConfig = config.grpc
         let inline = loaded.instances.compactMap { $0.instance as? any InlineMethodProvider }
             .reduce(into: [String: InlineUnaryMethod]()) { $0.merge($1.inlineMethods) { first, _ in first } }
-        let transport = UnixGRPCTransport(
-            path: grpcConfig.address,
-            settings: UnixGRPCTransport.Settings(maxRequestSize: grpcConfig.maxRecvMessageSize,
-                                                windowSize: GRPCTuning.windowSize,
-                                                maxFrameSize: GRPCTuning.maxFrameSize),
-            inlineMethods: inline)
+        let transport = UnixGRPCTransport(path: grpcConfig.address, settings: grpcConfig.transportSettings,
+                                          inlineMethods: inline)
         let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
         let logger = self.logger
         let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,
@@ -104,5 +101,24 @@ struct ServerService: Service {
             logger.info("stop requested: draining in-flight calls")
             server.beginGracefulShutdown()
         }
+    }
+}
+
+extension DaemonConfig.GRPCSection {
+    /// The transport's settings from `[grpc]` (durations were checked when the config was read).
+    var transportSettings: UnixGRPCTransport.Settings {
+        func amount(_ text: String) -> TimeAmount {
+            let duration = (try? Duration.parseGo(text)) ?? .zero
+            let (seconds, attoseconds) = duration.components
+            return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+        var settings = UnixGRPCTransport.Settings(maxRequestSize: maxRecvMessageSize, windowSize: GRPCTuning.windowSize,
+                                                  maxFrameSize: GRPCTuning.maxFrameSize,
+                                                  maxConcurrentStreams: maxConcurrentStreams)
+        settings.minimumPingInterval = amount(keepaliveMinTime)
+        settings.prefaceTimeout = amount(prefaceTimeout)
+        let idle = amount(maxConnectionIdle)
+        settings.maxConnectionIdle = idle > .zero ? idle : nil
+        return settings
     }
 }

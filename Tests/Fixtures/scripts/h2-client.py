@@ -144,6 +144,19 @@ try:
         bad = struct.pack(">I", 4)[1:] + bytes([0x0, 0x0]) + struct.pack(">I", 0) + b"oops"
         sock.sendall(conn.data_to_send() + bad)
         pump(until_eof=True)
+    elif mode == "idle":
+        # A call of `argument` ms, then nothing: the server's idle limit must not count the time
+        # the call was open, and must end the connection gracefully once it has passed after it.
+        import time
+        stream = conn.get_next_available_stream_id()
+        conn.send_headers(stream, headers("Sleep"))
+        conn.send_data(stream, message(str(argument).encode()), end_stream=True)
+        sock.sendall(conn.data_to_send())
+        pump(until_stream=stream)
+        ended = time.monotonic()
+        seen["goaway_during_call"] = seen["goaway"] is not None
+        pump(until_eof=True)
+        seen["idle_seconds"] = round(time.monotonic() - ended, 2)
 except (BrokenPipeError, ConnectionResetError, h2.exceptions.ProtocolError):
     seen["closed"] = True
 print(json.dumps(seen))
