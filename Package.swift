@@ -166,7 +166,10 @@ let package = Package(
         ),
         .target(
             name: "Runtime",
-            dependencies: ["Core", "CLinux"],
+            dependencies: ["Core", "CLinux",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "CLinux"),

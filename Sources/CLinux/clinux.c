@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
 #include <pthread.h>
@@ -163,4 +164,32 @@ int ctr_sigwinch_fd(void) {
     action.sa_flags = SA_RESTART;
     if (sigaction(SIGWINCH, &action, NULL) != 0) return -1;
     return sigwinch_pipe[0];
+}
+
+int ctr_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int ctr_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int ctr_epoll_add(int epoll, int fd) {
+    struct epoll_event event = { .events = EPOLLIN, .data = { .fd = fd } };
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event);
+}
+
+int ctr_epoll_remove(int epoll, int fd) { return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, NULL); }
+
+int ctr_epoll_wait(int epoll, int *fds, int count, int timeout_ms) {
+    struct epoll_event events[64];
+    if (count > 64) count = 64;
+    int ready = epoll_wait(epoll, events, count, timeout_ms);
+    for (int i = 0; i < ready; i++) fds[i] = events[i].data.fd;
+    return ready;
 }

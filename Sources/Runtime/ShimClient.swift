@@ -1,6 +1,8 @@
 public import Core
 import FoundationEssentials
 import Glibc
+import NIOCore
+import NIOPosix
 
 /// The daemon's side of the shim protocol.
 public struct ShimClient: Sendable {
@@ -13,28 +15,90 @@ public struct ShimClient: Sendable {
     /// Whether a shim answers on the socket.
     public var isAlive: Bool { UnixSocket.probe(socket) == nil }
 
-    /// Sends `request` and waits for the answer (blocking: use `send` from async code).
-    public func call(_ request: ShimRequest) throws(CtrError) -> ShimResponse {
-        let fd = try LineSocket.connect(socket)
-        defer { close(fd) }
-        guard var bytes = try? JSONEncoder().encode(request) else { throw .internalError("shim: cannot encode request") }
+    /// Sends `request` and waits for the answer on NIO's event loop: no thread waits, however
+    /// long the answer takes (a `wait` lasts as long as its process), so a node with many
+    /// containers does not hold a thread per container. Cancelling the task closes the connection.
+    public func send(_ request: ShimRequest) async throws -> ShimResponse {
+        guard var bytes = try? JSONEncoder().encode(request) else { throw CtrError.internalError("shim: cannot encode request") }
         bytes.append(UInt8(ascii: "\n"))
-        if let code = FileIO.writeAll(fd, Array(bytes)[...]) {
-            throw .unavailable("shim \(socket): \(Errno(code))")
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let reply = loop.makePromise(of: [UInt8].self)
+        let socket = self.socket
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ShimReplyHandler(reply: reply))
+                    }
+                }
+                .connect(unixDomainSocketPath: socket).get()
+        } catch {
+            reply.fail(error)
+            throw CtrError.unavailable("connect to \(socket): \(Self.describe(error))")
         }
-        guard let line = LineSocket.readLine(fd) else {
-            throw .unavailable("shim \(socket) closed the connection without answering")
+        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+        let line = try await withTaskCancellationHandler {
+            try await reply.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
         }
         guard let response = try? JSONDecoder().decode(ShimResponse.self, from: Data(line)) else {
-            throw .internalError("shim \(socket): malformed response")
+            throw CtrError.internalError("shim \(socket): malformed response")
         }
         if let error = response.error { throw error }
         return response
     }
 
-    /// `call` on a thread of its own, so a long wait does not hold a cooperative thread.
-    public func send(_ request: ShimRequest) async throws -> ShimResponse {
-        try await BlockingThread.run { try call(request) }
+    /// An errno from NIO's connect as `Errno` prints it elsewhere ("no such file or directory").
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return "\(Errno(io.errnoCode))" }
+        return "\(error)"
+    }
+}
+
+/// Collects one answer line from the shim, then closes the connection.
+final class ShimReplyHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    static let limit = 16 << 20
+
+    let reply: EventLoopPromise<[UInt8]>
+    var line: [UInt8] = []
+    var done = false
+
+    init(reply: EventLoopPromise<[UInt8]>) { self.reply = reply }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !done else { return }
+        var buffer = unwrapInboundIn(data)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+            line += bytes[..<newline]
+            finish(context, .success(line))
+        } else {
+            line += bytes
+            if line.count > Self.limit {
+                finish(context, .failure(CtrError.internalError("shim: answer larger than \(Self.limit) bytes")))
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // A shim that ends the connection with a last line and no newline still answered.
+        finish(context, line.isEmpty ? .failure(CtrError.unavailable("the shim closed the connection without answering"))
+            : .success(line))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(context, .failure(CtrError.unavailable("shim connection: \(ShimClient.describe(error))")))
+    }
+
+    private func finish(_ context: ChannelHandlerContext, _ result: Result<[UInt8], any Error>) {
+        guard !done else { return }
+        done = true
+        reply.completeWith(result)
+        context.close(promise: nil)
     }
 }
 
@@ -77,7 +141,7 @@ public enum ShimLauncher {
         }
         close(pipe[1])
         // Reap the shim whenever it exits (it is our child until we exit).
-        BlockingThread.start { _ = Subprocess.wait(pid) }
+        ChildReaper.shared.watch(pid)
         let line = LineSocket.readLine(pipe[0]) ?? []
         guard String(decoding: line, as: UTF8.self) == "ready" else {
             let reason = readTextFile(options.bundle + "/shim.log")?.split(separator: "\n").last.map(String.init) ?? "no reason logged"

@@ -69,4 +69,20 @@ int ctr_get_window_size(int fd, unsigned short *rows, unsigned short *columns);
 /// A pipe that receives a byte on every SIGWINCH (a handler is installed); its read end, or -1.
 int ctr_sigwinch_fd(void);
 
+/// A pidfd for `pid` (close-on-exec), or -1 with errno set (ENOSYS before Linux 5.3).
+int ctr_pidfd_open(int pid);
+
+/// An epoll set (close-on-exec), or -1.
+int ctr_epoll_create(void);
+
+/// Adds `fd` to `epoll` for readability; 0 or -1 with errno set.
+int ctr_epoll_add(int epoll, int fd);
+
+/// Removes `fd` from `epoll`.
+int ctr_epoll_remove(int epoll, int fd);
+
+/// Waits for readable descriptors of `epoll` and stores up to `count` of them in `fds`; how many,
+/// or -1 with errno set.
+int ctr_epoll_wait(int epoll, int *fds, int count, int timeout_ms);
+
 #endif
