@@ -21,6 +21,7 @@ need umoci /usr/bin/umoci
 need busybox-static /bin/busybox
 need "iproute2 and iptables" /usr/sbin/ip /usr/sbin/iptables
 need curl /usr/bin/curl
+need "golang-1.19 and golang-google-grpc-dev" /usr/lib/go-1.19/bin/go /usr/share/gocode/src/google.golang.org/grpc
 if [ ${#missing[@]} -gt 0 ]; then
     echo "the end-to-end tests cannot run; missing:" >&2
     printf '  %s\n' "${missing[@]}" >&2

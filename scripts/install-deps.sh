@@ -13,6 +13,7 @@ packages=(
     python3-yaml                         # tests: PyYAML, the reference for the YAML reader's differential test
     python3-h2                           # tests: raw HTTP/2 for the transport's hostile-client cases
     python3-websocket                    # tests: an independent WebSocket client for the stream server
+    golang-1.19-go golang-google-grpc-dev  # tests: a grpc-go client dialled as a kubelet dials
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -15,6 +15,7 @@ enum Prerequisites {
         ("skopeo", ["/usr/bin/skopeo"]),
         ("umoci", ["/usr/bin/umoci"]),
         ("busybox-static", ["/bin/busybox"]),
+        ("golang-1.19 and golang-google-grpc-dev", [goBinary, "/usr/share/gocode/src/google.golang.org/grpc"]),
     ]
 
     /// The prerequisites that are missing, each with the first path not found; root is one of them.
@@ -34,6 +35,9 @@ enum Prerequisites {
 /// Debian containerd's own client and daemon.
 let haveContainerd = Prerequisites.have([containerdBinary, containerdCtr])
 let haveRunc = Prerequisites.have(["/usr/sbin/runc"])
+/// Debian's Go and grpc-go, for a client dialled as a kubelet dials.
+let goBinary = "/usr/lib/go-1.19/bin/go"
+let haveGRPCGo = Prerequisites.have([goBinary, "/usr/share/gocode/src/google.golang.org/grpc"])
 let haveRegistryTools = Prerequisites.have(["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci", "/bin/busybox"])
 
 extension Trait where Self == ConditionTrait {
@@ -46,7 +50,7 @@ extension Trait where Self == ConditionTrait {
 
 @Suite("End-to-end prerequisites")
 struct PrerequisitesTests {
-    @Test("root, Debian's containerd, runc, CNI plugins, docker-registry, skopeo, umoci and busybox are present")
+    @Test("root, Debian's containerd, runc, CNI plugins, docker-registry, skopeo, umoci, busybox and grpc-go are present")
     func present() {
         let missing = Prerequisites.missing
         #expect(missing.isEmpty, "missing for the end-to-end tests: \(missing.joined(separator: ", ")); scripts/test.sh installs them")

@@ -80,13 +80,14 @@ final class LocalRegistry {
     /// Builds a busybox image (with an extra layer of `extraMB` MiB if > 0) and pushes it as
     /// `repository:tag`. Returns the manifest digest.
     @discardableResult
-    func pushBusybox(_ repository: String, tag: String = "latest", extraMB: Int = 0, command: String? = nil) throws
-        -> String
+    func pushBusybox(_ repository: String, tag: String = "latest", extraMB: Int = 0, command: String? = nil,
+                     zeroFilled: Bool = false) throws -> String
     {
         let layout = directory.path + "/layout-\(repository)-\(tag)"
         let script = repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh"
-        let built = try run("/bin/bash", [script, layout, tag, String(extraMB)],
-                            environment: command.map { ["IMAGE_CMD": $0] } ?? [:])
+        var environment = command.map { ["IMAGE_CMD": $0] } ?? [:]
+        if zeroFilled { environment["EXTRA_SOURCE"] = "/dev/zero" }
+        let built = try run("/bin/bash", [script, layout, tag, String(extraMB)], environment: environment)
         guard built.status == 0 else { throw TestFailure("building the busybox image failed: \(built)") }
         let pushed = try run("/usr/bin/skopeo", ["copy", "--quiet", "--dest-tls-verify=false"] + pushCredentials + [
                                                  "oci:\(layout):\(tag)", "docker://\(host)/\(repository):\(tag)"])

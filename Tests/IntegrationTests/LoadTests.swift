@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Real clients under sustained load on one connection, on our daemon and on containerd 1.6.
+@Suite("Real gRPC clients under load", .serialized, .timeLimit(.minutes(6)), .enabled(if: haveGRPCGo))
+struct LoadTests {
+    /// Builds `Tests/Fixtures/go/grpc-load` with Debian's Go and grpc-go (GOPATH mode, Go's build
+    /// cache keeps a second build short).
+    static func buildLoadClient(into directory: String) throws -> String {
+        let output = directory + "/grpc-load"
+        let built = try run(goBinary, ["build", "-o", output, "."], environment: [
+            "GOPATH": "/usr/share/gocode", "GO111MODULE": "off", "GOFLAGS": "",
+            "GOCACHE": "/var/tmp/ctr-test-gocache", "HOME": "/root", "PATH": "/usr/lib/go-1.19/bin:/usr/bin:/bin",
+        ], in: repositoryRoot + "/Tests/Fixtures/go/grpc-load", timeout: .seconds(300))
+        guard built.status == 0 else { throw TestFailure("building grpc-load failed: \(built)") }
+        return output
+    }
+
+    /// Runs the client; its JSON report.
+    static func load(_ client: String, socket: String, method: String, request: String = "", calls: Int = 20_000)
+        throws -> [String: Any]
+    {
+        let output = try run(client, ["-socket", socket, "-method", method, "-request", request, "-calls", String(calls),
+                                      "-workers", "8"], timeout: .seconds(180))
+        guard output.status == 0,
+              let report = try JSONSerialization.jsonObject(with: output.stdoutBytes) as? [String: Any]
+        else { throw TestFailure("grpc-load: \(output)") }
+        return report
+    }
+
+    @Test("grpc-go dialled as a kubelet dials (BDP, keepalive): 20,000 calls from 8 goroutines on one connection, no error and no GOAWAY, ours as containerd", .usesContainerd)
+    func grpcGo() throws {
+        let dir = try TemporaryDirectory("ctr-load")
+        defer { dir.remove() }
+        let client = try Self.buildLoadClient(into: dir.path)
+        let version = "/containerd.services.version.v1.Version/Version"
+
+        try FileManager.default.createDirectory(atPath: dir.path + "/ours", withIntermediateDirectories: true)
+        let ours = try DaemonProcess.ours(in: dir.path + "/ours")
+        let oursVersion = try Self.load(client, socket: ours.socket, method: version)
+        // The CRI's Version, as the kubelet calls it ("v1"), on the built-in CRI plugin.
+        let criVersion = try Self.load(client, socket: ours.socket, method: "/runtime.v1.RuntimeService/Version",
+                                       request: "0a027631")
+        _ = try ours.stop()
+
+        try FileManager.default.createDirectory(atPath: dir.path + "/containerd", withIntermediateDirectories: true)
+        let containerd = try DaemonProcess.containerd(in: dir.path + "/containerd")
+        let theirsVersion = try Self.load(client, socket: containerd.socket, method: version)
+        _ = try containerd.stop()
+
+        for (label, report) in [("ours", oursVersion), ("ours, CRI Version", criVersion), ("containerd", theirsVersion)] {
+            #expect(report["calls"] as? Int == 20_000, "\(label): \(report)")
+            #expect(report["errors"] as? Int == 0, "\(label): \(report)")
+            // A second connection means the server sent GOAWAY (or dropped the first).
+            #expect(report["connections"] as? Int == 1, "\(label): \(report)")
+        }
+    }
+}
