@@ -93,16 +93,40 @@ public final class LocalSnapshotter: Sendable {
     }
 
     public func remove(_ namespace: String, key: String) throws(CtrError) {
-        var removed: String? = nil
-        try metadata.removeSnapshot(name, namespace, key) { (id) throws(CtrError) in
-            let from = directory(id)
-            let to = "\(root)/snapshots/rm-\(id)"
-            if Glibc.rename(from, to) != 0 && errno != ENOENT {
-                throw .internalError("remove snapshot \"\(key)\": \(Errno.current)")
+        do {
+            try removeRecorded(namespace, key: key)
+        } catch where error.code == .resourceExhausted {
+            // A full disk (typically filled by this very snapshot, an extraction that ran out of
+            // space) leaves the database no room to record the removal. An active snapshot's
+            // data goes anyway once it is removed: free it first, then record the removal.
+            guard let record = try? metadata.snapshot(name, namespace, key), record.info.kind != .committed else {
+                throw error
             }
-            removed = to
+            try? FileTree.remove(directory(record.id) + "/fs")
+            try removeRecorded(namespace, key: key)
         }
-        if let removed { try? FileTree.remove(removed) }
+    }
+
+    /// Removes the record and then the directory. The directory is moved aside inside the
+    /// transaction and moved back if the transaction fails, so a removal that could not be
+    /// recorded (a full disk) leaves the snapshot whole.
+    private func removeRecorded(_ namespace: String, key: String) throws(CtrError) {
+        var moved: (from: String, to: String)? = nil
+        do {
+            try metadata.removeSnapshot(name, namespace, key) { (id) throws(CtrError) in
+                let from = directory(id)
+                let to = "\(root)/snapshots/rm-\(id)"
+                if Glibc.rename(from, to) != 0 {
+                    guard errno == ENOENT else { throw .internalError("remove snapshot \"\(key)\": \(Errno.current)") }
+                    return
+                }
+                moved = (from, to)
+            }
+        } catch {
+            if let moved { _ = Glibc.rename(moved.to, moved.from) }
+            throw error
+        }
+        if let moved { try? FileTree.remove(moved.to) }
     }
 
     /// Deletes the directory of a snapshot whose record garbage collection removed.

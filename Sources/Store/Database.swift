@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import Core
 import Synchronization
 
@@ -87,7 +88,9 @@ public struct Connection: ~Copyable, @unchecked Sendable {
         if code == sqliteConstraintPrimaryKey || code == sqliteConstraintUnique {
             return .alreadyExists(message)
         }
-        if code & 0xff == SQLITE_FULL {
+        // SQLite reports a write that found no space as SQLITE_FULL, or as an I/O error whose
+        // errno says so (a journal that cannot grow).
+        if code & 0xff == SQLITE_FULL || (code & 0xff == SQLITE_IOERR && sqlite3_system_errno(handle) == ENOSPC) {
             return CtrError(.resourceExhausted, "metadata database: disk full")
         }
         return .internalError("metadata database: \(message) (in \(sql.prefix(60)))")
