@@ -193,3 +193,7 @@ int ctr_epoll_wait(int epoll, int *fds, int count, int timeout_ms) {
     for (int i = 0; i < ready; i++) fds[i] = events[i].data.fd;
     return ready;
 }
+
+unsigned long ctr_malloc_free_bytes(void) { return (unsigned long)mallinfo2().fordblks; }
+
+int ctr_malloc_trim(void) { return malloc_trim(0); }

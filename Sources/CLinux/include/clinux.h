@@ -85,4 +85,10 @@ int ctr_epoll_remove(int epoll, int fd);
 /// or -1 with errno set.
 int ctr_epoll_wait(int epoll, int *fds, int count, int timeout_ms);
 
+/// Bytes malloc holds free in all its arenas (mallinfo2's fordblks).
+unsigned long ctr_malloc_free_bytes(void);
+
+/// Returns free memory at the top of and inside malloc's arenas to the system (malloc_trim(0)).
+int ctr_malloc_trim(void);
+
 #endif

@@ -19,6 +19,8 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         ResidentMemory.limitMallocArenas(2)
+        ResidentMemory.startTrimming()
+        ResidentMemory.raiseDescriptorLimit()
         let registrations = Builtins.registrations
         let config = try options.load(registrations: registrations)
         let level = LogFmtHandler.level(config.logLevel)
