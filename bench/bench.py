@@ -6,6 +6,7 @@ restrict_oom_score_adj = true, as this machine needs), measures, and writes docs
 Every run measures both in the same session; numbers from different runs are not compared.
 """
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -276,6 +277,34 @@ def cri_rows(binary, workdir, pods, list_pods, list_containers):
                               list_pods, list_containers, binary=binary)
 
 
+def grpc_go_rows(workdir, a, b, calls):
+    """A grpc-go client dialled as a kubelet dials (Tests/Fixtures/go/grpc-load, BDP and keepalive on),
+    8 goroutines on one connection calling Version, against each running daemon in turn."""
+    go = "/usr/lib/go-1.19/bin/go"
+    if calls <= 0 or not os.path.exists(go):
+        return []
+    client = os.path.join(workdir, "grpc-load")
+    env = dict(os.environ, GOPATH="/usr/share/gocode", GO111MODULE="off", GOFLAGS="", GOCACHE="/var/tmp/ctr-test-gocache")
+    subprocess.run([go, "build", "-o", client, "."], cwd=os.path.join(ROOT, "Tests/Fixtures/go/grpc-load"), env=env,
+                   check=True)
+    reports = {}
+    for d in (a, b):
+        runs = [json.loads(subprocess.run([client, "-socket", d.sock, "-method", "/containerd.services.version.v1.Version/Version",
+                                           "-calls", str(calls), "-workers", "8"], capture_output=True, text=True,
+                                          check=True).stdout) for _ in range(3)]
+        reports[d.name] = {"p99": statistics.median(r["p99_ms"] for r in runs),
+                           "goaways": sum(r["connections"] - 1 for r in runs) * 10000 / (3 * calls),
+                           "errors": sum(r["errors"] for r in runs)}
+    ours_r, theirs_r = reports[a.name], reports[b.name]
+    how = f"grpc-go 1.33 dialled as a kubelet dials, 8 goroutines, {calls} Version calls on one connection, median of 3 runs"
+    return [
+        ("grpc-go load: p99 latency (ms)", ours_r["p99"], theirs_r["p99"],
+         how + f"; errors: ours {ours_r['errors']}, containerd {theirs_r['errors']}", "≤ 1.0"),
+        ("grpc-go load: GOAWAYs per 10,000 calls", ours_r["goaways"], theirs_r["goaways"],
+         "connections grpc-go had to open beyond the first, per 10,000 calls", "0"),
+    ]
+
+
 def stripped_size(path, workdir):
     copy = os.path.join(workdir, os.path.basename(path) + ".stripped")
     shutil.copy(path, copy)
@@ -296,6 +325,7 @@ def main():
     parser.add_argument("--list-pods", type=int, default=50,
                         help="pods per daemon for the ListContainers and node-overhead rows")
     parser.add_argument("--list-containers", type=int, default=10, help="running containers in each of those pods")
+    parser.add_argument("--grpc-calls", type=int, default=20000, help="grpc-go load calls per run (0 skips)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs/benchmarks.md"))
     args = parser.parse_args()
 
@@ -334,6 +364,7 @@ def main():
         theirs_version = command_ms(version[b.name], args.runs)
         rows.append(("`ctr version` round trip, median (ms)", ours_version, theirs_version,
                      f"each client against its own daemon, {args.runs} runs, process start included", "≤ 1.0"))
+        rows += grpc_go_rows(workdir, a, b, args.grpc_calls)
         for d in (a, b):
             d.stop()
         if args.pulls > 0:
@@ -366,8 +397,8 @@ def write(args, rows):
         "|---|---:|---:|---:|---:|---|",
     ]
     for name, mine, theirs, how, target in rows:
-        ratio = mine / theirs if theirs else float("nan")
-        lines.append(f"| {name} | {mine:.2f} | {theirs:.2f} | {ratio:.2f} | {target} | {how} |")
+        ratio = f"{mine / theirs:.2f}" if theirs else "—"
+        lines.append(f"| {name} | {mine:.2f} | {theirs:.2f} | {ratio} | {target} | {how} |")
     lines += [
         "",
         "Ratios are ctr / containerd: below 1 means ctr is smaller or faster.",

@@ -1,4 +1,7 @@
+import API
 import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2Posix
 import Testing
 import TestSupport
 
@@ -54,6 +57,36 @@ struct LoadTests {
             #expect(report["errors"] as? Int == 0, "\(label): \(report)")
             // A second connection means the server sent GOAWAY (or dropped the first).
             #expect(report["connections"] as? Int == 1, "\(label): \(report)")
+        }
+    }
+
+    @Test("our client (swift-nio-http2, as `ctr events` and `ctr cri` watches) against containerd: 1,000 calls on one connection beside an event subscription, none refused", .usesContainerd)
+    func ourClientAgainstContainerd() async throws {
+        let dir = try TemporaryDirectory("ctr-ourclient")
+        defer { dir.remove() }
+        let containerd = try DaemonProcess.containerd(in: dir.path)
+        defer { _ = try? containerd.stop() }
+        let transport = try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: containerd.socket),
+                                                       transportSecurity: .plaintext)
+        try await withGRPCClient(transport: transport) { client in
+            let version = Containerd_Services_Version_V1_Version.Client(wrapping: client)
+            let events = Containerd_Services_Events_V1_Events.Client(wrapping: client)
+            let watching = Task {
+                try await events.subscribe(.init()) { response in
+                    for try await _ in response.messages {}
+                }
+            }
+            var failures: [String] = []
+            for _ in 0..<1000 {
+                do {
+                    _ = try await version.version(.init())
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.first ?? "")")
+            watching.cancel()
+            _ = await watching.result
         }
     }
 }
