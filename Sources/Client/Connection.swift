@@ -50,6 +50,9 @@ public struct Connection: Sendable {
                 config: .defaults { config in
                     config.http2.targetWindowSize = GRPCTuning.windowSize
                     config.http2.maxFrameSize = GRPCTuning.maxFrameSize
+                    config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+                        channel.pipeline.addHandler(ServerPingAnswerer(), position: .first)
+                    }
                 })
             return try await withGRPCClient(transport: transport) { grpc in
                 try await body(Connection(grpc: grpc, options: options))

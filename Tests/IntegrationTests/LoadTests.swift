@@ -1,7 +1,5 @@
-import API
+import Client
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2Posix
 import Testing
 import TestSupport
 
@@ -60,33 +58,28 @@ struct LoadTests {
         }
     }
 
-    @Test("our client (swift-nio-http2, as `ctr events` and `ctr cri` watches) against containerd: 1,000 calls on one connection beside an event subscription, none refused", .usesContainerd)
+    @Test("our client (swift-nio-http2, as every ctr command) against containerd, whose grpc-go server pings after each call: 1,000 calls on one connection beside an event subscription, none refused", .usesContainerd)
     func ourClientAgainstContainerd() async throws {
         let dir = try TemporaryDirectory("ctr-ourclient")
         defer { dir.remove() }
         let containerd = try DaemonProcess.containerd(in: dir.path)
         defer { _ = try? containerd.stop() }
-        let transport = try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: containerd.socket),
-                                                       transportSecurity: .plaintext)
-        try await withGRPCClient(transport: transport) { client in
-            let version = Containerd_Services_Version_V1_Version.Client(wrapping: client)
-            let events = Containerd_Services_Events_V1_Events.Client(wrapping: client)
-            let watching = Task {
-                try await events.subscribe(.init()) { response in
-                    for try await _ in response.messages {}
-                }
-            }
+        let options = ConnectionOptions(endpoint: try Endpoint(containerd.socket), timeout: .seconds(10))
+        let failures = try await Connection.with(options) { connection -> [String] in
+            let client = ContainerdClient(connection: connection, namespace: "default")
+            let watching = Task { try await client.subscribeEvents(filters: []) { _ in } }
             var failures: [String] = []
             for _ in 0..<1000 {
                 do {
-                    _ = try await version.version(.init())
+                    _ = try await client.version()
                 } catch {
                     failures.append("\(error)")
                 }
             }
-            #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.first ?? "")")
             watching.cancel()
             _ = await watching.result
+            return failures
         }
+        #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.first ?? "")")
     }
 }
