@@ -81,6 +81,11 @@ struct CNIRunner: Sendable {
         guard let network = try network() else {
             throw CtrError.failedPrecondition("cni: no network config found in \(confDir)")
         }
+        // The network goes into the cache before the plugins run: a daemon killed during ADD
+        // (the address may be allocated, the veth made) then still has what DEL needs.
+        try makeDirectories(cacheDir, mode: 0o700)
+        let pending = JSONValue.object([("network", network.json), ("portMappings", .array(attachment.portMappings))])
+        try writeFileAtomically(cachePath(attachment.sandboxID), Array(pending.serialized().utf8), durable: false)
         async let loopback = BlockingThread.run {
             try run("ADD", CNINetworkList.loopback, attachment, ifname: "lo", previous: nil)
         }
@@ -88,12 +93,12 @@ struct CNIRunner: Sendable {
         _ = try await loopback
         let cache = JSONValue.object([("network", network.json), ("result", result),
                                       ("portMappings", .array(attachment.portMappings))])
-        try makeDirectories(cacheDir, mode: 0o700)
         try writeFileAtomically(cachePath(attachment.sandboxID), Array(cache.serialized().utf8), durable: false)
         return Self.addresses(result)
     }
 
-    /// Detaches the pod network with the cached config and result; nothing cached, nothing to do.
+    /// Detaches the pod network with the cached config and result (none when ADD did not finish);
+    /// nothing cached, nothing was added.
     func delete(_ attachment: CNIAttachment) throws(CtrError) {
         let path = cachePath(attachment.sandboxID)
         guard let text = readTextFile(path), let cache = try? JSONValue.parse(text), let saved = cache["network"] else {

@@ -55,7 +55,7 @@ struct CRIPlugin: PluginInstance, InlineMethodProvider {
             idleTimeout: (try? Duration.parseGo(config.streamIdleTimeout)) ?? .seconds(4 * 3600), logger: context.logger)
         service.streamBase.withLock { $0 = streams.base }
         context.logger.info("stream server listening", metadata: ["address": "\(streams.base)"])
-        service.start()
+        await service.start()
         return CRIPlugin(service: service, runtime: CRIRuntimeGRPC(service: service), images: CRIImagesGRPC(service: service),
                          streams: streams)
     }

@@ -213,7 +213,13 @@ extension CRIService {
     /// Removing an unknown container succeeds.
     func removeContainer(_ id: String) async throws {
         guard let container = try? self.container(id) else { return }
-        if container.status.phase == .running { try await stopContainer(container.id, timeout: 0) }
+        if container.status.phase == .running {
+            try await stopContainer(container.id, timeout: 0)
+        } else if let task = try? await tasks.state(namespace, container.id, execID: nil), task.status != .stopped {
+            // A task the record does not know runs (a start cut short by a crash): it goes too.
+            try? await tasks.kill(namespace, container.id, execID: nil, signal: SIGKILL, all: true)
+            _ = try? await waitExit(container.id, seconds: 30)
+        }
         _ = try? await tasks.delete(namespace, container.id, execID: nil)
         removeRecord(container.id)
         closeContainerStdin(container.id)

@@ -38,7 +38,18 @@ extension CRIService {
             var sandbox = Sandbox(id: id, config: config, status: SandboxStatus(
                 name: name, phase: .notReady, createdAt: Timestamp.now.unixNanos, netns: "", ips: [],
                 runtimeHandler: handlerName, pid: 0, root: root))
+            if !sandbox.hostNetwork { sandbox.status.netns = state + "/netns/" + id }
             try writeSandboxFiles(sandbox)
+            let spec = try CRISpec.sandbox(sandbox, image: image, namespace: namespace,
+                                           restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
+                                           unsetSeccompProfile: self.config.unsetSeccompProfile)
+            // The record comes first: a daemon killed from here on finds the pod after its restart
+            // (NOTREADY, with its netns path), and StopPodSandbox/RemovePodSandbox undo what was
+            // made (mounts, CNI's address and veth), instead of leaving them without an owner.
+            try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
+                                   extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
+                                                CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])
+            undo.append { [self] in removeRecord(id) }
             if sandbox.config.linux.securityContext.namespaceOptions.ipc != .node {
                 try SandboxShm.mount(root + "/shm")
                 undo.append { SandboxShm.unmount(root + "/shm") }
@@ -46,10 +57,9 @@ extension CRIService {
             // CNI runs while the pause container is being created: both need only the netns.
             let networking: Task<[String], any Error>?
             if !sandbox.hostNetwork {
-                let netns = state + "/netns/" + id
+                let netns = sandbox.status.netns
                 try NetworkNamespace.create(netns)
                 undo.append { NetworkNamespace.remove(netns) }
-                sandbox.status.netns = netns
                 let attachment = attachment(sandbox)
                 let cni = self.cni
                 let adding = Task { try await cni.add(attachment) }
@@ -61,13 +71,6 @@ extension CRIService {
             } else {
                 networking = nil
             }
-            let spec = try CRISpec.sandbox(sandbox, image: image, namespace: namespace,
-                                           restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
-                                           unsetSeccompProfile: self.config.unsetSeccompProfile)
-            try await createRecord(id: id, kind: "sandbox", labels: config.labels, image: image, spec: spec,
-                                   extensions: [CRIRecord.configExtension: try CRIRecord.message(config),
-                                                CRIRecord.statusExtension: try CRIRecord.encode(sandbox.status)])
-            undo.append { [self] in removeRecord(id) }
             let mounts = try snapshotter.mounts(namespace, key: id)
             // The pause process starts while CNI is still setting up its network namespace (it
             // does not use the network); the pod is ready when both are done.
@@ -198,6 +201,9 @@ extension CRIService {
         try await stopPodSandbox(sandbox.id)
         let members = store.withLock { $0.containers.values.filter { $0.status.sandboxID == sandbox.id }.map(\.id) }
         for container in members { try await removeContainer(container) }
+        // A pause task the stop did not find (its shim never got to create it: the daemon was
+        // killed in between) goes with its shim and mount.
+        _ = try? await tasks.delete(namespace, sandbox.id, execID: nil)
         removeRecord(sandbox.id)
         SandboxShm.unmount(sandbox.status.root + "/shm")
         try? FileTree.remove(sandbox.status.root)

@@ -151,10 +151,26 @@ final class CRIService: Sendable {
             }
         }
         store.withLock { $0 = loaded }
+        removeOrphans(known: Set(loaded.sandboxes.keys))
     }
 
-    /// Starts following task exits and settles what changed while the daemon was down.
-    func start() {
+    /// Sandbox directories and network namespaces no record owns: what a daemon killed in
+    /// RunPodSandbox before the pod's record was written had made (its files, nothing else since
+    /// the record comes before any mount or network; older versions made more).
+    func removeOrphans(known: Set<String>) {
+        for id in FileTree.list(state + "/sandboxes") where !known.contains(id) {
+            SandboxShm.unmount(state + "/sandboxes/" + id + "/shm")
+            try? FileTree.remove(state + "/sandboxes/" + id)
+            logger.info("removed the files of a sandbox with no record", metadata: ["sandbox.id": "\(id)"])
+        }
+        for id in FileTree.list(state + "/netns") where !known.contains(id) {
+            NetworkNamespace.remove(state + "/netns/" + id)
+        }
+    }
+
+    /// Starts following task exits and settles what changed while the daemon was down, before
+    /// the plugin serves: a client never sees a pod READY whose pause process is gone.
+    func start() async {
         let exits: AsyncStream<EventEnvelope>
         do {
             exits = try events.subscribe(filters: ["topic==\"\(EventTopic.taskExit)\",namespace==\"\(namespace)\""])
@@ -170,11 +186,29 @@ final class CRIService: Sendable {
                                  at: Timestamp(exit.exitedAt).unixNanos)
             }
         }
-        Task.detached { [self] in await reconcile() }
+        await reconcile()
     }
 
-    /// Containers and sandboxes recorded running whose task has stopped (or is gone) are settled.
+    /// Containers and sandboxes recorded running whose task has stopped (or is gone) are settled;
+    /// a container recorded created whose task runs (the daemon was killed in StartContainer
+    /// after runc started it) is running, as its task says.
     func reconcile() async {
+        let created = store.withLock { $0.containers.values.filter { $0.status.phase == .created }.map(\.id) }
+        for id in created {
+            guard let task = try? await tasks.state(namespace, id, execID: nil), task.status != .created else { continue }
+            let adopted: CRIContainer? = store.withLock { store in
+                guard var container = store.containers[id], container.status.phase == .created else { return nil }
+                container.status.phase = .running
+                container.status.pid = task.pid
+                container.status.startedAt = Timestamp.now.unixNanos
+                store.put(container)
+                return container
+            }
+            if let adopted {
+                try? persist(adopted)
+                logger.info("container started before the daemon stopped: running", metadata: ["container.id": "\(id)"])
+            }
+        }
         let running = store.withLock { store in
             store.containers.values.filter { $0.status.phase == .running }.map(\.id)
                 + store.sandboxes.values.filter { $0.status.phase == .ready }.map(\.id)

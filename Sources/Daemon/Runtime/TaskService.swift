@@ -310,6 +310,12 @@ public final class TaskService: Sendable {
             // The shim is gone: clean up after it.
             final = deadState(entry)
             _ = try? Subprocess.run([runtime, "--root", runtimeRoot(namespace), "delete", "--force", id])
+        } catch where CtrError.is(error, .notFound) {
+            // A shim that never created the container: the daemon was killed between starting
+            // the shim and asking it to create. The shim goes, with the bundle and its mount.
+            _ = try? await entry.shim.send(ShimRequest(op: .shutdown))
+            final = deadState(entry)
+            _ = try? Subprocess.run([runtime, "--root", runtimeRoot(namespace), "delete", "--force", id])
         }
         Mounter.unmountAll(entry.bundle + "/rootfs")
         try? FileTree.remove(entry.bundle)

@@ -18,9 +18,11 @@ func busyboxArchive(in directory: String, tag: String = "v1", user: String? = ni
 /// Kills every shim and container a test daemon rooted at `directory` started, and unmounts
 /// what they left mounted, so no test leaks processes, mounts or cgroups.
 func cleanUpRuntime(_ directory: String) {
-    let runcRoots = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/state/io.containerd.runtime.v2.task/runc")) ?? []
-    for namespace in runcRoots {
-        let root = directory + "/state/io.containerd.runtime.v2.task/runc/" + namespace
+    let bases = [directory + "/state/io.containerd.runtime.v2.task/runc"]
+    let roots = bases.flatMap { base in
+        ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).map { base + "/" + $0 }
+    }
+    for root in roots {
         let listed = (try? run("/usr/sbin/runc", ["--root", root, "list", "-q"]))?.stdout ?? ""
         for id in listed.split(separator: "\n") {
             _ = try? run("/usr/sbin/runc", ["--root", root, "delete", "--force", String(id)])
