@@ -280,6 +280,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ClientTests",
+            dependencies: ["Client",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "StreamingTests",
             dependencies: ["Streaming", "Core", "TestSupport"],
             swiftSettings: strict

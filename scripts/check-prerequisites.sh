@@ -3,6 +3,7 @@
 # a test gated on a missing tool would otherwise skip, and the run would pass without testing it.
 # scripts/test.sh calls this after installing; the suite's own prerequisites test says the same.
 set -uo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 [ "$(id -u)" -eq 0 ] || missing+=("root (running as uid $(id -u))")
 need() { # NAME PATH...
@@ -22,6 +23,7 @@ need busybox-static /bin/busybox
 need "iproute2 and iptables" /usr/sbin/ip /usr/sbin/iptables
 need curl /usr/bin/curl
 need "golang-1.19 and golang-google-grpc-dev" /usr/lib/go-1.19/bin/go /usr/share/gocode/src/google.golang.org/grpc
+.build-bench-venv/bin/python -c 'import grpc' 2>/dev/null || missing+=("grpcio in .build-bench-venv (pip install grpcio)")
 if [ ${#missing[@]} -gt 0 ]; then
     echo "the end-to-end tests cannot run; missing:" >&2
     printf '  %s\n' "${missing[@]}" >&2

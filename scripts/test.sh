@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# grpcio (gRPC's C core) from PyPI for the load tests, in the virtualenv the bench uses too.
+[ -x .build-bench-venv/bin/python ] || python3 -m venv .build-bench-venv
+.build-bench-venv/bin/python -c 'import grpc' 2>/dev/null || .build-bench-venv/bin/pip install -q grpcio
 ./scripts/check-prerequisites.sh
 # Task cgroups go with their tasks, but the per-namespace parents (/sys/fs/cgroup/*/default,
 # k8s.io) stay, as containerd leaves them: remove the empty ones this run created.

@@ -11,21 +11,13 @@ public enum ResidentMemory {
         _ = ctr_limit_malloc_arenas(count)
     }
 
-    /// Gives memory malloc holds free back to the system, every `interval`, when more than
-    /// `threshold` bytes are free. glibc returns freed memory only from the top of the heap: a
-    /// burst of connections (3,000 at once, measured) left 50 MB freed but resident, more after
-    /// each burst, until a `malloc_trim` returned all of it. The check is cheap; the trim runs
-    /// only after such a peak.
-    public static func startTrimming(every interval: Duration = .seconds(5), threshold: UInt = 8 << 20) {
-        let nanoseconds = interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000
-        BlockingThread.start {
-            while true {
-                var pause = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
-                var left = timespec()
-                while nanosleep(&pause, &left) != 0 && errno == EINTR { pause = left }
-                if ctr_malloc_free_bytes() > threshold { _ = ctr_malloc_trim() }
-            }
-        }
+    /// Gives memory malloc holds free back to the system when more than `threshold` bytes are
+    /// free; the daemon calls it every few seconds. glibc returns freed memory only from the top
+    /// of the heap: a burst of connections (3,000 at once, measured) left 50 MB freed but
+    /// resident, more after each burst, until a `malloc_trim` returned all of it. The check is
+    /// cheap; the trim runs only after such a peak.
+    public static func trimIfWorthIt(threshold: UInt = 8 << 20) {
+        if ctr_malloc_free_bytes() > threshold { _ = ctr_malloc_trim() }
     }
 
     /// Raises the soft limit on open descriptors to the hard limit, as Go does at start for

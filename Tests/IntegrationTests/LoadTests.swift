@@ -83,4 +83,46 @@ struct LoadTests {
         }
         #expect(failures.isEmpty, "\(failures.count) failed, first: \(failures.first ?? "")")
     }
+
+    @Test("four grpcio clients (gRPC's C core) × 20,000 calls each, at once: no error, and the daemon's memory back to its level")
+    func grpcio() throws {
+        let dir = try TemporaryDirectory("ctr-grpcio")
+        defer { dir.remove() }
+        let daemon = try DaemonProcess.ours(in: dir.path)
+        let script = repositoryRoot + "/Tests/Fixtures/scripts/grpcio-load.py"
+        func anonKiB() throws -> Int {
+            let status = try String(contentsOfFile: "/proc/\(daemon.pid)/status", encoding: .utf8)
+            let line = status.split(separator: "\n").first { $0.hasPrefix("RssAnon:") } ?? ""
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+        }
+        _ = try run(grpcioPython, [script, daemon.socket, "100"], timeout: .seconds(60))  // warm up
+        Thread.sleep(forTimeInterval: 6)
+        let before = try anonKiB()
+        let clients = try (0..<4).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: grpcioPython)
+            process.arguments = [script, daemon.socket, "20000"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return (process, output)
+        }
+        for (process, output) in clients {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let report = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            #expect(process.terminationStatus == 0 && report["calls"] as? Int == 20_000, "\(report)")
+            #expect(report["errors"] as? Int == 0, "\(report)")
+        }
+        // Flat: back within a few MB once the calls are over (freed memory is trimmed every 5 s).
+        var after = try anonKiB()
+        let deadline = ContinuousClock.now + .seconds(15)
+        while after > before + 4 * 1024, ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.5)
+            after = try anonKiB()
+        }
+        #expect(after <= before + 4 * 1024, "RssAnon \(before) → \(after) KiB")
+        #expect(try daemon.stop() == 0)
+    }
 }

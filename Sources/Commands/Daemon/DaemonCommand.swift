@@ -19,7 +19,6 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         ResidentMemory.limitMallocArenas(2)
-        ResidentMemory.startTrimming()
         ResidentMemory.raiseDescriptorLimit()
         let registrations = Builtins.registrations
         let config = try options.load(registrations: registrations)

@@ -3,6 +3,7 @@ public import Logging
 import API
 import GRPCCore
 import NIOCore
+import NIOPosix
 import Transport
 import ServiceLifecycle
 import Glibc
@@ -50,6 +51,10 @@ public struct Daemon: Sendable {
         let transport = UnixGRPCTransport(path: grpcConfig.address, settings: grpcConfig.transportSettings,
                                           inlineMethods: inline)
         let server = GRPCServer(transport: transport, services: services, interceptors: [NamespaceInterceptor()])
+        // Freed memory goes back to the system after a peak (no thread of its own for that).
+        let trimming = MultiThreadedEventLoopGroup.singleton.next().scheduleRepeatedTask(
+            initialDelay: .seconds(5), delay: .seconds(5)) { _ in ResidentMemory.trimIfWorthIt() }
+        defer { trimming.cancel() }
         let logger = self.logger
         let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,
                                     logger: logger, started: started)

@@ -16,6 +16,7 @@ enum Prerequisites {
         ("umoci", ["/usr/bin/umoci"]),
         ("busybox-static", ["/bin/busybox"]),
         ("golang-1.19 and golang-google-grpc-dev", [goBinary, "/usr/share/gocode/src/google.golang.org/grpc"]),
+        ("grpcio (PyPI) in .build-bench-venv", [grpcioPython]),
     ]
 
     /// The prerequisites that are missing, each with the first path not found; root is one of them.
@@ -37,6 +38,8 @@ let haveContainerd = Prerequisites.have([containerdBinary, containerdCtr])
 let haveRunc = Prerequisites.have(["/usr/sbin/runc"])
 /// Debian's Go and grpc-go, for a client dialled as a kubelet dials.
 let goBinary = "/usr/lib/go-1.19/bin/go"
+/// The virtualenv with grpcio that scripts/test.sh (and the bench) make.
+let grpcioPython = repositoryRoot + "/.build-bench-venv/bin/python"
 let haveGRPCGo = Prerequisites.have([goBinary, "/usr/share/gocode/src/google.golang.org/grpc"])
 let haveRegistryTools = Prerequisites.have(["/usr/bin/docker-registry", "/usr/bin/skopeo", "/usr/bin/umoci", "/bin/busybox"])
 
