@@ -132,7 +132,8 @@ enum TLSTunnel {
             if let partner, let target = partner.context {
                 target.flush()
                 if let last = partner.lastWrite {
-                    last.whenComplete { _ in target.close(promise: nil) }
+                    let channel = target.channel
+                    last.whenComplete { _ in channel.close(promise: nil) }
                 } else {
                     target.close(promise: nil)
                 }

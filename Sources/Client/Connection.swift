@@ -51,7 +51,9 @@ public struct Connection: Sendable {
                     config.http2.targetWindowSize = GRPCTuning.windowSize
                     config.http2.maxFrameSize = GRPCTuning.maxFrameSize
                     config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
-                        channel.pipeline.addHandler(ServerPingAnswerer(), position: .first)
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(ServerPingAnswerer(), position: .first)
+                        }
                     }
                 })
             return try await withGRPCClient(transport: transport) { grpc in
