@@ -205,23 +205,7 @@ public final class TaskService: Sendable {
         let events = events
         Task.detached {
             defer { _ = self.watched.withLock { $0.remove(key) } }
-            let exited: ShimProcessState
-            do {
-                guard let state = try await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else { return }
-                exited = state
-            } catch {
-                // The shim died while its container ran (killed, OOM): nothing supervises the
-                // container any more. As containerd does, the task ends: runc kills what is
-                // left, and the exit is published (the shim's record of it, or 137: killed).
-                guard execID == nil, CtrError.is(error, .unavailable), !entry.shim.isAlive,
-                      self.entries.withLock({ $0[Self.key(entry.namespace, entry.id)] != nil })
-                else { return }
-                self.logger.warning("shim died; ending its task", metadata: ["container.id": "\(entry.id)"])
-                _ = try? Subprocess.run([self.runtime, "--root", self.runtimeRoot(entry.namespace), "delete", "--force", entry.id])
-                var dead = self.deadState(entry)
-                if readSmallFile(entry.bundle + "/init.exit") == nil { dead.exitStatus = 137 }
-                exited = dead
-            }
+            guard let exited = try? await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else { return }
             events.publish(namespace: entry.namespace, topic: EventTopic.taskExit, event: Containerd_Events_TaskExit.with {
                 $0.containerID = entry.id
                 $0.id = execID ?? entry.id
