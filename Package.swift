@@ -62,10 +62,14 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "Core", "Client", "CRIClient", "Daemon", "API", "Registry", "Archive", "Runtime", "Snapshots", "YAML",
+                "CLinux", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // GNU readline for `ctr shell`, linked statically: the daemon and the shims, the same
+            // binary, never load it or libtinfo at start.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libreadline.a", "-Xlinker", "-l:libtinfo.a"])]
         ),
         .target(
             name: "Daemon",
@@ -174,6 +178,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "CLinux"),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
     pkg-config libsqlite3-dev            # build: the metadata store's SQLite
     zlib1g-dev libzstd-dev               # build: gzip and zstd layers
+    libreadline-dev libncurses-dev       # build: GNU readline and libtinfo for `ctr shell` (linked statically)
     runc containernetworking-plugins     # run: containers and pod networks
     iproute2 iptables                    # run: pod networks (ip, portmap's DNAT rules)
     containerd                           # tests and bench: Debian's containerd 1.6 and its ctr
@@ -14,6 +15,7 @@ packages=(
     python3-h2                           # tests: raw HTTP/2 for the transport's hostile-client cases
     python3-websocket                    # tests: an independent WebSocket client for the stream server
     golang-1.19-go golang-google-grpc-dev  # tests: a grpc-go client dialled as a kubelet dials
+    tmux bash zsh fish                   # tests: real terminals for `ctr shell` and the completion scripts
 )
 missing=()
 for package in "${packages[@]}"; do

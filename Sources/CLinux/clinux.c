@@ -166,6 +166,27 @@ int ctr_sigwinch_fd(void) {
     return sigwinch_pipe[0];
 }
 
+static int sigint_pipe[2] = {-1, -1};
+
+static void on_sigint(int signal) {
+    (void)signal;
+    int saved = errno;
+    char byte = 0;
+    if (write(sigint_pipe[1], &byte, 1) < 0) { /* full: an interrupt is already pending */ }
+    errno = saved;
+}
+
+int ctr_sigint_fd(void) {
+    if (sigint_pipe[0] < 0 && pipe2(sigint_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGINT, &action, NULL) != 0) return -1;
+    return sigint_pipe[0];
+}
+
 int ctr_pidfd_open(int pid) {
 #ifdef SYS_pidfd_open
     int fd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -27,6 +27,10 @@ public struct Connection: Sendable {
     public let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     public let options: ConnectionOptions
 
+    /// Where `with` takes its connection from when set (`ctr shell`); otherwise each `with` opens
+    /// and closes its own.
+    @TaskLocal public static var pool: ConnectionPool?
+
     /// Opens a connection, runs `body`, closes the connection. A daemon that is not listening
     /// fails at once with the hint; errors from calls arrive as `CtrError`, other errors `body`
     /// throws (e.g. an exit code) pass through unchanged.
@@ -44,19 +48,10 @@ public struct Connection: Sendable {
             }
         }
         do {
-            let transport = try HTTP2ClientTransport.Posix(
-                target: .unixDomainSocket(path: options.endpoint.path),
-                transportSecurity: .plaintext,
-                config: .defaults { config in
-                    config.http2.targetWindowSize = GRPCTuning.windowSize
-                    config.http2.maxFrameSize = GRPCTuning.maxFrameSize
-                    config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(ServerPingAnswerer(), position: .first)
-                        }
-                    }
-                })
-            return try await withGRPCClient(transport: transport) { grpc in
+            if let pool {
+                return try await body(Connection(grpc: try pool.client(for: options.endpoint), options: options))
+            }
+            return try await withGRPCClient(transport: try transport(options.endpoint)) { grpc in
                 try await body(Connection(grpc: grpc, options: options))
             }
         } catch let error as RPCError {
@@ -64,6 +59,22 @@ public struct Connection: Sendable {
         } catch let error as RuntimeError {
             throw ErrorMapping.ctrError(error)
         }
+    }
+
+    /// The HTTP/2 transport to a daemon's socket, tuned as the daemon's server is.
+    static func transport(_ endpoint: Endpoint) throws -> HTTP2ClientTransport.Posix {
+        try HTTP2ClientTransport.Posix(
+            target: .unixDomainSocket(path: endpoint.path),
+            transportSecurity: .plaintext,
+            config: .defaults { config in
+                config.http2.targetWindowSize = GRPCTuning.windowSize
+                config.http2.maxFrameSize = GRPCTuning.maxFrameSize
+                config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ServerPingAnswerer(), position: .first)
+                    }
+                }
+            })
     }
 
     /// Call options carrying the deadline.

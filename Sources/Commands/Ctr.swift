@@ -29,6 +29,8 @@ public struct Ctr: AsyncParsableCommand {
             EventsCommand.self,
             CRIGroup.self,
             DoctorCommand.self,
+            CompletionCommand.self,
+            ShellCommand.self,
             ShimCommand.self,
         ]
     )
@@ -38,6 +40,10 @@ public struct Ctr: AsyncParsableCommand {
     /// Runs the command named by the process arguments. `CtrError`s print as one line,
     /// `ctr: <message>`, and exit 1; argument errors print usage as ArgumentParser does.
     public static func execute() async {
+        if CommandLine.arguments.dropFirst().first == CompletionRequest.word {
+            await CompletionRequest.run(Array(CommandLine.arguments.dropFirst(2)))
+            return
+        }
         let arguments = GlobalOptions.hoist(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try await asyncParseAsRoot(arguments)

@@ -76,15 +76,15 @@ struct CommandTreeTests {
         }
     }
 
-    @Test("committed completions equal what the binary generates", arguments: [
-        (CompletionShell.bash, "ctr.bash"), (CompletionShell.zsh, "_ctr"), (CompletionShell.fish, "ctr.fish"),
+    @Test("committed completions equal what `ctr completion` prints", arguments: [
+        (CompletionScripts.Shell.bash, "ctr.bash"), (CompletionScripts.Shell.zsh, "_ctr"), (CompletionScripts.Shell.fish, "ctr.fish"),
     ])
-    func completionsUpToDate(shell: CompletionShell, file: String) throws {
+    func completionsUpToDate(shell: CompletionScripts.Shell, file: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let committed = try String(contentsOf: root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
         // The binary prints the script with a final newline.
-        let generated = Ctr.completionScript(for: shell) + "\n"
+        let generated = CompletionScripts.script(for: shell) + "\n"
         #expect(committed == generated, "completions/\(file) is stale: run scripts/generate-completions.sh")
     }
 }

@@ -69,6 +69,10 @@ int ctr_get_window_size(int fd, unsigned short *rows, unsigned short *columns);
 /// A pipe that receives a byte on every SIGWINCH (a handler is installed); its read end, or -1.
 int ctr_sigwinch_fd(void);
 
+/// A pipe that receives a byte on every SIGINT; (re)installs the handler each call (a command may
+/// have changed it) and returns the same read end, or -1.
+int ctr_sigint_fd(void);
+
 /// A pidfd for `pid` (close-on-exec), or -1 with errno set (ENOSYS before Linux 5.3).
 int ctr_pidfd_open(int pid);
 

@@ -39,7 +39,7 @@ struct ContainersInfo: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: .long, help: "Print only the OCI runtime spec.") var spec = false
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.containers)) var id: String
 
     func run(client: ContainerdClient) async throws {
         let container = try await client.getContainer(id)
@@ -78,7 +78,7 @@ struct ContainersRemove: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: .customLong("keep-snapshot"), help: "Keep the container's snapshot.") var keepSnapshot = false
-    @Argument(help: "Container IDs.") var ids: [String]
+    @Argument(help: "Container IDs.", completion: .custom(Completions.containers)) var ids: [String]
 
     func run(client: ContainerdClient) async throws {
         try await removeEach(ids, kind: "container ") { id in
@@ -98,7 +98,7 @@ struct ContainersLabel: ClientCommand {
         commandName: "label", abstract: "Set or clear labels of a container (key= clears).")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.containers)) var id: String
     @Argument(help: "Labels, as key=value.") var labels: [String] = []
 
     func validate() throws { _ = try parseLabels(labels) }

@@ -8,7 +8,7 @@ struct ContainersCreate: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup(title: "Container Options") var options: ContainerOptions
-    @Argument(help: "The image (as listed by ctr images ls).") var image: String
+    @Argument(help: "The image (as listed by ctr images ls).", completion: .custom(Completions.images)) var image: String
     @Argument(help: "The container ID.") var id: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (default: the image's).")
     var args: [String] = []

@@ -72,7 +72,7 @@ struct ContentGet: ClientCommand {
         commandName: "get", abstract: "Write a blob's bytes to stdout.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The blob's digest.") var digest: String
+    @Argument(help: "The blob's digest.", completion: .custom(Completions.content)) var digest: String
 
     func validate() throws { _ = try Digest(parsing: digest) }
 
@@ -157,7 +157,7 @@ struct ContentRemove: ClientCommand {
         commandName: "remove", abstract: "Remove one or more blobs from the namespace.", aliases: ["rm", "delete", "del"])
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "Digests to remove.") var digests: [String]
+    @Argument(help: "Digests to remove.", completion: .custom(Completions.content)) var digests: [String]
 
     func validate() throws { for digest in digests { _ = try Digest(parsing: digest) } }
 
@@ -171,7 +171,7 @@ struct ContentLabel: ClientCommand {
         commandName: "label", abstract: "Set and clear labels of a blob.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The blob's digest.") var digest: String
+    @Argument(help: "The blob's digest.", completion: .custom(Completions.content)) var digest: String
     @Argument(help: "Labels, as key=value (key= clears the label).") var labels: [String] = []
 
     func validate() throws {

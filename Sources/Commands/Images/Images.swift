@@ -102,7 +102,7 @@ struct ImagesRemove: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(help: "Wait until the image's content is collected.") var sync = false
-    @Argument(help: "Image references.") var references: [String]
+    @Argument(help: "Image references.", completion: .custom(Completions.images)) var references: [String]
 
     func run(client: ContainerdClient) async throws {
         try await removeEach(references, kind: "") { try await client.deleteImage($0, sync: sync) }
@@ -115,7 +115,7 @@ struct ImagesTag: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(help: "Replace a target name that already exists.") var force = false
-    @Argument(help: "The existing image.") var source: String
+    @Argument(help: "The existing image.", completion: .custom(Completions.images)) var source: String
     @Argument(help: "New names.") var targets: [String]
 
     func run(client: ContainerdClient) async throws {
@@ -137,7 +137,7 @@ struct ImagesLabel: ClientCommand {
     static let configuration = CommandConfiguration(commandName: "label", abstract: "Set and clear labels of an image.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The image.") var name: String
+    @Argument(help: "The image.", completion: .custom(Completions.images)) var name: String
     @Argument(help: "Labels, as key=value (key= clears the label).") var labels: [String] = []
 
     func validate() throws { _ = try parseLabels(labels) }

@@ -83,7 +83,7 @@ struct ImagesExport: ClientCommand {
     var platform: [String] = []
     @Flag(name: .customLong("all-platforms"), help: "Export every platform present.") var allPlatforms = false
     @Argument(help: "The archive to write, or - for standard output.", completion: .file()) var file: String
-    @Argument(help: "Images to export.") var references: [String]
+    @Argument(help: "Images to export.", completion: .custom(Completions.images)) var references: [String]
 
     func run(client: ContainerdClient) async throws {
         var images: [Image] = []

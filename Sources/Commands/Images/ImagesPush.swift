@@ -13,7 +13,7 @@ struct ImagesPush: ClientCommand {
     @OptionGroup(title: "Registry Options") var registryOptions: RegistryOptions
     @Flag(name: [.short, .long], help: "Print nothing but errors.") var quiet = false
     @Argument(help: "Where to push, e.g. 127.0.0.1:5000/team/app:v1.") var remote: String
-    @Argument(help: "The local image (default: the remote name).") var local: String?
+    @Argument(help: "The local image (default: the remote name).", completion: .custom(Completions.images)) var local: String?
 
     func validate() throws {
         _ = try Reference(parsing: remote)

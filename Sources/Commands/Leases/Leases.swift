@@ -56,7 +56,7 @@ struct LeasesRemove: ClientCommand {
         commandName: "remove", abstract: "Remove leases.", aliases: ["rm", "delete", "del"])
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "Lease IDs.") var ids: [String]
+    @Argument(help: "Lease IDs.", completion: .custom(Completions.leases)) var ids: [String]
 
     func run(client: ContainerdClient) async throws {
         try await removeEach(ids, kind: "lease ") { try await client.deleteLease($0) }

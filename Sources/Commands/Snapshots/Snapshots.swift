@@ -53,7 +53,7 @@ struct SnapshotsInfo: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
-    @Argument(help: "The snapshot key.") var key: String
+    @Argument(help: "The snapshot key.", completion: .custom(Completions.snapshots)) var key: String
 
     func run(client: ContainerdClient) async throws {
         printOut(Self.document(try await client.statSnapshot(options.snapshotter, key: key)).serialized(indent: 4))
@@ -95,7 +95,7 @@ struct SnapshotsUsage: ClientCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
     @Flag(name: .customShort("b"), help: "Show sizes in bytes.") var bytes = false
-    @Argument(help: "Snapshot keys (default: all).") var keys: [String] = []
+    @Argument(help: "Snapshot keys (default: all).", completion: .custom(Completions.snapshots)) var keys: [String] = []
 
     func run(client: ContainerdClient) async throws {
         let names = keys.isEmpty ? try await client.listSnapshots(options.snapshotter).map(\.name) : keys

@@ -10,7 +10,7 @@ struct SnapshotsPrepare: ClientCommand {
     @Option(name: .shortAndLong, help: "Mount target to show in the printed mount commands.") var target: String?
     @Flag(name: .long, help: "Print the mounts as shell commands.") var mounts = false
     @Argument(help: "The new snapshot's key.") var key: String
-    @Argument(help: "The committed parent (none for an empty snapshot).") var parent: String = ""
+    @Argument(help: "The committed parent (none for an empty snapshot).", completion: .custom(Completions.snapshots)) var parent: String = ""
 
     func run(client: ContainerdClient) async throws {
         // A gc.root label keeps it until removed, as containerd's ctr does.
@@ -28,7 +28,7 @@ struct SnapshotsView: ClientCommand {
     @Option(name: .shortAndLong, help: "Mount target to show in the printed mount commands.") var target: String?
     @Flag(name: .long, help: "Print the mounts as shell commands.") var mounts = false
     @Argument(help: "The view's key.") var key: String
-    @Argument(help: "The committed parent.") var parent: String
+    @Argument(help: "The committed parent.", completion: .custom(Completions.snapshots)) var parent: String
 
     func run(client: ContainerdClient) async throws {
         let labels = [WellKnownLabels.gcRoot: RFC3339.format(.now)]
@@ -44,7 +44,7 @@ struct SnapshotsMounts: ClientCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
     @Argument(help: "Where to mount.") var target: String
-    @Argument(help: "The snapshot key.") var key: String
+    @Argument(help: "The snapshot key.", completion: .custom(Completions.snapshots)) var key: String
 
     func run(client: ContainerdClient) async throws {
         printOut(mountCommands(try await client.snapshotMounts(options.snapshotter, key: key), target: target))
@@ -57,7 +57,7 @@ struct SnapshotsCommit: ClientCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
     @Argument(help: "The committed snapshot's name.") var name: String
-    @Argument(help: "The active snapshot's key.") var key: String
+    @Argument(help: "The active snapshot's key.", completion: .custom(Completions.snapshots)) var key: String
 
     func run(client: ContainerdClient) async throws {
         let labels = [WellKnownLabels.gcRoot: RFC3339.format(.now)]
@@ -71,7 +71,7 @@ struct SnapshotsRemove: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
-    @Argument(help: "Snapshot keys.") var keys: [String]
+    @Argument(help: "Snapshot keys.", completion: .custom(Completions.snapshots)) var keys: [String]
 
     func run(client: ContainerdClient) async throws {
         try await removeEach(keys, kind: "snapshot ") { try await client.removeSnapshot(options.snapshotter, key: $0) }
@@ -84,7 +84,7 @@ struct SnapshotsLabel: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @OptionGroup var options: SnapshotterOption
-    @Argument(help: "The snapshot key.") var key: String
+    @Argument(help: "The snapshot key.", completion: .custom(Completions.snapshots)) var key: String
     @Argument(help: "Labels, as key=value.") var labels: [String] = []
 
     func validate() throws { _ = try parseLabels(labels) }

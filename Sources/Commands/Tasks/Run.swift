@@ -12,7 +12,7 @@ struct RunCommand: ClientCommand {
     @OptionGroup(title: "Container Options") var options: ContainerOptions
     @Flag(name: .long, help: "Remove the container and its snapshot when the task exits.") var rm = false
     @Flag(name: [.short, .long], help: "Start the task and return (no stdio).") var detach = false
-    @Argument(help: "The image (as listed by ctr images ls).") var image: String
+    @Argument(help: "The image (as listed by ctr images ls).", completion: .custom(Completions.images)) var image: String
     @Argument(help: "The container ID.") var id: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (default: the image's).")
     var args: [String] = []

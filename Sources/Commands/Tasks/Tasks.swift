@@ -19,7 +19,7 @@ struct TasksStart: ClientCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: [.short, .long], help: "Start and return (no stdio).") var detach = false
     @Flag(name: [.short, .customLong("tty")], help: "Allocate a terminal (the container's spec must ask for one).") var tty = false
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.containers)) var id: String
 
     func run(client: ContainerdClient) async throws {
         let container = try await client.getContainer(id)
@@ -67,7 +67,7 @@ struct TasksKill: ClientCommand {
     @Option(name: [.short, .long], help: "The signal, by name or number.") var signal: String = "SIGTERM"
     @Flag(name: .long, help: "Signal every process in the container.") var all = false
     @Option(name: .customLong("exec-id"), help: "Signal this exec process instead.") var execID: String = ""
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func validate() throws { _ = try TaskRunner.parseSignal(signal) }
 
@@ -83,7 +83,7 @@ struct TasksRemove: ClientCommand {
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Flag(name: [.short, .long], help: "Kill a running task (SIGKILL) first.") var force = false
     @Option(name: .customLong("exec-id"), help: "Delete this exec process instead.") var execID: String = ""
-    @Argument(help: "Container IDs.") var ids: [String]
+    @Argument(help: "Container IDs.", completion: .custom(Completions.tasks)) var ids: [String]
 
     func run(client: ContainerdClient) async throws {
         try await removeEach(ids, kind: "task ") { id in
@@ -113,7 +113,7 @@ struct TasksExec: ClientCommand {
     @Flag(name: [.short, .long], help: "Start and return.") var detach = false
     @Option(name: .long, help: "Working directory.") var cwd: String?
     @Option(name: .long, help: ArgumentHelp("Environment variable (repeatable).", valueName: "KEY=VALUE")) var env: [String] = []
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var args: [String] = []
 
     func validate() throws {
@@ -139,7 +139,7 @@ struct TasksAttach: ClientCommand {
     static let configuration = CommandConfiguration(commandName: "attach", abstract: "Copy a running task's output here.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func run(client: ContainerdClient) async throws {
         let task = try await client.getTask(id)
@@ -162,7 +162,7 @@ struct TasksPs: ClientCommand {
     static let configuration = CommandConfiguration(commandName: "ps", abstract: "List the processes of a task.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func run(client: ContainerdClient) async throws {
         let pids = try await client.taskPids(id)
@@ -174,7 +174,7 @@ struct TasksPause: ClientCommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Freeze a task's processes.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func run(client: ContainerdClient) async throws { try await client.pauseTask(id) }
 }
@@ -183,7 +183,7 @@ struct TasksResume: ClientCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Thaw a paused task.")
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func run(client: ContainerdClient) async throws { try await client.resumeTask(id) }
 }
@@ -194,7 +194,7 @@ struct TasksMetrics: ClientCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
     @Option(name: .long, help: "Output format: table or json.") var format: String = "table"
-    @Argument(help: "The container ID.") var id: String
+    @Argument(help: "The container ID.", completion: .custom(Completions.tasks)) var id: String
 
     func validate() throws {
         if !["table", "json"].contains(format) { throw ValidationError("--format must be table or json") }

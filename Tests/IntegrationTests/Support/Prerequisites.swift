@@ -17,6 +17,7 @@ enum Prerequisites {
         ("busybox-static", ["/bin/busybox"]),
         ("golang-1.19 and golang-google-grpc-dev", [goBinary, "/usr/share/gocode/src/google.golang.org/grpc"]),
         ("grpcio (PyPI) in .build-bench-venv", [grpcioPython]),
+        ("tmux, zsh and fish", ["/usr/bin/tmux", "/usr/bin/zsh", "/usr/bin/fish"]),
     ]
 
     /// The prerequisites that are missing, each with the first path not found; root is one of them.
