@@ -10,6 +10,10 @@ struct CRIGroup: AsyncParsableCommand {
         discussion: """
             --timeout bounds each call (default 2s); lifecycle calls (runp, stopp, rmp, create, start, stop, \
             rm, run, update) default to 2m, pulls to none. `stop` takes its grace period as -t/--stop-timeout.
+
+            The runtime is the first of: -r/--runtime-endpoint, CONTAINER_RUNTIME_ENDPOINT (as in crictl), \
+            -a/--address written before `cri` and CONTAINERD_ADDRESS (the daemon every ctr command talks \
+            to), \(Endpoint.defaultDaemon). \(CRIAddressNote.current)
             """,
         subcommands: [
             CRIVersion.self, CRIInfo.self, CRIRuntimeConfig.self,
@@ -20,6 +24,19 @@ struct CRIGroup: AsyncParsableCommand {
             CRIImages.self, CRIPull.self, CRIInspecti.self, CRIRmi.self, CRIImagefsinfo.self, CRIEvents.self,
             CRILoad.self, CRISave.self, CRITag.self,
         ])
+}
+
+/// Which address `ctr cri` uses without flags, and why, for its help.
+enum CRIAddressNote {
+    static var current: String {
+        if let runtime = Environment.value("CONTAINER_RUNTIME_ENDPOINT") {
+            return "Here that is \(runtime), from CONTAINER_RUNTIME_ENDPOINT."
+        }
+        if let address = Environment.value("CONTAINERD_ADDRESS") {
+            return "Here that is \(address), from CONTAINERD_ADDRESS."
+        }
+        return "Here that is \(Endpoint.defaultDaemon): no flag or variable names another."
+    }
 }
 
 /// How long a CRI call may take.

@@ -40,10 +40,7 @@ struct CRIPull: AsyncParsableCommand {
             return nil
         }
         if user.isEmpty { throw ValidationError("the user name must not be empty") }
-        if password == nil {
-            guard let entered = getpass("Password: ") else { throw CtrError.invalidArgument("no password entered") }
-            password = String(cString: entered)
-        }
+        if password == nil { password = try PasswordPrompt.read(for: user) }
         return .with {
             $0.username = user
             $0.password = password ?? ""

@@ -42,7 +42,7 @@ extension ImagesPull {
                       platforms: PlatformMatcher, quiet: Bool) async throws -> Descriptor {
         let started = ContinuousClock.now
         let display = ProgressDisplay(quiet: quiet)
-        let registry = registryOptions.makeClient()
+        let registry = try registryOptions.makeClient()
         let target: Descriptor
         do {
             // A lease holds what the pull writes until the image record exists.

@@ -23,7 +23,7 @@ struct ImagesPush: ClientCommand {
         let reference = try Reference(parsing: remote)
         let image = try await client.getImageOrHint(local ?? reference.description)
         let display = ProgressDisplay(quiet: quiet)
-        let registry = registryOptions.makeClient()
+        let registry = try registryOptions.makeClient()
         let push = ImagePush(
             registry: registry,
             content: GRPCContentIngester(client: client),
