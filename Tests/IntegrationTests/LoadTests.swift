@@ -70,11 +70,13 @@ struct LoadTests {
             let client = ContainerdClient(connection: connection, namespace: "default")
             let watching = Task { try await client.subscribeEvents(filters: []) { _ in } }
             var failures: [String] = []
-            for _ in 0..<600 {
+            for call in 0..<600 {
+                let started = ContinuousClock.now
                 do {
                     _ = try await client.version()
                 } catch {
-                    failures.append("\(error)")
+                    // Which call and after how long: a stall (the deadline) is not a refusal (at once).
+                    failures.append("call \(call) after \(ContinuousClock.now - started): \(error)")
                 }
             }
             watching.cancel()

@@ -130,16 +130,22 @@ extension CompletionEngine {
             if isLeaf, let own = arguments.first(where: { $0.kind != .positional && $0.names.contains(name) }) {
                 return own
             }
-            return globals.first { $0.names.contains(name) }
+            // Any global option is skipped with its value wherever it is written (`ctr -r SOCK cri …`);
+            // only the ones that apply here are offered.
+            return globals.first { $0.names.contains(name) } ?? allGlobals.first { $0.names.contains(name) }
         }
 
         /// The global options that apply where the walk stands.
         var globals: [Argument] {
-            CompletionEngine.globalOptions.compactMap { option in
-                let crictl = option.underCRI
-                if underCRI ? !(crictl || option.names[0] == "--address" || option.names[0] == "--timeout") : crictl {
-                    return nil
-                }
+            allGlobals.filter { option in
+                let crictl = ["--runtime-endpoint", "--image-endpoint"].contains(option.names[0])
+                return underCRI ? crictl || ["--address", "--timeout"].contains(option.names[0]) : !crictl
+            }
+        }
+
+        /// Every global option.
+        var allGlobals: [Argument] {
+            CompletionEngine.globalOptions.map { option in
                 var argument = Argument(kind: option.takesValue ? .option : .flag, names: option.names)
                 argument.abstract = option.abstract
                 switch option.names[0] {

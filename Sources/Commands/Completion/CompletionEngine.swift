@@ -21,14 +21,14 @@ enum CompletionEngine {
 
     /// Options taken before or between the command words (see `GlobalOptions.hoist`), with whether
     /// they take a value and, for values, what completes them.
-    static let globalOptions: [(names: [String], takesValue: Bool, underCRI: Bool, abstract: String)] = [
-        (["--address", "-a"], true, false, "Address of the daemon's socket"),
-        (["--namespace", "-n"], true, false, "Namespace to use"),
-        (["--timeout"], true, false, "Timeout of each call"),
-        (["--connect-timeout"], true, false, "How long to wait for the socket"),
-        (["--debug"], false, false, "Print debug information"),
-        (["--runtime-endpoint", "-r"], true, true, "CRI runtime endpoint"),
-        (["--image-endpoint", "-i"], true, true, "CRI image endpoint"),
+    static let globalOptions: [(names: [String], takesValue: Bool, abstract: String)] = [
+        (["--address", "-a"], true, "Address of the daemon's socket"),
+        (["--namespace", "-n"], true, "Namespace to use"),
+        (["--timeout"], true, "Timeout of each call"),
+        (["--connect-timeout"], true, "How long to wait for the socket"),
+        (["--debug"], false, "Print debug information"),
+        (["--runtime-endpoint", "-r"], true, "CRI runtime endpoint"),
+        (["--image-endpoint", "-i"], true, "CRI image endpoint"),
     ]
 
     /// Completes the last word of `line` (a whole command line, `ctr` first, cut at the cursor).
