@@ -205,7 +205,7 @@ public final class TaskService: Sendable {
         let events = events
         Task.detached {
             defer { _ = self.watched.withLock { $0.remove(key) } }
-            guard let exited = try? await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else { return }
+            guard let (exited, orphaned) = await self.awaitExit(entry, execID: execID) else { return }
             events.publish(namespace: entry.namespace, topic: EventTopic.taskExit, event: Containerd_Events_TaskExit.with {
                 $0.containerID = entry.id
                 $0.id = execID ?? entry.id
@@ -213,7 +213,45 @@ public final class TaskService: Sendable {
                 $0.exitStatus = exited.exitStatus
                 $0.exitedAt = .init(Timestamp(unixNanos: exited.exitedAt))
             })
+            if orphaned {
+                _ = try? Subprocess.run([self.runtime, "--root", self.runtimeRoot(entry.namespace), "delete", "--force", entry.id])
+            }
         }
+    }
+
+    /// Waits for a process's exit through its shim. When the shim dies while the container runs
+    /// (killed, OOM), nothing supervises the container any more: as containerd does, the task
+    /// ends; runc kills what is left, and the exit is the shim's record of it, or 137 (killed).
+    /// nil: no exit to publish (the task was deleted, or an exec's shim went away).
+    private func awaitExit(_ entry: Entry, execID: String?) async -> (ShimProcessState, orphaned: Bool)? {
+        // A connection broken while the shim still answers a probe is asked again: a dying
+        // shim's listening socket can outlive its connections by a moment.
+        for _ in 0..<50 {
+            if Task.isCancelled { return nil }
+            do {
+                guard let state = try await entry.shim.send(ShimRequest(op: .wait, execID: execID)).state else { return nil }
+                return (state, false)
+            } catch {
+                guard execID == nil, CtrError.is(error, .unavailable),
+                      entries.withLock({ $0[Self.key(entry.namespace, entry.id)] != nil })
+                else { return nil }
+                if entry.shim.isAlive {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                logger.warning("shim died; ending its task", metadata: ["container.id": "\(entry.id)"])
+                // SIGKILL first (quick) and the exit published next; `runc delete` comes after
+                // that: with no subreaper left, the killed process may stay a zombie until the
+                // host's init reaps it, and runc's cgroup removal waits for that.
+                _ = try? Subprocess.run([runtime, "--root", runtimeRoot(entry.namespace), "kill", entry.id, "KILL"])
+                var dead = deadState(entry)
+                if readSmallFile(entry.bundle + "/init.exit") == nil { dead.exitStatus = 137 }
+                return (dead, true)
+            }
+        }
+        logger.warning("shim connection keeps breaking; no longer waiting for its task",
+                       metadata: ["container.id": "\(entry.id)"])
+        return nil
     }
 
     /// The state of a process; a task whose shim is gone reads its exit from the bundle.
