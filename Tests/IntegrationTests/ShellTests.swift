@@ -11,33 +11,14 @@ final class TmuxTerminal {
     init(_ command: [String], environment: [String: String]) throws {
         let env = environment.map { "\($0.key)=\($0.value)" }
         // The tmux server outlives the command that starts it: it gets no pipe of the test's to
-        // hold, and the client is waited for directly.
-        let arguments = ["/usr/bin/tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-x", "220", "-y", "50",
-                         "/usr/bin/env"] + env + command
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0) }
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        // Default signal handling and no blocked signal: a shell started with SIGINT ignored (as
-        // the test runner may have it) could never be interrupted with Ctrl-C.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ) == 0 else {
-            throw TestFailure("tmux did not start")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // hold, and the client is waited for directly. Subprocess starts it with default signal
+        // handling: a shell started with SIGINT ignored (as the test runner has it) could never be
+        // interrupted with Ctrl-C.
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { Glibc.close(null) }
+        let pid = try Subprocess.spawn(["/usr/bin/tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-x", "220",
+                                        "-y", "50", "/usr/bin/env"] + env + command, stdin: null, stdout: null, stderr: null)
+        let status = Subprocess.wait(pid)
         guard status == 0 else { throw TestFailure("tmux new-session failed: status \(status)") }
     }
 
