@@ -25,6 +25,8 @@ struct CompletionEngineTests {
         #expect(await values("ctr --debug -n x cri -r /tmp/y st").contains("stop"))
         // crictl's endpoint written before `cri` is skipped with its value, as the parser hoists it.
         #expect(await values("ctr -r /tmp/y.sock cri sto").sorted() == ["stop", "stopp"])
+        // Every option the parser hoists is skipped with its value, `--snapshotter` too.
+        #expect(await values("ctr --snapshotter native snapshots li") == ["list"])
         #expect(await values("ctr -a /tmp/x.sock cri stop").isEmpty == false)
         // Hidden commands are not offered.
         #expect(await values("ctr sh") == ["shell"])

@@ -130,9 +130,10 @@ extension CompletionEngine {
             if isLeaf, let own = arguments.first(where: { $0.kind != .positional && $0.names.contains(name) }) {
                 return own
             }
-            // Any global option is skipped with its value wherever it is written (`ctr -r SOCK cri …`);
-            // only the ones that apply here are offered.
-            return globals.first { $0.names.contains(name) } ?? allGlobals.first { $0.names.contains(name) }
+            // Any option the parser hoists is skipped with its value wherever it is written
+            // (`ctr -r SOCK cri …`, `ctr --snapshotter x snapshots …`); only some are offered.
+            if let known = allGlobals.first(where: { $0.names.contains(name) }) { return known }
+            return GlobalOptions.hoistable[name].map { Argument(kind: $0 ? .option : .flag, names: [name]) }
         }
 
         /// The global options that apply where the walk stands.
@@ -146,7 +147,8 @@ extension CompletionEngine {
         /// Every global option.
         var allGlobals: [Argument] {
             CompletionEngine.globalOptions.map { option in
-                var argument = Argument(kind: option.takesValue ? .option : .flag, names: option.names)
+                let takesValue = GlobalOptions.hoistable[option.names[0]] ?? false
+                var argument = Argument(kind: takesValue ? .option : .flag, names: option.names)
                 argument.abstract = option.abstract
                 switch option.names[0] {
                 case "--namespace": argument.completion = .namespaces

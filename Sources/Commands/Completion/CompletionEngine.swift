@@ -19,16 +19,16 @@ enum CompletionEngine {
         var description: String = ""
     }
 
-    /// Options taken before or between the command words (see `GlobalOptions.hoist`), with whether
-    /// they take a value and, for values, what completes them.
-    static let globalOptions: [(names: [String], takesValue: Bool, abstract: String)] = [
-        (["--address", "-a"], true, "Address of the daemon's socket"),
-        (["--namespace", "-n"], true, "Namespace to use"),
-        (["--timeout"], true, "Timeout of each call"),
-        (["--connect-timeout"], true, "How long to wait for the socket"),
-        (["--debug"], false, "Print debug information"),
-        (["--runtime-endpoint", "-r"], true, "CRI runtime endpoint"),
-        (["--image-endpoint", "-i"], true, "CRI image endpoint"),
+    /// The global options offered before the command words, with what each is for. Which options
+    /// may be written there, and which take a value, is `GlobalOptions.hoistable`'s to say.
+    static let globalOptions: [(names: [String], abstract: String)] = [
+        (["--address", "-a"], "Address of the daemon's socket"),
+        (["--namespace", "-n"], "Namespace to use"),
+        (["--timeout"], "Timeout of each call"),
+        (["--connect-timeout"], "How long to wait for the socket"),
+        (["--debug"], "Print debug information"),
+        (["--runtime-endpoint", "-r"], "CRI runtime endpoint"),
+        (["--image-endpoint", "-i"], "CRI image endpoint"),
     ]
 
     /// Completes the last word of `line` (a whole command line, `ctr` first, cut at the cursor).
