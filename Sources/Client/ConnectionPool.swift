@@ -28,9 +28,6 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    /// How many sockets have an open connection.
-    public var count: Int { entries.withLock { $0.count } }
-
     /// Closes every connection, letting calls in flight finish.
     public func close() async {
         let all = entries.withLock { entries in

@@ -44,19 +44,26 @@ public struct Ctr: AsyncParsableCommand {
             await CompletionRequest.run(Array(CommandLine.arguments.dropFirst(2)))
             return
         }
-        let arguments = GlobalOptions.hoist(Array(CommandLine.arguments.dropFirst()))
         do {
-            var command = try await asyncParseAsRoot(arguments)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await parseAndRun(Array(CommandLine.arguments.dropFirst()))
         } catch let error as CtrError {
             printError("ctr: \(error)")
             Glibc.exit(1)
         } catch {
             exit(withError: error)
+        }
+    }
+}
+
+extension Ctr {
+    /// Parses a command line (without the program name; global options anywhere) and runs the
+    /// command: what `ctr` does once per process, and `ctr shell` once per line.
+    static func parseAndRun(_ arguments: [String]) async throws {
+        var command = try await asyncParseAsRoot(GlobalOptions.hoist(arguments))
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
         }
     }
 }

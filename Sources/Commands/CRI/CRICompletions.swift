@@ -22,20 +22,26 @@ enum CRICompletions {
     }
 
     static func ask(_ arguments: [String], images: Bool, _ body: (CRIClient) async throws -> [String]) async -> [String] {
-        var runtime = Environment.value("CONTAINER_RUNTIME_ENDPOINT")
-        var address = Environment.value("CONTAINERD_ADDRESS")
-        var image = Environment.value("IMAGE_SERVICE_ENDPOINT")
+        // The line's endpoints, resolved as the commands resolve them (CRIEndpointOptions).
+        var endpoints = LineEndpoints()
         for (position, argument) in arguments.enumerated() where position + 1 < arguments.count {
-            if argument == "--runtime-endpoint" || argument == "-r" { runtime = arguments[position + 1] }
-            if argument == "--image-endpoint" || argument == "-i" { image = arguments[position + 1] }
-            if argument == "--address" { address = arguments[position + 1] }
+            if argument == "--runtime-endpoint" || argument == "-r" { endpoints.runtimeEndpoint = arguments[position + 1] }
+            if argument == "--image-endpoint" || argument == "-i" { endpoints.imageEndpoint = arguments[position + 1] }
+            if argument == "--address" { endpoints.address = arguments[position + 1] }
         }
-        let runtimeAddress = runtime ?? address ?? Endpoint.defaultDaemon
-        guard let endpoint = try? Endpoint(images ? image ?? runtimeAddress : runtimeAddress) else { return [] }
+        guard let endpoint = try? Endpoint(images ? endpoints.imageAddress : endpoints.runtimeAddress) else { return [] }
         let options = ConnectionOptions(endpoint: endpoint, timeout: Completions.deadline)
         let result = try? await Connection.with(options) { connection in
             try await body(CRIClient(connection: connection))
         }
         return result ?? []
     }
+}
+
+/// The endpoints written on a line being completed.
+private struct LineEndpoints: CRIEndpointOptions {
+    var runtimeEndpoint: String?
+    var address: String?
+    var imageEndpoint: String?
+    var timeout: String? { nil }
 }

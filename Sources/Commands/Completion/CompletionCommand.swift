@@ -40,8 +40,8 @@ enum CompletionRequest {
         // bash replaces only what follows the last word-break character (`:` in `busybox:v1`, `=`
         // in `--namespace=x`), so that much is cut off each candidate.
         var cut = 0
-        if arguments.count > 2, let last = ShellWords(arguments[1]).current.lastIndex(where: arguments[2].contains) {
-            let current = ShellWords(arguments[1]).current
+        let current = ShellWords(arguments[1]).current
+        if arguments.count > 2, let last = current.lastIndex(where: arguments[2].contains) {
             cut = current.distance(from: current.startIndex, to: last) + 1
         }
         var out = result.fallback.rawValue + "\n"

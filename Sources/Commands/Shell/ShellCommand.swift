@@ -50,9 +50,8 @@ final class ShellSession: Sendable {
         self.pool = pool
     }
 
-    var namespace: String { Environment.value("CONTAINERD_NAMESPACE") ?? Namespace.defaultName }
-    var endpoint: String { Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon }
-    var prompt: String { "ctr (\(namespace) @ \(endpoint))> " }
+    /// The namespace and endpoint a command without -n and -a uses now.
+    var prompt: String { "ctr (\(GlobalOptions.namespace(given: nil)) @ \(GlobalOptions.address(given: nil)))> " }
 
     func interactive(errexit: Bool) async -> Int32 {
         let home = Environment.value("HOME") ?? "/root"
@@ -136,17 +135,13 @@ final class ShellSession: Sendable {
 
     /// Parses and runs one command as `ctr` would, printing errors as one line.
     static func runCommand(_ words: [String]) async -> Int32 {
+        // The command word comes first once global options are hoisted; the shell has no alias.
+        if GlobalOptions.hoist(words).first == ShellCommand._commandName {
+            printError("ctr: already in the shell")
+            return 1
+        }
         do {
-            var command = try await Ctr.asyncParseAsRoot(GlobalOptions.hoist(words))
-            if command is ShellCommand {
-                printError("ctr: already in the shell")
-                return 1
-            }
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try await Ctr.parseAndRun(words)
             return 0
         } catch {
             // Ctrl-C: the terminal has echoed ^C; the status is a shell's for SIGINT.

@@ -51,17 +51,19 @@ enum Completions {
     static func withQuickClient<T: Sendable>(
         _ arguments: [String], _ body: @escaping (ContainerdClient) async throws -> T
     ) async throws -> T {
-        var address = Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon
-        var namespace = Environment.value("CONTAINERD_NAMESPACE") ?? Namespace.defaultName
+        // The line's -a and -n, resolved against the environment as every command resolves them.
+        var address: String?
+        var namespace: String?
         for (index, argument) in arguments.enumerated() where index + 1 < arguments.count {
             if argument == "--address" || argument == "-a" { address = arguments[index + 1] }
             if argument == "--namespace" || argument == "-n" { namespace = arguments[index + 1] }
             if argument.hasPrefix("--address=") { address = String(argument.dropFirst(10)) }
             if argument.hasPrefix("--namespace=") { namespace = String(argument.dropFirst(12)) }
         }
-        let options = ConnectionOptions(endpoint: try Endpoint(address), timeout: deadline)
+        let resolvedNamespace = GlobalOptions.namespace(given: namespace)
+        let options = ConnectionOptions(endpoint: try Endpoint(GlobalOptions.address(given: address)), timeout: deadline)
         return try await Connection.with(options) { connection in
-            try await body(ContainerdClient(connection: connection, namespace: namespace))
+            try await body(ContainerdClient(connection: connection, namespace: resolvedNamespace))
         }
     }
 }

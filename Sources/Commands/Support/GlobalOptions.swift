@@ -35,12 +35,18 @@ public struct GlobalOptions: ParsableArguments {
         if let connectTimeout { _ = try Durations.parse(connectTimeout, option: "--connect-timeout") }
     }
 
-    var resolvedAddress: String {
-        address ?? Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon
+    var resolvedAddress: String { Self.address(given: address) }
+
+    var resolvedNamespace: String { Self.namespace(given: namespace) }
+
+    /// The daemon's address: the one given, else CONTAINERD_ADDRESS, else the default socket.
+    static func address(given: String?) -> String {
+        given ?? Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon
     }
 
-    var resolvedNamespace: String {
-        namespace ?? Environment.value("CONTAINERD_NAMESPACE") ?? Namespace.defaultName
+    /// The namespace: the one given, else CONTAINERD_NAMESPACE, else "default".
+    static func namespace(given: String?) -> String {
+        given ?? Environment.value("CONTAINERD_NAMESPACE") ?? Namespace.defaultName
     }
 
     func connectionOptions() throws -> ConnectionOptions {
