@@ -11,6 +11,7 @@ need=()
 command -v protoc >/dev/null || need+=(protobuf-compiler)
 [ -d /usr/share/gocode/src/github.com/containerd/containerd/api ] || need+=(golang-github-containerd-containerd-dev)
 [ -d /usr/share/gocode/src/github.com/gogo/protobuf ] || need+=(golang-github-gogo-protobuf-dev)
+[ -d /usr/share/gocode/src/github.com/containerd/cgroups/v2/stats ] || need+=(golang-github-containerd-cgroups-dev)
 if [ ${#need[@]} -gt 0 ]; then
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
@@ -51,6 +52,7 @@ protos=(
     "$cd_api/services/version/v1/version.proto"
     "google/rpc/status.proto"
     "github.com/containerd/cgroups/stats/v1/metrics.proto"
+    "github.com/containerd/cgroups/v2/stats/metrics.proto"
     "cri/api.proto"
     "health/health.proto"
 )

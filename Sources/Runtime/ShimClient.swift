@@ -131,7 +131,8 @@ public enum ShimLauncher {
         }
         let arguments = [executable, "shim", "--namespace", options.namespace, "--id", options.id,
                          "--bundle", options.bundle, "--socket", options.socket, "--runtime", options.runtime,
-                         "--runtime-root", options.runtimeRoot]
+                         "--runtime-root", options.runtimeRoot,
+                         "--cgroup-driver", options.systemdCgroup ? "systemd" : "cgroupfs"]
         let pid: pid_t
         do throws(CtrError) {
             pid = try Subprocess.spawn(arguments, stdin: null, stdout: pipe[1], stderr: log >= 0 ? log : null, newSession: true)

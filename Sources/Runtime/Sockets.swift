@@ -5,14 +5,8 @@ import Glibc
 /// Unix stream sockets carrying one JSON line each way.
 public enum LineSocket {
     static func address(_ path: String) throws(CtrError) -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        guard !path.hasPrefix("@"), let (address, _) = UnixSocket.address(path) else {
             throw .invalidArgument("socket path too long: \(path)")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
         return address
     }

@@ -69,6 +69,44 @@ struct DaemonLifecycleTests {
         try second.stop()
     }
 
+    @Test("systemd's notify protocol: READY=1 once the socket answers, STOPPING=1 on SIGTERM; shims and containers never see NOTIFY_SOCKET")
+    func serviceNotifications() throws {
+        let dir = try TemporaryDirectory("ctr-notify")
+        defer {
+            cleanUpRuntime(dir.path)
+            dir.remove()
+        }
+        let archive = try busyboxArchive(in: dir.path)
+        let listener = try NotifyListener(path: dir.path + "/notify.sock")
+        defer { listener.close() }
+        let daemon = try DaemonProcess.ours(in: dir.path, waitForReady: false,
+                                            environment: ["NOTIFY_SOCKET": listener.path])
+        let ready = try #require(listener.receive(timeout: .seconds(30)), "no notification: \(daemon.log)")
+        // Checked the moment READY=1 arrives: the socket already takes calls.
+        #expect(UnixSocket.probe(daemon.socket) == nil, "READY=1 came before the socket answered")
+        #expect(ready.contains("READY=1\n") && ready.contains("MAINPID=\(daemon.pid)\n"), "\(ready)")
+        #expect(ready.contains("STATUS=serving on \(daemon.socket)"), "\(ready)")
+
+        let a = ["--address", daemon.socket]
+        try ctr(a + ["images", "import", "--base-name", "example.com/busybox", archive])
+        try ctr(a + ["run", "-d", "example.com/busybox:v1", "quiet", "sleep", "1000"])
+        let task = try ctr(a + ["tasks", "ls"]).split(separator: "\n").first { $0.hasPrefix("quiet") }
+        let containerPID = try #require(task?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first)
+        let shimPID = try String(contentsOfFile: dir.path + "/state/io.containerd.runtime.v2.task/default/quiet/shim.pid",
+                                 encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        for (what, pid) in [("the shim", shimPID), ("the container", String(containerPID))] {
+            let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+            #expect(!String(decoding: environ, as: UTF8.self).contains("NOTIFY_SOCKET"), "\(what) inherited NOTIFY_SOCKET")
+        }
+        try ctr(a + ["tasks", "kill", "-s", "SIGKILL", "quiet"])
+        _ = try? ctr(a + ["tasks", "rm", "quiet"])
+
+        daemon.signal(SIGTERM)
+        let stopping = try #require(listener.receive(timeout: .seconds(30)), "no STOPPING=1: \(daemon.log)")
+        #expect(stopping.contains("STOPPING=1\n") && stopping.contains("EXTEND_TIMEOUT_USEC="), "\(stopping)")
+        #expect(try daemon.wait() == 0)
+    }
+
     @Test("namespaces survive a SIGKILL and a restart")
     func namespacesSurviveRestart() throws {
         let dir = try TemporaryDirectory("ctr-rst")
@@ -204,5 +242,35 @@ struct DaemonLifecycleTests {
 
             """)
         #expect(output.stdout.isEmpty)
+    }
+}
+
+/// The socket a `Type=notify` unit's manager listens on: datagrams of `KEY=VALUE` lines.
+final class NotifyListener {
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0, var (address, length) = UnixSocket.address(path) else { throw TestFailure("notify socket") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw TestFailure("bind \(path): errno \(errno)") }
+    }
+
+    /// The next datagram, or nil after `timeout`.
+    func receive(timeout: Duration) -> String? {
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, Int32(timeout.components.seconds * 1000)) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil
+    }
+
+    func close() {
+        Glibc.close(fd)
+        unlink(path)
     }
 }

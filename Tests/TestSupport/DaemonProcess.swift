@@ -24,15 +24,21 @@ public final class DaemonProcess {
     public let logPath: String
 
     /// Starts `ctr daemon` with `config` (root, state and address come from flags) and, unless told
-    /// otherwise, waits until its socket accepts connections.
-    public static func ours(in directory: String, config: String = "version = 2\n", waitForReady: Bool = true) throws
-        -> DaemonProcess
+    /// otherwise, waits until its socket accepts connections. `environment` adds variables (through
+    /// env(1), which execs the daemon: the pid stays the daemon's).
+    public static func ours(in directory: String, config: String = "version = 2\n", waitForReady: Bool = true,
+                            environment: [String: String] = [:]) throws -> DaemonProcess
     {
         let configPath = directory + "/config.toml"
         try config.write(toFile: configPath, atomically: false, encoding: .utf8)
         let socket = directory + "/ctr.sock"
         let arguments = ["daemon", "--config", configPath, "--root", directory + "/root",
                          "--state", directory + "/state", "--address", socket, "--log-level", "debug"]
+        if !environment.isEmpty {
+            let variables = environment.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }
+            return try DaemonProcess(executable: "/usr/bin/env", arguments: variables + [ctrBinary] + arguments,
+                                     directory: directory, socket: socket, waitForReady: waitForReady)
+        }
         return try DaemonProcess(executable: ctrBinary, arguments: arguments, directory: directory, socket: socket,
                                  waitForReady: waitForReady)
     }

@@ -14,9 +14,11 @@ struct ShimCommand: ParsableCommand {
     @Option(name: .long, help: "The control socket to serve.") var socket: String
     @Option(name: .long, help: "The OCI runtime binary.") var runtime: String = "runc"
     @Option(name: .customLong("runtime-root"), help: "The runtime's state directory.") var runtimeRoot: String
+    @Option(name: .customLong("cgroup-driver"), help: "cgroupfs, or systemd (runc's --systemd-cgroup).")
+    var cgroupDriver: String = "cgroupfs"
 
     func run() throws {
         ShimMain.serve(ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: socket, runtime: runtime,
-                                   runtimeRoot: runtimeRoot))
+                                   runtimeRoot: runtimeRoot, systemdCgroup: cgroupDriver == "systemd"))
     }
 }

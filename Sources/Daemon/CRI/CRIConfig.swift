@@ -85,9 +85,6 @@ public struct CRIConfig: PluginConfig, Equatable {
             let options = try runtimeReader.table("options")
             if let binary = try options.string("BinaryName"), !binary.isEmpty { runtime.binaryName = binary }
             runtime.systemdCgroup = try options.bool("SystemdCgroup") ?? runtime.systemdCgroup
-            if runtime.systemdCgroup {
-                throw options.error("SystemdCgroup", "the systemd cgroup driver is not supported; use cgroupfs (false)")
-            }
             containerd.runtimes[name] = runtime
         }
         if containerd.runtimes[containerd.defaultRuntimeName] == nil {

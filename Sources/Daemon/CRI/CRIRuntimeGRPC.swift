@@ -18,7 +18,10 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
         router.unary(Method.Version.descriptor) { (request: Runtime_V1_VersionRequest, _) in version(request) }
         router.unary(Method.Status.descriptor) { (request: Runtime_V1_StatusRequest, _) in status(request) }
         router.unary(Method.RuntimeConfig.descriptor) { (_: Runtime_V1_RuntimeConfigRequest, _) in
-            Runtime_V1_RuntimeConfigResponse.with { $0.linux.cgroupDriver = .cgroupfs }
+            // The default handler's driver, as containerd reports it.
+            Runtime_V1_RuntimeConfigResponse.with {
+                $0.linux.cgroupDriver = service.systemdCgroup(config.containerd.defaultRuntimeName) ? .systemd : .cgroupfs
+            }
         }
         router.unary(Method.UpdateRuntimeConfig.descriptor) { (request: Runtime_V1_UpdateRuntimeConfigRequest, _) in
             service.podCIDR.withLock { $0 = request.runtimeConfig.networkConfig.podCidr }

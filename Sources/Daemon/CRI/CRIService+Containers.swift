@@ -39,7 +39,8 @@ extension CRIService {
                                              restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
                                              user: try await resolveUser(config, image: image),
                                              unsetSeccompProfile: self.config.unsetSeccompProfile,
-                                             targetPID: try targetPID(config, sandbox: sandbox))
+                                             targetPID: try targetPID(config, sandbox: sandbox),
+                                             systemdCgroup: systemdCgroup(sandbox.status.runtimeHandler))
             let status = ContainerStatus(
                 name: name, sandboxID: sandbox.id, image: config.image.image, imageID: image.id,
                 imageRef: image.repoDigests.first ?? image.id, logPath: logPath, phase: .created,
@@ -152,7 +153,8 @@ extension CRIService {
         let mounts = try snapshotter.mounts(namespace, key: id)
         do {
             let started = try await tasks.create(namespace, id, rootfs: mounts, io: io,
-                                                 runtimeBinary: runtimeBinary(sandbox.status.runtimeHandler), start: true)
+                                                 runtimeBinary: runtimeBinary(sandbox.status.runtimeHandler),
+                                                 systemdCgroup: systemdCgroup(sandbox.status.runtimeHandler), start: true)
             container.status.pid = started.pid
             container.status.startedAt = Timestamp.now.unixNanos
             container.status.phase = .running

@@ -133,38 +133,32 @@ enum CRIMetrics {
             })
         }
 
-        /// The cgroup's figures (cgroup v1); nothing when the cgroup is gone.
+        /// The cgroup's figures (either layout); nothing when the cgroup is gone.
         mutating func addCgroup(_ cgroup: String) {
-            guard let figures = CgroupMetrics.read(cgroup: cgroup) else { return }
+            guard let figures = CgroupMetrics.read(cgroup)?.summary else { return }
             let nanosPerSecond: UInt64 = 1_000_000_000
-            let cpu = figures.cpu
-            add(cpuUsage, cpu.usage.total / nanosPerSecond)
-            add(cpuUser, cpu.usage.user / nanosPerSecond)
-            add(cpuSystem, cpu.usage.kernel / nanosPerSecond)
-            add(cfsPeriods, cpu.throttling.periods)
-            add(cfsThrottledPeriods, cpu.throttling.throttledPeriods)
-            add(cfsThrottledSeconds, cpu.throttling.throttledTime / nanosPerSecond)
-            let memory = figures.memory
-            add(memoryUsage, memory.usage.usage)
-            let inactive = memory.totalInactiveFile
-            add(memoryWorkingSet, memory.usage.usage > inactive ? memory.usage.usage - inactive : 0)
-            add(memoryRSS, memory.totalRss)
-            add(memoryCache, memory.totalCache)
-            add(memoryMappedFile, memory.totalMappedFile)
-            add(memoryMaxUsage, memory.usage.max)
-            add(memoryFailcnt, memory.usage.failcnt)
-            add(memoryFailures, memory.totalPgFault - min(memory.totalPgFault, memory.totalPgMajFault),
+            add(cpuUsage, figures.cpuTotal / nanosPerSecond)
+            add(cpuUser, figures.cpuUser / nanosPerSecond)
+            add(cpuSystem, figures.cpuSystem / nanosPerSecond)
+            add(cfsPeriods, figures.periods)
+            add(cfsThrottledPeriods, figures.throttledPeriods)
+            add(cfsThrottledSeconds, figures.throttledNanos / nanosPerSecond)
+            add(memoryUsage, figures.memoryUsage)
+            add(memoryWorkingSet, figures.workingSet)
+            add(memoryRSS, figures.rss)
+            add(memoryCache, figures.cache)
+            add(memoryMappedFile, figures.mappedFile)
+            add(memoryMaxUsage, figures.maxUsage)
+            add(memoryFailcnt, figures.failcnt)
+            add(memoryFailures, figures.pageFaults - min(figures.pageFaults, figures.majorPageFaults),
                 extra: ["pgfault", "container"])
-            add(memoryFailures, memory.totalPgMajFault, extra: ["pgmajfault", "container"])
-            add(threads, figures.pids.current)
-            add(threadsMax, figures.pids.limit)
-            // A limit at the kernel's "unlimited" (a page-rounded 2^63) reads as none, as cAdvisor shows it.
-            add(specMemoryLimit, memory.usage.limit >= 1 << 62 ? 0 : memory.usage.limit)
-            let cpuDirectory = CgroupMetrics.root + "/cpu" + cgroup
-            add(specCPUShares, CgroupMetrics.number(cpuDirectory + "/cpu.shares"))
-            let quota = readSmallFile(cpuDirectory + "/cpu.cfs_quota_us").flatMap { Int64($0.trimmed) } ?? -1
-            add(specCPUQuota, quota > 0 ? UInt64(quota) : 0)
-            add(specCPUPeriod, CgroupMetrics.number(cpuDirectory + "/cpu.cfs_period_us"))
+            add(memoryFailures, figures.majorPageFaults, extra: ["pgmajfault", "container"])
+            add(threads, figures.threads)
+            add(threadsMax, figures.threadsLimit)
+            add(specMemoryLimit, figures.memoryLimit)
+            add(specCPUShares, figures.cpuShares)
+            add(specCPUQuota, figures.cpuQuota)
+            add(specCPUPeriod, figures.cpuPeriod)
         }
     }
 }
@@ -176,7 +170,7 @@ extension CRIService {
         let now = Timestamp.now.unixNanos
         let seconds = UInt64(max(0, now / 1_000_000_000))
         let meta = sandbox.config.metadata
-        let podCgroup = CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: sandbox.id, namespace: namespace)
+        let podCgroup = cgroupsPath(sandbox, id: sandbox.id)
         var pod = CRIMetrics.Collector(timestamp: now, labels: ["", podCgroup, "", sandbox.id, meta.namespace, meta.name])
         if sandbox.status.phase == .ready {
             pod.addCgroup(podCgroup)
@@ -192,8 +186,7 @@ extension CRIService {
             $0.podSandboxID = sandbox.id
             $0.metrics = pod.metrics
             $0.containerMetrics = members.map { container in
-                let cgroup = CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: container.id,
-                                                 namespace: namespace)
+                let cgroup = cgroupsPath(sandbox, id: container.id)
                 var collector = CRIMetrics.Collector(
                     timestamp: now,
                     labels: [container.config.metadata.name, cgroup, container.status.image, container.id, meta.namespace,

@@ -20,6 +20,8 @@ extension CRIService {
         guard self.config.containerd.runtimes[handlerName] != nil else {
             throw CtrError.invalidArgument("pod sandbox \"\(metadata.name)\": unknown runtime handler \"\(handler)\"")
         }
+        try CRISpec.checkCgroupDriver(parent: config.linux.cgroupParent, systemd: systemdCgroup(handlerName),
+                                      pod: metadata.name)
         if !config.logDirectory.isEmpty {
             guard config.logDirectory.hasPrefix("/"), !config.logDirectory.split(separator: "/").contains("..") else {
                 throw CtrError.invalidArgument(
@@ -42,7 +44,8 @@ extension CRIService {
             try writeSandboxFiles(sandbox)
             let spec = try CRISpec.sandbox(sandbox, image: image, namespace: namespace,
                                            restrictOOMScoreAdj: self.config.restrictOOMScoreAdj,
-                                           unsetSeccompProfile: self.config.unsetSeccompProfile)
+                                           unsetSeccompProfile: self.config.unsetSeccompProfile,
+                                           systemdCgroup: systemdCgroup(handlerName))
             // The record comes first: a daemon killed from here on finds the pod after its restart
             // (NOTREADY, with its netns path), and StopPodSandbox/RemovePodSandbox undo what was
             // made (mounts, CNI's address and veth), instead of leaving them without an owner.
@@ -75,7 +78,8 @@ extension CRIService {
             // The pause process starts while CNI is still setting up its network namespace (it
             // does not use the network); the pod is ready when both are done.
             let started = try await tasks.create(namespace, id, rootfs: mounts, io: TaskService.IO(),
-                                                 runtimeBinary: runtimeBinary(handlerName), start: true)
+                                                 runtimeBinary: runtimeBinary(handlerName),
+                                                 systemdCgroup: systemdCgroup(handlerName), start: true)
             undo.append { [self] in
                 _ = try? await tasks.kill(namespace, id, execID: nil, signal: SIGKILL, all: true)
                 _ = try? await tasks.wait(namespace, id, execID: nil)
@@ -96,6 +100,17 @@ extension CRIService {
     /// The OCI runtime binary of a runtime handler (`runtimes.<name>.options.BinaryName`).
     func runtimeBinary(_ handler: String) -> String? {
         config.containerd.runtimes[handler]?.binaryName
+    }
+
+    /// Whether a runtime handler uses runc's systemd cgroup driver (`options.SystemdCgroup`).
+    func systemdCgroup(_ handler: String) -> Bool {
+        config.containerd.runtimes[handler]?.systemdCgroup ?? false
+    }
+
+    /// The cgroup of the pod's sandbox (`id` is the sandbox's) or of one of its containers.
+    func cgroupsPath(_ sandbox: Sandbox, id: String) -> String {
+        CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: id, namespace: namespace,
+                            systemd: systemdCgroup(sandbox.status.runtimeHandler))
     }
 
     func attachment(_ sandbox: Sandbox) -> CNIAttachment {

@@ -67,29 +67,18 @@ extension CRIService {
         }
     }
 
-    /// cgroup v1 CPU and memory figures; the working set is usage minus inactive file pages, as
-    /// kubelet computes it.
+    /// A cgroup's CPU and memory figures (either layout); zeros when the cgroup is gone.
     static func cgroupFigures(_ cgroup: String) -> CgroupFigures {
-        let memory = "/sys/fs/cgroup/memory" + cgroup
-        var figures = CgroupFigures()
-        figures.cpu = CgroupMetrics.number("/sys/fs/cgroup/cpuacct" + cgroup + "/cpuacct.usage")
-        if figures.cpu == UInt64.max { figures.cpu = 0 }
-        let usage = CgroupMetrics.number(memory + "/memory.usage_in_bytes")
-        figures.memory = usage == UInt64.max ? 0 : usage
-        let stat = CgroupMetrics.table(memory + "/memory.stat")
-        let inactive = stat["total_inactive_file"] ?? 0
-        figures.workingSet = figures.memory > inactive ? figures.memory - inactive : 0
-        figures.rss = stat["total_rss"] ?? 0
-        figures.pageFaults = stat["total_pgfault"] ?? 0
-        figures.majorPageFaults = stat["total_pgmajfault"] ?? 0
-        return figures
+        guard let summary = CgroupMetrics.read(cgroup)?.summary else { return CgroupFigures() }
+        return CgroupFigures(cpu: summary.cpuTotal, memory: summary.memoryUsage, workingSet: summary.workingSet,
+                             rss: summary.rss, pageFaults: summary.pageFaults, majorPageFaults: summary.majorPageFaults)
     }
 
     func podSandboxStats(_ sandbox: Sandbox) -> Runtime_V1_PodSandboxStats {
         let now = Timestamp.now.unixNanos
         let members = containers().filter { $0.status.sandboxID == sandbox.id }
         var total = sandbox.status.phase == .ready
-            ? Self.cgroupFigures(CRISpec.cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: sandbox.id, namespace: namespace))
+            ? Self.cgroupFigures(cgroupsPath(sandbox, id: sandbox.id))
             : CgroupFigures()
         for member in members where member.status.phase == .running {
             total += Self.cgroupFigures(cgroupPath(member))
@@ -140,7 +129,7 @@ extension CRIService {
 
     /// A container's cgroup, under its pod's cgroup parent.
     func cgroupPath(_ container: CRIContainer) -> String {
-        CRISpec.cgroupsPath(parent: (try? sandbox(container.status.sandboxID))?.config.linux.cgroupParent ?? "",
-                            id: container.id, namespace: namespace)
+        guard let sandbox = try? sandbox(container.status.sandboxID) else { return "/\(namespace)/\(container.id)" }
+        return cgroupsPath(sandbox, id: container.id)
     }
 }

@@ -226,7 +226,7 @@ final class CRIService: Sendable {
     /// shim goes, the rootfs is unmounted). Idempotent.
     func handleExit(_ id: String, status: Int32, at: Int64) async {
         enum Target { case container(CRIContainer), sandbox(Sandbox), none }
-        let oomKilled = Self.oomKilled(cgroup: (try? tasks.cgroupPath(namespace, id)) ?? "")
+        let oomKilled = tasks.oomKilled(namespace, id)
         let target: Target = store.withLock { store in
             if var container = store.containers[id], container.status.phase == .running {
                 container.status.phase = .exited
@@ -254,14 +254,6 @@ final class CRIService: Sendable {
             break
         }
         _ = try? await tasks.delete(namespace, id, execID: nil)
-    }
-
-    /// Whether the memory cgroup recorded an OOM kill.
-    static func oomKilled(cgroup: String) -> Bool {
-        guard !cgroup.isEmpty, let text = readTextFile("/sys/fs/cgroup/memory" + cgroup + "/memory.oom_control") else {
-            return false
-        }
-        return text.split(separator: "\n").contains { $0.hasPrefix("oom_kill ") && !$0.hasSuffix(" 0") }
     }
 
     // MARK: Records

@@ -14,14 +14,49 @@ enum CRISpec {
                                           options: ["rbind", "nosuid", "nodev", "noexec", "rw"]))
     }
 
-    static func cgroupsPath(parent: String, id: String, namespace: String) -> String {
-        parent.isEmpty ? "/\(namespace)/\(id)" : (parent.hasSuffix("/") ? parent + id : parent + "/" + id)
+    /// The cgroup of a pod's sandbox or container, as containerd names it: `PARENT/ID` under the
+    /// cgroupfs driver; runc's systemd form `SLICE:cri-containerd:ID` when the parent is a slice
+    /// (what a kubelet with the systemd driver gives: `kubepods-besteffort-pod<uid>.slice`). Without
+    /// a parent: `/NAMESPACE/ID`, or `system.slice:cri-containerd:ID` under the systemd driver.
+    static func cgroupsPath(parent: String, id: String, namespace: String, systemd: Bool) -> String {
+        let base = parent.split(separator: "/").last.map(String.init) ?? ""
+        if base.hasSuffix(".slice") { return base + ":cri-containerd:" + id }
+        if parent.isEmpty { return systemd ? "system.slice:cri-containerd:" + id : "/\(namespace)/\(id)" }
+        return parent.hasSuffix("/") ? parent + id : parent + "/" + id
+    }
+
+    /// The kubelet's cgroup driver shows in the parent it gives (a `.slice` under systemd, a path
+    /// under cgroupfs); it has to be ours, or the pod's cgroups would land outside the kubelet's
+    /// accounting (or runc refuses the path). The systemd driver also needs systemd running.
+    static func checkCgroupDriver(parent: String, systemd: Bool, pod: String,
+                                  systemdRunning: Bool = access("/run/systemd/system", F_OK) == 0) throws(CtrError) {
+        let base = parent.split(separator: "/").last.map(String.init) ?? ""
+        if systemd && !systemdRunning {
+            throw .failedPrecondition("""
+                pod sandbox "\(pod)": the runtime uses the systemd cgroup driver (SystemdCgroup = true) but systemd \
+                is not running on this host (no /run/systemd/system): set SystemdCgroup = false in the runtime's options
+                """)
+        }
+        if systemd && !parent.isEmpty && !base.hasSuffix(".slice") {
+            throw .failedPrecondition("""
+                pod sandbox "\(pod)": cgroup parent "\(parent)" is a cgroupfs path, so the kubelet uses the cgroupfs \
+                driver, but this runtime uses systemd (SystemdCgroup = true): set cgroupDriver: systemd in the \
+                kubelet's configuration, or SystemdCgroup = false in the runtime's options
+                """)
+        }
+        if !systemd && base.hasSuffix(".slice") {
+            throw .failedPrecondition("""
+                pod sandbox "\(pod)": cgroup parent "\(parent)" is a systemd slice, so the kubelet uses the systemd \
+                driver, but this runtime uses cgroupfs (SystemdCgroup = false): set SystemdCgroup = true in the \
+                runtime's options, or cgroupDriver: cgroupfs in the kubelet's configuration
+                """)
+        }
     }
 
     /// The pause container: its own pid, ipc and uts namespaces (unless the pod uses the host's)
     /// and the pinned network namespace.
     static func sandbox(_ sandbox: Sandbox, image: CRIImage, namespace: String, restrictOOMScoreAdj: Bool,
-                        unsetSeccompProfile: String = "") throws(CtrError) -> OCISpec {
+                        unsetSeccompProfile: String = "", systemdCgroup: Bool = false) throws(CtrError) -> OCISpec {
         let config = sandbox.config
         let options = config.linux.securityContext.namespaceOptions
         var spec = OCISpec.defaultSpec(id: sandbox.id, namespace: namespace)
@@ -36,7 +71,8 @@ enum CRISpec {
         }
         spec.linux?.namespaces = namespaces
         if options.ipc != .node { useSandboxShm(&spec, sandbox) }
-        spec.linux?.cgroupsPath = cgroupsPath(parent: config.linux.cgroupParent, id: sandbox.id, namespace: namespace)
+        spec.linux?.cgroupsPath = cgroupsPath(parent: config.linux.cgroupParent, id: sandbox.id, namespace: namespace,
+                                              systemd: systemdCgroup)
         if !config.linux.sysctls.isEmpty { spec.linux?.sysctl = config.linux.sysctls }
         let security = config.linux.securityContext
         if security.hasRunAsUser { spec.process?.user.uid = UInt32(clamping: security.runAsUser.value) }
@@ -67,7 +103,7 @@ enum CRISpec {
     static func container(id: String, _ config: Runtime_V1_ContainerConfig, sandbox: Sandbox, image: CRIImage,
                           namespace: String, restrictOOMScoreAdj: Bool,
                           user: UserDatabase.Resolved? = nil, unsetSeccompProfile: String = "",
-                          targetPID: Int32? = nil) throws(CtrError) -> OCISpec {
+                          targetPID: Int32? = nil, systemdCgroup: Bool = false) throws(CtrError) -> OCISpec {
         var spec = OCISpec.defaultSpec(id: id, namespace: namespace)
         let runConfig = image.resolved.runConfig
         // CRI: `command` replaces the image's entrypoint, `args` its command.
@@ -153,7 +189,8 @@ enum CRISpec {
         }
         spec.linux?.namespaces = namespaces
         if options.ipc != .node { useSandboxShm(&spec, sandbox) }
-        spec.linux?.cgroupsPath = cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: id, namespace: namespace)
+        spec.linux?.cgroupsPath = cgroupsPath(parent: sandbox.config.linux.cgroupParent, id: id, namespace: namespace,
+                                              systemd: systemdCgroup)
 
         // Security context.
         if security.privileged {

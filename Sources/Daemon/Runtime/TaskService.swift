@@ -102,11 +102,12 @@ public final class TaskService: Sendable {
     }
 
     /// Creates the task of container `id`: bundle, rootfs mounted from `rootfs`, shim, `runc create`.
-    /// `runtimeBinary` replaces the configured OCI runtime (a CRI handler's `BinaryName`).
-    /// Creates the task; with `start`, starts it too (one runc invocation, `runc run --detach`),
-    /// publishing both events.
+    /// `runtimeBinary` replaces the configured OCI runtime (a CRI handler's `BinaryName`);
+    /// `systemdCgroup` has runc make the cgroup through systemd (the handler's `SystemdCgroup`).
+    /// With `start`, starts it too (one runc invocation, `runc run --detach`), publishing both events.
     public func create(_ namespace: String, _ id: String, rootfs: [Mount], io: IO,
-                       runtimeBinary: String? = nil, start: Bool = false) async throws -> ShimProcessState {
+                       runtimeBinary: String? = nil, systemdCgroup: Bool = false,
+                       start: Bool = false) async throws -> ShimProcessState {
         let container = try metadata.container(namespace, id)
         guard container.runtime.name.hasPrefix("io.containerd.runc.") || container.runtime.name == "io.containerd.runtime.v1.linux" else {
             throw CtrError.invalidArgument("container \"\(id)\": runtime \"\(container.runtime.name)\" is not supported (io.containerd.runc.v2 is)")
@@ -131,7 +132,8 @@ public final class TaskService: Sendable {
             if !rootfs.isEmpty { try Mounter.mount(rootfs, at: bundle + "/rootfs") }
             try makeDirectories(runtimeRoot(namespace), mode: 0o711)
             let options = ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: Self.socketPath(bundle: bundle),
-                                      runtime: runtimeBinary ?? runtime, runtimeRoot: runtimeRoot(namespace))
+                                      runtime: runtimeBinary ?? runtime, runtimeRoot: runtimeRoot(namespace),
+                                      systemdCgroup: systemdCgroup)
             _ = try await BlockingThread.run { try ShimLauncher.start(options) }
             var request = ShimRequest(op: .create)
             request.stdin = io.stdin
@@ -369,7 +371,16 @@ public final class TaskService: Sendable {
         return final
     }
 
-    /// The cgroup (v1) path of a task, from its spec.
+    /// Whether the kernel's OOM killer killed a process of the task's cgroup: the shim's record
+    /// (kept even when the cgroup is already gone), or the cgroup's own count.
+    public func oomKilled(_ namespace: String, _ id: String) -> Bool {
+        guard let entry = try? entry(namespace, id) else { return false }
+        if access(ShimOptions.oomRecord(bundle: entry.bundle), F_OK) == 0 { return true }
+        guard let path = try? cgroupPath(namespace, id) else { return false }
+        return (CgroupHierarchy.host.oomKills(path) ?? 0) > 0
+    }
+
+    /// The OCI `cgroupsPath` of a task, from its spec: a path, or runc's systemd `slice:prefix:name`.
     public func cgroupPath(_ namespace: String, _ id: String) throws(CtrError) -> String {
         let entry = try entry(namespace, id)
         guard let text = readTextFile(entry.bundle + "/config.json"), let spec = try? JSONValue.parse(text),

@@ -174,14 +174,14 @@ struct TasksGRPC: Containerd_Services_Tasks_V1_Tasks.SimpleServiceProtocol {
         var metrics: [Containerd_Types_Metric] = []
         for (id, state) in await tasks.list(namespace) where state.status == .running || state.status == .paused {
             guard Filter.any(filters, { path in path.first == "id" ? id : nil }),
-                  let data = CgroupMetrics.read(cgroup: try tasks.cgroupPath(namespace, id))
+                  let figures = CgroupMetrics.read(try tasks.cgroupPath(namespace, id))
             else { continue }
             metrics.append(.with {
                 $0.id = id
                 $0.timestamp = .init(Timestamp.now)
                 $0.data = .with {
-                    $0.typeURL = CgroupMetrics.typeURL
-                    $0.value = (try? data.serializedBytes()) ?? Data()
+                    $0.typeURL = figures.typeURL
+                    $0.value = figures.serialized()
                 }
             })
         }

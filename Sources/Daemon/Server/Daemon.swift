@@ -26,6 +26,7 @@ public struct Daemon: Sendable {
 
     public func run() async throws {
         let started = ContinuousClock.now
+        let notifier = ServiceNotifier.fromEnvironment()
         if let source = config.source {
             logger.info("config loaded", metadata: ["config.file": "\(source)"])
         }
@@ -57,7 +58,8 @@ public struct Daemon: Sendable {
         defer { trimming.cancel() }
         let logger = self.logger
         let serving = ServerService(server: server, transport: transport, socket: socket, grpc: grpcConfig,
-                                    logger: logger, started: started)
+                                    logger: logger, started: started, notifier: notifier,
+                                    stopBudget: drainTimeout + .seconds(15))
         var groupConfig = ServiceGroupConfiguration(
             services: [.init(service: serving)],
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -69,10 +71,12 @@ public struct Daemon: Sendable {
             try await group.run()
         } catch {
             logger.error("server failed", metadata: ["error": "\(error)"])
+            notifier.notify(["STOPPING=1", "STATUS=server failed: \(error)"])
             await loaded.close(logger: logger)
             socket.release()
             throw error
         }
+        notifier.extendTimeout(.seconds(30), status: "closing plugins")
         await loaded.close(logger: logger)
         socket.release()
         logger.info("daemon stopped")
@@ -87,6 +91,9 @@ struct ServerService: Service {
     let grpc: DaemonConfig.GRPCSection
     let logger: Logger
     let started: ContinuousClock.Instant
+    let notifier: ServiceNotifier
+    /// How long a stop may take, as told to systemd: the drain and the cancellation after it.
+    let stopBudget: Duration
 
     func run() async throws {
         try await withGracefulShutdownHandler {
@@ -100,10 +107,12 @@ struct ServerService: Service {
                         "address": "\(grpc.address)",
                         "startup.ms": "\(elapsed.milliseconds)",
                     ])
+                    notifier.ready(status: "serving on \(grpc.address)")
                 }
             }
         } onGracefulShutdown: {
             logger.info("stop requested: draining in-flight calls")
+            notifier.stopping(budget: stopBudget)
             server.beginGracefulShutdown()
         }
     }

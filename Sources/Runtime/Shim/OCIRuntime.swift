@@ -14,16 +14,19 @@ struct Runc: OCIRuntime {
     let binary: String
     let root: String
     let log: String
+    let systemdCgroup: Bool
 
     init(options: ShimOptions) {
         binary = options.runtime
         root = options.runtimeRoot
         log = options.bundle + "/log.json"
+        systemdCgroup = options.systemdCgroup
     }
 
     @discardableResult
     func run(_ arguments: [String], stdio: [Int32]?) throws(CtrError) -> String {
-        let full = [binary, "--root", root, "--log", log, "--log-format", "json"] + arguments
+        let full = [binary, "--root", root, "--log", log, "--log-format", "json"]
+            + (systemdCgroup ? ["--systemd-cgroup"] : []) + arguments
         if let stdio {
             let pid = try Subprocess.spawn(full, stdin: stdio[0], stdout: stdio[1], stderr: stdio[2])
             let status = Subprocess.wait(pid)

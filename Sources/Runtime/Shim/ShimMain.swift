@@ -6,9 +6,10 @@ import Glibc
 /// can); the hidden `ShimCommand` calls `serve`.
 public enum ShimMain {
     /// Parses the shim's flags (`--namespace`, `--id`, `--bundle`, `--socket`, `--runtime-root`,
-    /// and `--runtime`, runc by default) and serves; exits 2 when one is missing.
+    /// `--runtime`, runc by default, and `--cgroup-driver cgroupfs|systemd`) and serves; exits 2
+    /// when one is missing.
     public static func run(_ arguments: [String]) -> Never {
-        var values: [String: String] = ["--runtime": "runc"]
+        var values: [String: String] = ["--runtime": "runc", "--cgroup-driver": "cgroupfs"]
         var index = 0
         while index + 1 < arguments.count {
             values[arguments[index]] = arguments[index + 1]
@@ -21,7 +22,7 @@ public enum ShimMain {
             exit(2)
         }
         serve(ShimOptions(namespace: namespace, id: id, bundle: bundle, socket: socket, runtime: runtime,
-                          runtimeRoot: runtimeRoot))
+                          runtimeRoot: runtimeRoot, systemdCgroup: values["--cgroup-driver"] == "systemd"))
     }
 
     /// Serves the container until it is deleted or the shim is shut down, then exits: 0, or 1 with

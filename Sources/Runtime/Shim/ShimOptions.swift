@@ -10,13 +10,23 @@ public struct ShimOptions: Sendable {
     public var runtime: String
     /// runc's `--root` (its state directory).
     public var runtimeRoot: String
+    /// runc's systemd cgroup driver (`--systemd-cgroup`): the spec's `cgroupsPath` is
+    /// `slice:prefix:name` and systemd makes the cgroup.
+    public var systemdCgroup: Bool
 
-    public init(namespace: String, id: String, bundle: String, socket: String, runtime: String, runtimeRoot: String) {
+    public init(namespace: String, id: String, bundle: String, socket: String, runtime: String, runtimeRoot: String,
+                systemdCgroup: Bool = false) {
         self.namespace = namespace
         self.id = id
         self.bundle = bundle
         self.socket = socket
         self.runtime = runtime
         self.runtimeRoot = runtimeRoot
+        self.systemdCgroup = systemdCgroup
     }
+
+    /// The file in a bundle that records an OOM kill in the container's cgroup, for the daemon to
+    /// read once the container has exited: with the systemd cgroup driver the scope, and its
+    /// `memory.events`, may be gone by the time the daemon looks, so the shim keeps the fact.
+    public static func oomRecord(bundle: String) -> String { bundle + "/oom-killed" }
 }

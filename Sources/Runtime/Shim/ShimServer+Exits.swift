@@ -16,6 +16,7 @@ extension ShimServer {
             closePump(process.stdinPump)
             process.stdinPump = nil
             if process.execID == nil {
+                recordOOM()
                 try? writeFileAtomically(exitFile, Array("\(process.exitStatus) \(process.exitedAt)".utf8))
             }
             if process.outputPumps.contains(where: { pump in pumps.contains { $0 === pump } }) {

@@ -35,7 +35,9 @@ extension ShimServer {
     func perform(_ request: ShimRequest, connection: Int32) throws(CtrError) -> ShimResponse? {
         switch request.op {
         case .create:
-            return stateResponse(try create(request))
+            let created = try create(request)
+            watchOOM()
+            return stateResponse(created)
         case .exec:
             let process = try addExec(request)
             guard request.start == true else { return stateResponse(process) }

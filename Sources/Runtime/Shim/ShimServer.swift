@@ -56,6 +56,8 @@ final class ShimServer {
     var waiters: [(fd: Int32, key: String)] = []
     var listener: Int32 = -1
     var signals: Int32 = -1
+    /// inotify on the container's `memory.events`, -1 until the container exists (or on v1).
+    var oomWatch: Int32 = -1
     var exiting = false
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
@@ -82,6 +84,7 @@ final class ShimServer {
             loopOnce()
         }
         for waiter in waiters { close(waiter.fd) }
+        if oomWatch >= 0 { close(oomWatch) }
         close(listener)
         unlink(options.socket)
     }
@@ -89,7 +92,8 @@ final class ShimServer {
     /// One turn of the loop: wait for the socket, SIGCHLD or a pump, then serve what is ready.
     func loopOnce() {
         var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: signals, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: oomWatch, events: Int16(POLLIN), revents: 0)]
         for pump in pumps {
             if pump.offset < pump.buffer.count && !pump.targetBroken {
                 fds.append(pollfd(fd: pump.target, events: Int16(POLLOUT), revents: 0))
@@ -107,7 +111,8 @@ final class ShimServer {
             ctr_drain_pipe(signals)
             reap()
         }
-        for (index, pump) in pumps.enumerated() where fds[index + 2].revents != 0 {
+        if fds[2].revents != 0 { recordOOM() }
+        for (index, pump) in pumps.enumerated() where fds[index + 3].revents != 0 {
             service(pump)
         }
         let finished = pumps.filter(\.finished)
