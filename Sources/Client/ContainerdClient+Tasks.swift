@@ -190,20 +190,48 @@ extension ContainerdClient {
 }
 
 /// The cgroup figures of a task (from `io.containerd.cgroups.v1.Metrics`).
+/// A task's cgroup metrics as containerd's `ctr tasks metrics` shows them: the rows depend on the
+/// host's cgroup layout (`io.containerd.cgroups.v1.Metrics` or `.v2.Metrics`).
 public struct TaskMetrics: Sendable, Equatable {
     public var id: String
     public var timestamp: Timestamp
-    public var memoryUsage: UInt64
-    public var memoryLimit: UInt64
-    public var memoryCache: UInt64
-    public var cpuUsage: UInt64
-    public var cpuPerCPU: [UInt64]
-    public var pidsCurrent: UInt64
-    public var pidsLimit: UInt64
+    /// (name, value), in containerd's order and with its names.
+    public var rows: [(String, String)]
+
+    public static func == (lhs: TaskMetrics, rhs: TaskMetrics) -> Bool {
+        lhs.id == rhs.id && lhs.timestamp == rhs.timestamp && lhs.rows.elementsEqual(rhs.rows) { $0 == $1 }
+    }
+
+    public subscript(_ name: String) -> String? { rows.first { $0.0 == name }?.1 }
+
+    static func rows(_ data: Io_Containerd_Cgroups_V1_Metrics) -> [(String, String)] {
+        [("memory.usage_in_bytes", String(data.memory.usage.usage)),
+         ("memory.limit_in_bytes", String(data.memory.usage.limit)),
+         ("memory.stat.cache", String(data.memory.totalCache)),
+         ("cpuacct.usage", String(data.cpu.usage.total)),
+         ("cpuacct.usage_percpu", "[" + data.cpu.usage.perCpu.map(String.init).joined(separator: " ") + "]"),
+         ("pids.current", String(data.pids.current)),
+         ("pids.limit", String(data.pids.limit))]
+    }
+
+    static func rows(_ data: Io_Containerd_Cgroups_V2_Metrics) -> [(String, String)] {
+        [("pids.current", String(data.pids.current)),
+         ("pids.limit", String(data.pids.limit)),
+         ("cpu.usage_usec", String(data.cpu.usageUsec)),
+         ("cpu.user_usec", String(data.cpu.userUsec)),
+         ("cpu.system_usec", String(data.cpu.systemUsec)),
+         ("cpu.nr_periods", String(data.cpu.nrPeriods)),
+         ("cpu.nr_throttled", String(data.cpu.nrThrottled)),
+         ("cpu.throttled_usec", String(data.cpu.throttledUsec)),
+         ("memory.usage", String(data.memory.usage)),
+         ("memory.usage_limit", String(data.memory.usageLimit)),
+         ("memory.swap_usage", String(data.memory.swapUsage)),
+         ("memory.swap_limit", String(data.memory.swapLimit))]
+    }
 }
 
 extension ContainerdClient {
-    /// Metrics of the task `id` (cgroup v1 data as containerd encodes it).
+    /// Metrics of the task `id`, cgroup v1 or v2 data as containerd encodes it.
     public func taskMetrics(_ id: String) async throws(CtrError) -> TaskMetrics {
         let request = Containerd_Services_Tasks_V1_MetricsRequest.with { $0.filters = ["id==\(id)"] }
         let response = try await call {
@@ -213,12 +241,17 @@ extension ContainerdClient {
         guard let metric = response.metrics.first(where: { $0.id == id }) else {
             throw .notFound("no metrics for task \"\(id)\" (is it running?)")
         }
-        guard metric.data.typeURL.hasSuffix("io.containerd.cgroups.v1.Metrics"),
-              let data = try? Io_Containerd_Cgroups_V1_Metrics(serializedBytes: Array(metric.data.value))
-        else { throw .unimplemented("task \"\(id)\": metrics of type \(metric.data.typeURL) are not understood") }
-        return TaskMetrics(id: id, timestamp: Timestamp(metric.timestamp), memoryUsage: data.memory.usage.usage,
-                           memoryLimit: data.memory.usage.limit, memoryCache: data.memory.cache,
-                           cpuUsage: data.cpu.usage.total, cpuPerCPU: data.cpu.usage.perCpu,
-                           pidsCurrent: data.pids.current, pidsLimit: data.pids.limit)
+        let bytes = Array(metric.data.value)
+        let rows: [(String, String)]
+        if metric.data.typeURL.hasSuffix("io.containerd.cgroups.v1.Metrics"),
+           let data = try? Io_Containerd_Cgroups_V1_Metrics(serializedBytes: bytes) {
+            rows = TaskMetrics.rows(data)
+        } else if metric.data.typeURL.hasSuffix("io.containerd.cgroups.v2.Metrics"),
+                  let data = try? Io_Containerd_Cgroups_V2_Metrics(serializedBytes: bytes) {
+            rows = TaskMetrics.rows(data)
+        } else {
+            throw .unimplemented("task \"\(id)\": metrics of type \(metric.data.typeURL) are not understood")
+        }
+        return TaskMetrics(id: id, timestamp: Timestamp(metric.timestamp), rows: rows)
     }
 }

@@ -82,12 +82,33 @@ enum Doctor {
         return .ok("runc", first)
     }
 
-    static func cgroups() -> DoctorCheck {
-        guard access("/sys/fs/cgroup", F_OK) == 0 else {
-            return .fail("cgroups", "/sys/fs/cgroup does not exist", fix: "mount cgroups (systemd does at boot)")
+    /// The cgroup v2 controllers pods need, enabled for the root's children (`cgroup.subtree_control`).
+    static let unifiedControllers = ["cpu", "memory", "pids", "io", "cpuset"]
+
+    static func cgroups(_ hierarchy: CgroupHierarchy = .host) -> DoctorCheck {
+        guard access(hierarchy.root, F_OK) == 0 else {
+            return .fail("cgroups", "\(hierarchy.root) does not exist", fix: "mount cgroups (systemd does at boot)")
         }
-        // Only a cgroup2 root has cgroup.controllers.
-        if access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 { return .ok("cgroups", "v2 (unified)") }
+        if hierarchy.layout == .unified {
+            let words = { (file: String) in
+                Set((readTextFile(hierarchy.root + "/" + file) ?? "").split(whereSeparator: \.isWhitespace).map(String.init))
+            }
+            let available = words("cgroup.controllers")
+            let enabled = words("cgroup.subtree_control")
+            let absent = unifiedControllers.filter { !available.contains($0) }
+            if !absent.isEmpty {
+                return .fail("cgroups", "v2 (unified): the kernel offers no \(absent.joined(separator: ", ")) controller",
+                             fix: "boot a kernel with them (and without cgroup_disable=...)")
+            }
+            let disabled = unifiedControllers.filter { !enabled.contains($0) }
+            if !disabled.isEmpty {
+                let list = disabled.map { "+" + $0 }.joined(separator: " ")
+                return .fail("cgroups", "v2 (unified): \(disabled.joined(separator: ", ")) not enabled for child cgroups",
+                             fix: "echo '\(list)' > \(hierarchy.root)/cgroup.subtree_control (systemd enables them for "
+                                 + "slices that use them, e.g. with Delegate=yes)")
+            }
+            return .ok("cgroups", "v2 (unified), \(unifiedControllers.joined(separator: ", ")) enabled")
+        }
         let enabled = (readTextFile("/proc/cgroups") ?? "").split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
             return fields.count >= 4 && fields[3] == "1" ? String(fields[0]) : nil

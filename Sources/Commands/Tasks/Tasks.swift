@@ -202,15 +202,7 @@ struct TasksMetrics: ClientCommand {
 
     func run(client: ContainerdClient) async throws {
         let metrics = try await client.taskMetrics(id)
-        let rows: [(String, String)] = [
-            ("memory.usage_in_bytes", String(metrics.memoryUsage)),
-            ("memory.limit_in_bytes", String(metrics.memoryLimit)),
-            ("memory.stat.cache", String(metrics.memoryCache)),
-            ("cpuacct.usage", String(metrics.cpuUsage)),
-            ("cpuacct.usage_percpu", "[" + metrics.cpuPerCPU.map(String.init).joined(separator: " ") + "]"),
-            ("pids.current", String(metrics.pidsCurrent)),
-            ("pids.limit", String(metrics.pidsLimit)),
-        ]
+        let rows = metrics.rows
         if format == "json" {
             printOut(JSONValue.object([("id", .string(metrics.id)), ("timestamp", .string(RFC3339.format(metrics.timestamp)))]
                                       + rows.map { ($0.0, .string($0.1)) }).serialized() + "\n")
