@@ -24,6 +24,7 @@ need "iproute2 and iptables" /usr/sbin/ip /usr/sbin/iptables
 need curl /usr/bin/curl
 need "golang-1.19 and golang-google-grpc-dev" /usr/lib/go-1.19/bin/go /usr/share/gocode/src/google.golang.org/grpc
 need "tmux, zsh and fish" /usr/bin/tmux /usr/bin/zsh /usr/bin/fish
+need "debootstrap, qemu-system-x86, cpio and objcopy (the guest VM)" /usr/sbin/debootstrap /usr/bin/qemu-system-x86_64 /usr/bin/cpio /usr/bin/objcopy
 .build-bench-venv/bin/python -c 'import grpc' 2>/dev/null || missing+=("grpcio in .build-bench-venv (pip install grpcio)")
 if [ ${#missing[@]} -gt 0 ]; then
     echo "the end-to-end tests cannot run; missing:" >&2

@@ -16,6 +16,7 @@ packages=(
     python3-websocket                    # tests: an independent WebSocket client for the stream server
     golang-1.19-go golang-google-grpc-dev  # tests: a grpc-go client dialled as a kubelet dials
     tmux bash zsh fish                   # tests: real terminals for `ctr shell` and the completion scripts
+    debootstrap qemu-system-x86 cpio binutils  # tests: the Debian guest VM (systemd, cgroup v2)
 )
 missing=()
 for package in "${packages[@]}"; do

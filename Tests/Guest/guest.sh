@@ -91,7 +91,7 @@ KERNEL_MODULES=(
     kernel/drivers/virtio/ kernel/drivers/char/virtio_console.ko
     kernel/drivers/char/hw_random/virtio-rng.ko
     kernel/drivers/net/virtio_net.ko kernel/drivers/block/virtio_blk.ko
-    kernel/fs/overlayfs/ kernel/fs/fuse/ kernel/fs/squashfs/ kernel/fs/ext4/
+    kernel/fs/autofs/ kernel/fs/overlayfs/ kernel/fs/fuse/ kernel/fs/squashfs/ kernel/fs/ext4/
     kernel/drivers/block/loop.ko kernel/drivers/md/dm-mod.ko kernel/drivers/md/dm-thin-pool.ko
     kernel/net/netfilter/ kernel/net/ipv4/netfilter/ kernel/net/ipv6/netfilter/
     kernel/net/bridge/ kernel/net/sched/ kernel/net/8021q/
@@ -112,14 +112,24 @@ MASKED_UNITS=(
 )
 
 # The newest linux-image-6.1.0-N-<flavour> the apt lists know, as KERNEL_PACKAGE and
-# KERNEL_PACKAGE_VERSION.
+# KERNEL_PACKAGE_VERSION. Asking apt takes a second, so the answer is remembered until the apt
+# lists change.
 resolve_kernel() {
-    local name candidate
+    local name candidate stamp memo=$CACHE_ROOT/kernel-choice recorded=""
     KERNEL_PACKAGE="" KERNEL_PACKAGE_VERSION=""
+    # apt update replaces files in /var/lib/apt/lists, which changes the directory's mtime.
+    stamp="$KERNEL_FLAVOUR $(stat -c %n:%Y /var/lib/apt/lists /etc/apt/sources.list* 2>/dev/null | tr '\n' ' ' || true)"
+    if [ -f "$memo" ]; then
+        { read -r recorded; read -r KERNEL_PACKAGE KERNEL_PACKAGE_VERSION; } <"$memo" || true
+        [ "$recorded" = "$stamp" ] && [ -n "$KERNEL_PACKAGE_VERSION" ] && return 0
+    fi
     while read -r name; do
         candidate=$(apt-cache policy "$name" | awk '$1 == "Candidate:" { print $2 }')
         if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then
             KERNEL_PACKAGE=$name KERNEL_PACKAGE_VERSION=$candidate
+            mkdir -p "$CACHE_ROOT"
+            printf '%s\n%s %s\n' "$stamp" "$name" "$candidate" >"$memo.$$"
+            mv -f "$memo.$$" "$memo"
             return 0
         fi
     done < <(apt-cache pkgnames linux-image-6.1.0- |
@@ -390,7 +400,8 @@ image_complete() { [ -f "$IMAGE_DIR/vmlinuz" ] && [ -f "$IMAGE_DIR/rootfs.cpio.g
 # before removing anything, and never cross into a mount while removing.
 remove_build_tmp() {
     [ -n "$BUILD_TMP" ] && [ -d "$BUILD_TMP" ] || return 0
-    findmnt -rn -o TARGET | grep -F "$BUILD_TMP/" | sort -r | while read -r mountpoint; do
+    local mountpoint
+    findmnt -rn -o TARGET | { grep -F "$BUILD_TMP/" || true; } | sort -r | while read -r mountpoint; do
         umount -l "$mountpoint" || true
     done
     rm -rf --one-file-system "$BUILD_TMP"
@@ -487,8 +498,8 @@ run_scenario() {
         </dev/null >"$console" 2>"$results/qemu.log" &
     QEMU_PID=$!
 
-    # Watch the guest: the runner's "scenario starting" line on the console marks the end of the
-    # boot, the status file the end of the scenario, after which the guest gets 30 s to power off.
+    # Watch the guest: the runner's "scenario starting" line on the console (not necessarily at the
+    # start of a line: the serial getty's login prompt may precede it) marks the end of the boot, the status file the end of the scenario, after which the guest gets 30 s to power off.
     local now deadline=$((qemu_started + timeout * 1000000)) scenario_at="" status_at=""
     local qemu_status="" timed_out="" lingered=""
     while :; do
@@ -498,7 +509,7 @@ run_scenario() {
             break
         fi
         now=$(now_us)
-        if [ -z "$scenario_at" ] && grep -q '^ctr-guest: scenario starting' "$console" 2>/dev/null; then
+        if [ -z "$scenario_at" ] && grep -aq 'ctr-guest: scenario starting' "$console" 2>/dev/null; then
             scenario_at=$now
         fi
         [ -z "$status_at" ] && [ -f "$results/status" ] && status_at=$now
@@ -545,7 +556,7 @@ run_scenario() {
     fi
     if [ "$qemu_status" -ne 0 ] && [ -z "$scenario_at" ]; then
         log "error: qemu failed with exit status $qemu_status: $(tail -n 5 "$results/qemu.log" | tr '\n' ' ')"
-    elif step=$(grep -a -m1 '^ctr-guest: step failed: ' "$console" | tr -d '\r'); then
+    elif step=$(grep -ao -m1 'ctr-guest: step failed: .*' "$console" | tr -d '\r'); then
         log "error: the guest stopped without a status: ${step#ctr-guest: }"
     elif [ -n "$scenario_at" ]; then
         log "error: the guest stopped while the scenario ran (qemu exit status $qemu_status)"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Core
 import Daemon
 import Logging
@@ -31,7 +32,9 @@ struct DaemonCommand: AsyncParsableCommand {
 
 /// Options shared by `ctr daemon` and `ctr daemon config dump`.
 struct DaemonOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Path to the configuration file.", valueName: "file"),
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Path to the configuration file (default \(DaemonOptions.defaultConfig) when it exists, as containerd "
+            + "reads /etc/containerd/config.toml; else the embedded defaults).", valueName: "file"),
             completion: .file(extensions: ["toml"]))
     var config: String?
 
@@ -51,8 +54,11 @@ struct DaemonOptions: ParsableArguments {
                                             valueName: "dir"))
     var state: String?
 
+    static let defaultConfig = "/etc/ctr/config.toml"
+
     func load(registrations: [PluginRegistration]) throws -> DaemonConfig {
-        var loaded = if let config {
+        let file = config ?? (access(Self.defaultConfig, F_OK) == 0 ? Self.defaultConfig : nil)
+        var loaded = if let config = file {
             try DaemonConfig.load(path: config, registrations: registrations)
         } else {
             DaemonConfig(registrations: registrations)

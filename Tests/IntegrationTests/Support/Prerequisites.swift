@@ -18,6 +18,8 @@ enum Prerequisites {
         ("golang-1.19 and golang-google-grpc-dev", [goBinary, "/usr/share/gocode/src/google.golang.org/grpc"]),
         ("grpcio (PyPI) in .build-bench-venv", [grpcioPython]),
         ("tmux, zsh and fish", ["/usr/bin/tmux", "/usr/bin/zsh", "/usr/bin/fish"]),
+        ("debootstrap, qemu-system-x86, cpio and objcopy (the guest VM)",
+         ["/usr/sbin/debootstrap", "/usr/bin/qemu-system-x86_64", "/usr/bin/cpio", "/usr/bin/objcopy"]),
     ]
 
     /// The prerequisites that are missing, each with the first path not found; root is one of them.
