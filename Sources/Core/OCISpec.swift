@@ -99,12 +99,16 @@ public struct OCISpec: Codable, Sendable, Equatable {
         public var memory: Memory?
         public var cpu: CPU?
         public var pids: Pids?
+        /// cgroup v2 files and their values, written as given (CRI's `unified`).
+        public var unified: [String: String]?
 
-        public init(devices: [DeviceRule]? = nil, memory: Memory? = nil, cpu: CPU? = nil, pids: Pids? = nil) {
+        public init(devices: [DeviceRule]? = nil, memory: Memory? = nil, cpu: CPU? = nil, pids: Pids? = nil,
+                    unified: [String: String]? = nil) {
             self.devices = devices
             self.memory = memory
             self.cpu = cpu
             self.pids = pids
+            self.unified = unified
         }
     }
 

@@ -182,4 +182,30 @@ struct CgroupTests {
         let noSystemd = failure("kubepods-pod1.slice", systemd: true, running: false)
         #expect(noSystemd.contains("systemd is not running"))
     }
+
+    @Test func unifiedResourcesReachTheSpecOnlyOnAUnifiedHost() throws {
+        let resources = Runtime_V1_LinuxContainerResources.with {
+            $0.memoryLimitInBytes = 64 << 20
+            $0.memorySwapLimitInBytes = 64 << 20
+            $0.unified = ["memory.high": "50331648", "memory.min": "0"]
+        }
+        var unified = OCISpec.defaultSpec(id: "c", namespace: "k8s.io")
+        try CRISpec.applyResources(resources, to: &unified, restrictOOMScoreAdj: false, layout: .unified)
+        #expect(unified.linux?.resources?.unified == ["memory.high": "50331648", "memory.min": "0"])
+        #expect(unified.linux?.resources?.memory?.swap == 64 << 20)
+        // What runc update receives is the OCI document, unified map included.
+        let encoded = String(decoding: try JSONEncoder().encode(try #require(unified.linux?.resources)), as: UTF8.self)
+        #expect(encoded.contains("\"unified\":{") && encoded.contains("\"memory.high\":\"50331648\""), "\(encoded)")
+
+        var v1 = OCISpec.defaultSpec(id: "c", namespace: "k8s.io")
+        try CRISpec.applyResources(resources, to: &v1, restrictOOMScoreAdj: false, layout: .v1)
+        #expect(v1.linux?.resources?.unified == nil)
+        #expect(v1.linux?.resources?.memory?.limit == 64 << 20)
+
+        let hostile = Runtime_V1_LinuxContainerResources.with { $0.unified = ["../../memory.max": "1"] }
+        var spec = OCISpec.defaultSpec(id: "c", namespace: "k8s.io")
+        #expect(throws: CtrError.self) {
+            try CRISpec.applyResources(hostile, to: &spec, restrictOOMScoreAdj: false, layout: .unified)
+        }
+    }
 }

@@ -111,32 +111,6 @@ MASKED_UNITS=(
     systemd-update-done.service        # the four above rebuild caches on a "first" boot
 )
 
-# The newest linux-image-6.1.0-N-<flavour> the apt lists know, as KERNEL_PACKAGE and
-# KERNEL_PACKAGE_VERSION. Asking apt takes a second, so the answer is remembered until the apt
-# lists change.
-resolve_kernel() {
-    local name candidate stamp memo=$CACHE_ROOT/kernel-choice recorded=""
-    KERNEL_PACKAGE="" KERNEL_PACKAGE_VERSION=""
-    # apt update replaces files in /var/lib/apt/lists, which changes the directory's mtime.
-    stamp="$KERNEL_FLAVOUR $(stat -c %n:%Y /var/lib/apt/lists /etc/apt/sources.list* 2>/dev/null | tr '\n' ' ' || true)"
-    if [ -f "$memo" ]; then
-        { read -r recorded; read -r KERNEL_PACKAGE KERNEL_PACKAGE_VERSION; } <"$memo" || true
-        [ "$recorded" = "$stamp" ] && [ -n "$KERNEL_PACKAGE_VERSION" ] && return 0
-    fi
-    while read -r name; do
-        candidate=$(apt-cache policy "$name" | awk '$1 == "Candidate:" { print $2 }')
-        if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then
-            KERNEL_PACKAGE=$name KERNEL_PACKAGE_VERSION=$candidate
-            mkdir -p "$CACHE_ROOT"
-            printf '%s\n%s %s\n' "$stamp" "$name" "$candidate" >"$memo.$$"
-            mv -f "$memo.$$" "$memo"
-            return 0
-        fi
-    done < <(apt-cache pkgnames linux-image-6.1.0- |
-        grep -E "^linux-image-6\.1\.0-[0-9]+-${KERNEL_FLAVOUR}\$" | sort -rV || true)
-    die "apt knows no linux-image-6.1.0-*-$KERNEL_FLAVOUR package (is deb.debian.org bookworm in the apt sources, and apt-get update run?)"
-}
-
 # Debootstraps, adds the kernel and the guest's own files, and packs everything into
 # $1/rootfs.cpio.gz with the kernel at $1/vmlinuz.
 build_into() {
@@ -353,6 +327,34 @@ trim_rootfs() {
 
 # <<< build section
 
+# The newest linux-image-6.1.0-N-<flavour> the apt lists know, as KERNEL_PACKAGE and
+# KERNEL_PACKAGE_VERSION. Asking apt takes a second, so the answer is remembered until the apt
+# lists change.
+resolve_kernel() {
+    local name candidate stamp memo=$CACHE_ROOT/kernel-choice recorded=""
+    KERNEL_PACKAGE="" KERNEL_PACKAGE_VERSION=""
+    # apt update replaces files in /var/lib/apt/lists, which changes the directory's mtime.
+    stamp="$KERNEL_FLAVOUR $(stat -c %n:%Y /var/lib/apt/lists /etc/apt/sources.list* 2>/dev/null |
+        paste -sd' ' || true)"
+    if [ -f "$memo" ]; then
+        { read -r recorded; read -r KERNEL_PACKAGE KERNEL_PACKAGE_VERSION; } <"$memo" || true
+        [ "$recorded" = "$stamp" ] && [ -n "$KERNEL_PACKAGE_VERSION" ] && return 0
+    fi
+    while read -r name; do
+        candidate=$(apt-cache policy "$name" | awk '$1 == "Candidate:" { print $2 }')
+        if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then
+            KERNEL_PACKAGE=$name KERNEL_PACKAGE_VERSION=$candidate
+            mkdir -p "$CACHE_ROOT"
+            printf '%s\n%s %s\n' "$stamp" "$name" "$candidate" >"$memo.$$"
+            mv -f "$memo.$$" "$memo"
+            return 0
+        fi
+    done < <(apt-cache pkgnames linux-image-6.1.0- |
+        grep -E "^linux-image-6\.1\.0-[0-9]+-${KERNEL_FLAVOUR}\$" | sort -rV || true)
+    die "apt knows no linux-image-6.1.0-*-$KERNEL_FLAVOUR package" \
+        "(is deb.debian.org bookworm in the apt sources, and apt-get update run?)"
+}
+
 image_key() {
     {
         sed -n '/^# >>> build section/,/^# <<< build section/p' "$SELF"
@@ -391,7 +393,8 @@ ensure_image() {
     mv -T "$BUILD_TMP/image" "$IMAGE_DIR"
     remove_build_tmp
     exec {lock}>&-
-    log "built $IMAGE_DIR in $(seconds $(($(now_us) - started))) s ($(du -sh "$IMAGE_DIR/rootfs.cpio.gz" | cut -f1) initramfs)"
+    log "built $IMAGE_DIR in $(seconds $(($(now_us) - started))) s" \
+        "($(du -sh "$IMAGE_DIR/rootfs.cpio.gz" | cut -f1) initramfs)"
 }
 
 image_complete() { [ -f "$IMAGE_DIR/vmlinuz" ] && [ -f "$IMAGE_DIR/rootfs.cpio.gz" ]; }
@@ -471,7 +474,7 @@ show_console_tail() {
 # Boots the guest on a scenario and exits with its status (never returns).
 run_scenario() {
     local share=$1 results=$2 timeout=${3:-600}
-    [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "TIMEOUT_SECONDS must be a positive number of seconds, not $timeout"
+    [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "TIMEOUT_SECONDS must be a positive whole number, not $timeout"
     [ -d "$share" ] || die "no share directory $share"
     [ -f "$share/scenario.sh" ] || die "no scenario.sh in $share"
     mkdir -p "$results"
@@ -484,7 +487,7 @@ run_scenario() {
     rm -f "$console" "$results"/{qemu.log,scenario.log,boot-time,status,status.tmp}
 
     local cmdline="console=ttyS0 rdinit=/init panic=-1 systemd.unified_cgroup_hierarchy=1"
-    cmdline+=" systemd.show_status=auto loglevel=4 mitigations=off ${CTR_GUEST_APPEND:-}"
+    cmdline+=" systemd.show_status=auto mitigations=off ${CTR_GUEST_APPEND:-}"
     log "booting ($(echo "${ACCEL_ARGS[1]}" | tr a-z A-Z), timeout ${timeout} s); console: $console"
     local qemu_started
     qemu_started=$(now_us)
@@ -499,7 +502,8 @@ run_scenario() {
     QEMU_PID=$!
 
     # Watch the guest: the runner's "scenario starting" line on the console (not necessarily at the
-    # start of a line: the serial getty's login prompt may precede it) marks the end of the boot, the status file the end of the scenario, after which the guest gets 30 s to power off.
+    # start of a line: the serial getty's login prompt may precede it) marks the end of the boot,
+    # the status file the end of the scenario, after which the guest gets 30 s to power off.
     local now deadline=$((qemu_started + timeout * 1000000)) scenario_at="" status_at=""
     local qemu_status="" timed_out="" lingered=""
     while :; do
@@ -529,7 +533,7 @@ run_scenario() {
     finished=$(now_us)
     [ -z "$lingered" ] || log "the guest did not power off within 30 s of the scenario's end; qemu stopped"
 
-    local boot="did not reach the scenario"
+    local boot="not reached"
     if [ -n "$scenario_at" ]; then
         boot="$(seconds $((scenario_at - qemu_started))) s"
         local guest_uptime
@@ -537,7 +541,8 @@ run_scenario() {
             "$results/boot-time" 2>/dev/null || true)
         [ -z "$guest_uptime" ] || boot+=" (guest uptime $guest_uptime s)"
     fi
-    log "boot to scenario: $boot; qemu ran $(seconds $((finished - qemu_started))) s; total $(seconds $((finished - STARTED_US))) s"
+    log "boot to scenario: $boot; qemu ran $(seconds $((finished - qemu_started))) s;" \
+        "total $(seconds $((finished - STARTED_US))) s"
 
     if [ -f "$results/status" ]; then
         local status
@@ -549,7 +554,8 @@ run_scenario() {
 
     local step
     if [ -n "$timed_out" ]; then
-        if [ -n "$scenario_at" ]; then step="the scenario did not finish"; else step="the boot did not reach the scenario"; fi
+        step="the boot did not reach the scenario"
+        [ -z "$scenario_at" ] || step="the scenario did not finish"
         log "error: timed out after $timeout s: $step"
         show_console_tail "$console"
         exit 124
@@ -575,9 +581,9 @@ usage() {
 main() {
     STARTED_US=$(now_us)
     trap on_exit EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
+    trap 'log "interrupted (SIGINT)"; exit 130' INT
+    trap 'log "terminated (SIGTERM)"; exit 143' TERM
+    trap 'log "hung up (SIGHUP)"; exit 129' HUP
     case ${1:-} in
         build)
             [ $# -eq 1 ] || usage

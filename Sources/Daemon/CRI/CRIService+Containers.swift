@@ -1,5 +1,6 @@
 import API
 import Core
+import FoundationEssentials
 import Glibc
 import Runtime
 import Snapshots
@@ -249,17 +250,14 @@ extension CRIService {
         var updated = container
         updated.config.linux.resources = resources
         if container.status.phase == .running, let linux = spec.linux?.resources {
-            let document = JSONValue.object([
-                ("memory", linux.memory?.limit.map { .object([("limit", .integer($0))]) } ?? .object([])),
-                ("cpu", .object([
-                    ("shares", linux.cpu?.shares.map { .integer(Int64($0)) } ?? .null),
-                    ("quota", linux.cpu?.quota.map { .integer($0) } ?? .null),
-                    ("period", linux.cpu?.period.map { .integer(Int64($0)) } ?? .null),
-                    ("cpus", linux.cpu?.cpus.map { .string($0) } ?? .null),
-                    ("mems", linux.cpu?.mems.map { .string($0) } ?? .null),
-                ].filter { $0.1 != .null })),
-            ])
-            try await tasks.update(namespace, id, resources: document.serialized())
+            // runc update takes an OCI LinuxResources document: what was given, nothing else.
+            let document: Data
+            do {
+                document = try JSONEncoder().encode(linux)
+            } catch {
+                throw CtrError.internalError("container \"\(id)\": encoding its resources: \(error)")
+            }
+            try await tasks.update(namespace, id, resources: String(decoding: document, as: UTF8.self))
         }
         update(updated)
         var record = try metadata.container(namespace, id)

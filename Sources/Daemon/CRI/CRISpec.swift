@@ -254,10 +254,13 @@ enum CRISpec {
         return spec
     }
 
-    /// CPU and memory limits; `oom_score_adj` never below the daemon's own when restricted (and
-    /// never negative: lowering it needs CAP_SYS_RESOURCE).
+    /// CPU, memory and swap limits, and on a cgroup v2 host the `unified` files (a kubelet sends
+    /// them only there; a v1 host has no such files, so they are left out, as containerd leaves
+    /// them); `oom_score_adj` never below the daemon's own when restricted (and never negative:
+    /// lowering it needs CAP_SYS_RESOURCE).
     static func applyResources(_ resources: Runtime_V1_LinuxContainerResources, to spec: inout OCISpec,
-                               restrictOOMScoreAdj: Bool) throws(CtrError) {
+                               restrictOOMScoreAdj: Bool,
+                               layout: CgroupHierarchy.Layout = CgroupHierarchy.host.layout) throws(CtrError) {
         var linux = spec.linux?.resources ?? OCISpec.Resources()
         var cpu = linux.cpu ?? OCISpec.CPU()
         if resources.cpuShares > 0 { cpu.shares = UInt64(resources.cpuShares) }
@@ -270,6 +273,17 @@ enum CRISpec {
             var memory = linux.memory ?? OCISpec.Memory()
             memory.limit = resources.memoryLimitInBytes
             linux.memory = memory
+        }
+        if resources.memorySwapLimitInBytes > 0 {
+            var memory = linux.memory ?? OCISpec.Memory()
+            memory.swap = resources.memorySwapLimitInBytes
+            linux.memory = memory
+        }
+        if !resources.unified.isEmpty && layout == .unified {
+            for key in resources.unified.keys where key.contains("/") || key.hasPrefix(".") || !key.contains(".") {
+                throw .invalidArgument("unified resource \"\(key)\" is not a cgroup file name (controller.file)")
+            }
+            linux.unified = resources.unified
         }
         spec.linux?.resources = linux
         if resources.oomScoreAdj != 0 {
