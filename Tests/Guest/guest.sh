@@ -107,8 +107,10 @@ MASKED_UNITS=(
     getty@tty1.service                 # no screen; the serial console keeps its getty
     apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
     e2scrub_all.timer e2scrub_reap.service fstrim.timer
+    # These four would rebuild caches at every boot: nothing in the image records that /etc and
+    # /var are up to date with /usr (ConditionNeedsUpdate).
     systemd-hwdb-update.service ldconfig.service systemd-journal-catalog-update.service
-    systemd-update-done.service        # the four above rebuild caches on a "first" boot
+    systemd-update-done.service
 )
 
 # Debootstraps, adds the kernel and the guest's own files, and packs everything into

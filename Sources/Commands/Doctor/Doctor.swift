@@ -82,7 +82,9 @@ enum Doctor {
         return .ok("runc", first)
     }
 
-    /// The cgroup v2 controllers pods need, enabled for the root's children (`cgroup.subtree_control`).
+    /// The cgroup v2 controllers pods need. They must be offered at the root the daemon sees
+    /// (`cgroup.controllers`: in a delegated subtree, what the parent enabled for it); enabling
+    /// them below is runc's (cgroupfs driver) or systemd's (systemd driver) job, on demand.
     static let unifiedControllers = ["cpu", "memory", "pids", "io", "cpuset"]
 
     static func cgroups(_ hierarchy: CgroupHierarchy = .host) -> DoctorCheck {
@@ -94,20 +96,15 @@ enum Doctor {
                 Set((readTextFile(hierarchy.root + "/" + file) ?? "").split(whereSeparator: \.isWhitespace).map(String.init))
             }
             let available = words("cgroup.controllers")
-            let enabled = words("cgroup.subtree_control")
             let absent = unifiedControllers.filter { !available.contains($0) }
             if !absent.isEmpty {
-                return .fail("cgroups", "v2 (unified): the kernel offers no \(absent.joined(separator: ", ")) controller",
-                             fix: "boot a kernel with them (and without cgroup_disable=...)")
+                return .fail("cgroups", "v2 (unified): no \(absent.joined(separator: ", ")) controller in "
+                                 + "\(hierarchy.root)/cgroup.controllers",
+                             fix: "on a host: boot without cgroup_disable=...; in a container or a delegated subtree: "
+                                 + "have the parent enable them (echo '\(absent.map { "+" + $0 }.joined(separator: " "))' "
+                                 + "> PARENT/cgroup.subtree_control, or Delegate=yes in its unit)")
             }
-            let disabled = unifiedControllers.filter { !enabled.contains($0) }
-            if !disabled.isEmpty {
-                let list = disabled.map { "+" + $0 }.joined(separator: " ")
-                return .fail("cgroups", "v2 (unified): \(disabled.joined(separator: ", ")) not enabled for child cgroups",
-                             fix: "echo '\(list)' > \(hierarchy.root)/cgroup.subtree_control (systemd enables them for "
-                                 + "slices that use them, e.g. with Delegate=yes)")
-            }
-            return .ok("cgroups", "v2 (unified), \(unifiedControllers.joined(separator: ", ")) enabled")
+            return .ok("cgroups", "v2 (unified), \(unifiedControllers.joined(separator: ", ")) available")
         }
         let enabled = (readTextFile("/proc/cgroups") ?? "").split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
