@@ -71,7 +71,7 @@ ctr --connect-timeout 1s version >/dev/null || fail "no answer right after syste
 [ "$(task_field keeper 2)" = "$pid" ] && [ "$(task_field keeper 3)" = RUNNING ] \
     || fail "after the restart keeper is '$(task_field keeper 2) $(task_field keeper 3)', not '$pid RUNNING'"
 kill -0 "$pid" || fail "keeper's process $pid is gone"
-ctr tasks exec --exec-id stopper keeper touch /stop || fail "exec in keeper after the restart failed"
+ctr tasks exec --exec-id stopper keeper sh -c ": > /stop" || fail "exec in keeper after the restart failed"
 for attempt in $(seq 1 100); do
     [ "$(task_field keeper 3)" = STOPPED ] && break
     sleep 0.2

@@ -169,3 +169,63 @@ struct ShimRequestTests {
         #expect(response.error?.code == .invalidArgument && response.error?.message == "shim: malformed request")
     }
 }
+
+/// OOM kills on cgroup v2, from a tree made in the test: the shim records the kill in the bundle,
+/// also when systemd has already removed the emptied scope.
+@Suite("Shim OOM record")
+struct ShimOOMTests {
+    let root = temporaryPath("ctr-oom-cgroups")
+    let bundle = temporaryPath("ctr-oom-bundle")
+    let slice = "/ctrtest.slice/ctrtest-pod1.slice"
+    var scope: String { root + slice + "/cri-containerd-box.scope" }
+
+    func server() throws -> ShimServer {
+        for directory in [scope, bundle] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        try Data("cpu memory pids\n".utf8).write(to: URL(fileURLWithPath: root + "/cgroup.controllers"))
+        try Data(#"{"linux": {"cgroupsPath": "ctrtest-pod1.slice:cri-containerd:box"}}"#.utf8)
+            .write(to: URL(fileURLWithPath: bundle + "/config.json"))
+        try events(root + slice, kills: 2)
+        try events(scope, kills: 0)
+        return ShimServer(options: ShimOptions(namespace: "k8s.io", id: "box", bundle: bundle, socket: bundle + "/s.sock",
+                                               runtime: "runc", runtimeRoot: bundle + "/runc", systemdCgroup: true),
+                          runtime: RecordingRuntime(), cgroups: CgroupHierarchy(root: root))
+    }
+
+    func events(_ directory: String, kills: Int) throws {
+        try Data("low 0\nhigh 0\nmax 0\noom \(kills)\noom_kill \(kills)\n".utf8)
+            .write(to: URL(fileURLWithPath: directory + "/memory.events"))
+    }
+
+    var recorded: String? { try? String(contentsOfFile: ShimOptions.oomRecord(bundle: bundle), encoding: .utf8) }
+
+    func removeAll() {
+        try? FileManager.default.removeItem(atPath: root)
+        try? FileManager.default.removeItem(atPath: bundle)
+    }
+
+    @Test func aKillInTheScopeIsRecorded() throws {
+        defer { removeAll() }
+        let shim = try server()
+        shim.watchOOM()
+        #expect(shim.oomWatch >= 0, "memory.events is watched")
+        shim.recordOOM()
+        #expect(recorded == nil, "no kill, no record")
+        try events(scope, kills: 1)
+        shim.recordOOM()
+        #expect(recorded == "1")
+    }
+
+    @Test func aScopeAlreadyGoneFallsBackToItsParentsCount() throws {
+        defer { removeAll() }
+        let shim = try server()
+        shim.watchOOM()
+        try FileManager.default.removeItem(atPath: scope)
+        shim.recordOOM()
+        #expect(recorded == nil, "the parent counted nothing new")
+        try events(root + slice, kills: 3)
+        shim.recordOOM()
+        #expect(recorded == "1")
+    }
+}

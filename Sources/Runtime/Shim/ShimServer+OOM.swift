@@ -10,10 +10,23 @@ extension ShimServer {
         return path
     }
 
-    /// Starts watching the container's `memory.events` (cgroup v2) for OOM kills; on v1 the
-    /// cgroup outlives the container until it is deleted, so a look at the exit is enough.
+    /// The parent of the container's cgroup (the pod's, under the systemd driver its slice), whose
+    /// `memory.events` counts the kills of its children too.
+    var parentCgroupDirectory: String? {
+        guard let cgroupsPath else { return nil }
+        let directory = cgroups.directory(cgroupsPath, controller: "memory")
+        guard let slash = directory.lastIndex(of: "/") else { return nil }
+        return String(directory[..<slash])
+    }
+
+    /// Starts watching the container's `memory.events` (cgroup v2) for OOM kills, and notes how
+    /// many kills its parent had counted so far; on v1 the cgroup outlives the container until
+    /// it is deleted, so a look at the exit is enough.
     func watchOOM() {
-        guard oomWatch < 0, let cgroupsPath, let file = CgroupHierarchy.host.oomEventsFile(cgroupsPath) else { return }
+        guard oomWatch < 0, let cgroupsPath, let file = cgroups.oomEventsFile(cgroupsPath) else { return }
+        if let parent = parentCgroupDirectory {
+            parentOOMKills = CgroupHierarchy.keyedValues(readTextFile(parent + "/memory.events") ?? "")["oom_kill"]
+        }
         let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard watch >= 0 else { return }
         guard inotify_add_watch(watch, file, UInt32(IN_MODIFY)) >= 0 else {
@@ -23,16 +36,23 @@ extension ShimServer {
         oomWatch = watch
     }
 
-    /// Records an OOM kill the cgroup counted (once).
+    /// Records an OOM kill the cgroup counted (once). With the systemd driver the kernel's kill,
+    /// the exit and systemd's removal of the emptied scope race with this: when the scope is
+    /// already gone, a kill its parent counted since the container started is taken as the
+    /// container's (a sibling killed at the same moment would be taken for it too).
     func recordOOM() {
         if oomWatch >= 0 {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while read(oomWatch, &buffer, buffer.count) > 0 {}
         }
         let record = ShimOptions.oomRecord(bundle: options.bundle)
-        guard access(record, F_OK) != 0, let cgroupsPath,
-              let kills = CgroupHierarchy.host.oomKills(cgroupsPath), kills > 0
-        else { return }
+        guard access(record, F_OK) != 0, let cgroupsPath else { return }
+        var kills = cgroups.oomKills(cgroupsPath)
+        if kills == nil, let before = parentOOMKills, let parent = parentCgroupDirectory,
+           let now = CgroupHierarchy.keyedValues(readTextFile(parent + "/memory.events") ?? "")["oom_kill"] {
+            kills = now > before ? now - before : 0
+        }
+        guard let kills, kills > 0 else { return }
         try? writeFileAtomically(record, Array("\(kills)".utf8), durable: false)
     }
 }

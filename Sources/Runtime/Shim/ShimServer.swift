@@ -58,14 +58,20 @@ final class ShimServer {
     var signals: Int32 = -1
     /// inotify on the container's `memory.events`, -1 until the container exists (or on v1).
     var oomWatch: Int32 = -1
+    /// The parent cgroup's `oom_kill` count when the container started (cgroup v2).
+    var parentOOMKills: UInt64?
     var exiting = false
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
 
     /// A shim for `options`, driving `runtime` (by default the binary `options.runtime` names).
-    init(options: ShimOptions, runtime: (any OCIRuntime)? = nil) {
+    /// The host's cgroups (tests: a tree of their own).
+    let cgroups: CgroupHierarchy
+
+    init(options: ShimOptions, runtime: (any OCIRuntime)? = nil, cgroups: CgroupHierarchy = .host) {
         self.options = options
         self.runtime = runtime ?? Runc(options: options)
+        self.cgroups = cgroups
     }
 
     var exitFile: String { options.bundle + "/init.exit" }
@@ -107,11 +113,12 @@ final class ShimServer {
         let pending = processes.values.contains { $0.exitPendingSince != nil }
         let ready = poll(&fds, nfds_t(fds.count), pending ? 100 : -1)
         if ready < 0 { return }
+        // An OOM kill first: its count is read while the cgroup is most likely still there.
+        if fds[2].revents != 0 { recordOOM() }
         if fds[1].revents != 0 {
             ctr_drain_pipe(signals)
             reap()
         }
-        if fds[2].revents != 0 { recordOOM() }
         for (index, pump) in pumps.enumerated() where fds[index + 3].revents != 0 {
             service(pump)
         }
