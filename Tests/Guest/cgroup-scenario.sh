@@ -5,7 +5,8 @@
 #   cgroup-scenario.sh DRIVER IMAGE WORKDIR
 # DRIVER is cgroupfs or systemd and must match the daemon's SystemdCgroup; IMAGE is a busybox
 # image already in the daemon's k8s.io namespace; the daemon is found as every ctr command finds
-# it (CONTAINERD_ADDRESS, -a). ctr is $CTR, or ctr in PATH.
+# it (CONTAINERD_ADDRESS, -a). ctr is $CTR, or ctr in PATH. With CONTAINERD_CTR (containerd's
+# own ctr), that client must read our task metrics too.
 # A pod (host network) and containers start under `ctr cri`; the memory and CPU limits must land
 # in the layout's files; `ctr cri stats` and `ctr tasks metrics` must show CPU and memory; a
 # container over its memory limit must end OOMKilled with 137; after removal, the cgroups must be
@@ -116,6 +117,14 @@ cpu_metric=$(awk -v row="$cpu_row" '$1 == row { print $2 }' <<<"$metrics")
 memory_metric=$(awk -v row="$memory_row" '$1 == row { print $2 }' <<<"$metrics")
 [ "${cpu_metric:-0}" -gt 0 ] && [ "${memory_metric:-0}" -gt 0 ] || fail "ctr tasks metrics: $metrics"
 ok "ctr tasks metrics: $cpu_row $cpu_metric, $memory_row $memory_metric"
+if [ -n "${CONTAINERD_CTR:-}" ]; then
+    theirs=$("$CONTAINERD_CTR" -n k8s.io tasks metrics "$busy") || fail "containerd's ctr tasks metrics failed"
+    their_cpu=$(awk -v row="$cpu_row" '$1 == row { print $2 }' <<<"$theirs")
+    their_memory=$(awk -v row="$memory_row" '$1 == row { print $2 }' <<<"$theirs")
+    [ "${their_cpu:-0}" -gt 0 ] && [ "${their_memory:-0}" -gt 0 ] \
+        || fail "containerd's ctr does not read our metrics as it reads its own: $theirs"
+    ok "containerd's ctr tasks metrics reads ours: $cpu_row $their_cpu, $memory_row $their_memory"
+fi
 
 # Over the memory limit: the kernel kills it, the CRI says OOMKilled with 137.
 hog=$(cri create "$pod" "$work/hog.json" "$work/pod.json") || fail "CreateContainer hog failed"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The node scenario, run inside the Debian guest (systemd as PID 1, cgroup v2 unified) by
 # guest.sh's scenario unit. Its directory (the read-only share) holds: ctr and the Swift
-# libraries it loads (found through its $ORIGIN run path), ctr.service (packaging/), this
-# script, cgroup-scenario.sh, and the OCI archives busybox.tar (tag v1) and pause.tar (tag pause).
+# libraries it loads, the repository's scripts/install-service.sh and packaging/ctr.service (in
+# the same layout), this script, cgroup-scenario.sh, the OCI archives busybox.tar (tag v1) and
+# pause.tar (tag pause), and containerd-ctr (Debian containerd's own ctr, a second client).
 # Checks:
+#   - scripts/install-service.sh (what the README's run command does under systemd) installs,
+#     enables and starts the service;
 #   - `systemctl start ctr` returns only once the socket answers (Type=notify, READY=1): a call
 #     made right after it returns succeeds, and the unit is active (running);
 #   - `systemctl restart ctr` keeps a running container (same PID, and its exit code later);
@@ -26,9 +29,11 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 echo "      [node] $(uname -r), init $(cat /proc/1/comm), $(stat -fc %T /sys/fs/cgroup), runc $(runc --version | head -n1)"
 [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] || fail "/sys/fs/cgroup is not cgroup v2"
-ln -sf "$share/ctr" /usr/local/bin/ctr
-install -m 0644 "$share/ctr.service" /etc/systemd/system/ctr.service
+# The binary's run path names /opt/swift/usr/lib/swift/linux: there, the libraries it brought.
+mkdir -p /opt/swift/usr/lib/swift
+ln -sfn "$share" /opt/swift/usr/lib/swift/linux
 export CONTAINERD_ADDRESS=/run/ctr/ctr.sock
+export CONTAINERD_CTR=$share/containerd-ctr
 
 write_config() {
     cat > /etc/ctr/config.toml <<EOF
@@ -40,7 +45,11 @@ version = 2
 EOF
 }
 write_config false
-systemctl daemon-reload
+"$share/scripts/install-service.sh" "$share/ctr" >/dev/null || fail "scripts/install-service.sh failed"
+[ "$(systemctl is-enabled ctr)" = enabled ] && [ "$(systemctl is-active ctr)" = active ] \
+    || fail "after install-service.sh ctr.service is $(systemctl is-enabled ctr), $(systemctl is-active ctr)"
+ok "scripts/install-service.sh installed, enabled and started ctr.service"
+systemctl stop ctr || fail "systemctl stop ctr failed"
 
 # Readiness: the call right after `systemctl start` returns must succeed at once.
 started=$(now_ms)

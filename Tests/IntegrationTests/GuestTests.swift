@@ -44,7 +44,8 @@ struct GuestTests {
         }
         let scenario = try run("/bin/bash", [Self.guestDirectory + "/cgroup-scenario.sh", "cgroupfs",
                                              "example.com/busybox:v1", dir.path + "/work"],
-                               environment: ["CTR": ctrBinary, "CONTAINERD_ADDRESS": daemon.socket],
+                               environment: ["CTR": ctrBinary, "CONTAINERD_ADDRESS": daemon.socket,
+                                             "CONTAINERD_CTR": containerdCtr],
                                timeout: .seconds(240))
         print(scenario.stdout)
         #expect(scenario.status == 0, "\(scenario)\n\(daemon.log.suffix(3000))")
@@ -74,7 +75,13 @@ struct GuestTests {
         try FileManager.default.copyItem(atPath: Self.guestDirectory + "/node-scenario.sh", toPath: share + "/scenario.sh")
         try FileManager.default.copyItem(atPath: Self.guestDirectory + "/cgroup-scenario.sh",
                                          toPath: share + "/cgroup-scenario.sh")
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/packaging/ctr.service", toPath: share + "/ctr.service")
+        // install-service.sh finds the unit beside it, as in the repository.
+        for path in ["scripts/install-service.sh", "packaging/ctr.service"] {
+            try FileManager.default.createDirectory(atPath: share + "/" + (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/" + path, toPath: share + "/" + path)
+        }
+        try FileManager.default.copyItem(atPath: containerdCtr, toPath: share + "/containerd-ctr")
         let images = try Self.images(in: dir.path + "/images")
         try FileManager.default.copyItem(atPath: images.busybox, toPath: share + "/busybox.tar")
         try FileManager.default.copyItem(atPath: images.pause, toPath: share + "/pause.tar")
