@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ctr", targets: ["ctr"]),
+        .executable(name: "ctr-fuzz", targets: ["Fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -57,6 +58,12 @@ let package = Package(
             dependencies: ["Commands", "Runtime"],
             swiftSettings: strict,
             linkerSettings: binaryLayout
+        ),
+        // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer; a normal build replays inputs).
+        .executableTarget(
+            name: "Fuzz",
+            dependencies: ["Core", "Snapshots", "TOML", "YAML"],
+            swiftSettings: strict
         ),
         .target(
             name: "Commands",

@@ -33,3 +33,5 @@ swift test --skip-build --filter IntegrationTests --skip GuestTests
 # The Debian guest VM takes both cores for minutes: alone, after everything else. Its image is
 # cached in /var/cache/ctr-guest between runs on one machine (keyed by what it is made of).
 swift test --skip-build --filter GuestTests
+# The parsers of what others send us, fuzzed with libFuzzer for a minute each (a crash fails the run).
+./scripts/fuzz.sh 60
