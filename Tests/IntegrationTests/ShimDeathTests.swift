@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 import TestSupport
@@ -39,6 +40,57 @@ extension CRITests {
             return seen
         }
         #expect(ours == ["shim killed: true", "state CONTAINER_EXITED", "process gone: true"])
+        #expect(ours == theirs, "ours: \(ours)\ncontainerd: \(theirs)")
+    }
+
+    /// The pod's pause process SIGKILLed: the pod is NOTREADY (a kubelet then replaces it), its
+    /// container (in a PID namespace of its own, as a kubelet asks by default; sharing the pod's, it
+    /// would die with the pause process) keeps running in the pinned network namespace, and
+    /// removing the pod leaves no process or network namespace behind. The same client on both daemons.
+    @Test("SIGKILL of a pod's pause process: the pod turns NOTREADY, its container runs on, removal leaves nothing, as on containerd", .usesContainerd)
+    func pauseKilled() throws {
+        let fixture = try CRIFixture()
+        defer { withExtendedLifetime(fixture) {} }
+        let (ours, theirs) = try fixture.onBoth { cri, label -> [String] in
+            try cri("pull", fixture.images.busybox)
+            let podPath = fixture.path + "/\(label)-pausekill-pod.json"
+            try writeJSON(#"{"metadata": {"name": "pausekill", "namespace": "default", "uid": "p-\#(label)", "attempt": 1}, "log_directory": "\#(fixture.path)/logs-\#(label)", "linux": {"security_context": {"namespace_options": {"pid": 1}}}}"#, to: podPath)
+            let pod = try cri("runp", "--timeout", "60s", podPath).trimmed
+            let marker = "sleep \(Int.random(in: 100_000_000...999_999_999))"
+            let containerPath = fixture.path + "/\(label)-pausekill.json"
+            try writeJSON(#"{"metadata": {"name": "c"}, "image": {"image": "\#(fixture.images.busybox)"}, "command": ["/bin/sh", "-c", "exec \#(marker)"], "log_path": "c.log", "linux": {"security_context": {"namespace_options": {"pid": 1}}}}"#, to: containerPath)
+            let id = try cri("create", pod, containerPath, podPath).trimmed
+            try cri("start", id)
+            let status = try cri.json("inspectp", "-o", "json", pod)
+            let pausePID = try #require(protoInteger(status["info"]?["pid"]))
+            // Ours names the pinned namespace in info.netNamespacePath, containerd 1.6 in the
+            // pause container's runtime spec.
+            var namespaces: [JSONValue] = []
+            if case .array(let listed)? = status["info"]?["runtimeSpec"]?["linux"]?["namespaces"] { namespaces = listed }
+            let netns = status["info"]?["netNamespacePath"]?.stringValue
+                ?? namespaces.first { $0["type"]?.stringValue == "network" }?["path"]?.stringValue ?? ""
+            var seen = ["pause killed: \(kill(Int32(pausePID), SIGKILL) == 0)", "netns pinned: \(!netns.isEmpty)"]
+            var state = ""
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                state = try cri.json("inspectp", "-o", "json", pod)["status"]?["state"]?.stringValue ?? ""
+                if state == "SANDBOX_NOTREADY" { break }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            seen.append("pod \(state)")
+            seen.append("container " + (try cri.json("inspect", "-o", "json", id)["status"]?["state"]?.stringValue ?? ""))
+            seen.append("container process alive: \(!(try run("/usr/bin/pgrep", ["-f", marker]).stdout.trimmed.isEmpty))")
+            try cri("stopp", pod)
+            try cri("rmp", pod)
+            seen.append("after removal, process gone: \(try run("/usr/bin/pgrep", ["-f", marker]).stdout.trimmed.isEmpty)")
+            seen.append("after removal, netns gone: \(!FileManager.default.fileExists(atPath: netns))")
+            seen.append("after removal, IP leases: \(fixture.network.leases.count)")
+            seen.append("pods left: \(try cri("pods", "-q").trimmed.split(separator: "\n").count)")
+            return seen
+        }
+        #expect(ours == ["pause killed: true", "netns pinned: true", "pod SANDBOX_NOTREADY", "container CONTAINER_RUNNING",
+                         "container process alive: true", "after removal, process gone: true",
+                         "after removal, netns gone: true", "after removal, IP leases: 0", "pods left: 0"])
         #expect(ours == theirs, "ours: \(ours)\ncontainerd: \(theirs)")
     }
 }
