@@ -14,8 +14,11 @@ struct VersionCommand: ClientCommand {
     var output: OutputFormat = .table
 
     func run(client: ContainerdClient) async throws {
-        let server = try await client.version()
-        let uuid = try? await client.serverUUID()
+        // Both calls at once, on the one connection: one round trip less for every `ctr version`.
+        async let asked = client.version()
+        async let identity = try? client.serverUUID()
+        let server = try await asked
+        let uuid = await identity
         switch output {
         case .table:
             var text = """
