@@ -20,6 +20,14 @@ struct CgroupTests {
         return CgroupHierarchy(root: root.path)
     }
 
+    /// The three-file read the CRI's stats use gives what the full read gives.
+    func expectUsageMatches(_ full: CgroupSummary, _ usage: CgroupSummary?) throws {
+        let usage = try #require(usage)
+        #expect(usage.cpuTotal == full.cpuTotal && usage.memoryUsage == full.memoryUsage
+            && usage.workingSet == full.workingSet && usage.rss == full.rss && usage.pageFaults == full.pageFaults
+            && usage.majorPageFaults == full.majorPageFaults, "\(usage) vs \(full)")
+    }
+
     @Test func systemdPathsExpandAsRuncExpandsThem() {
         #expect(CgroupHierarchy.relativePath("kubepods-besteffort-pod1.slice:cri-containerd:abc")
             == "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1.slice/cri-containerd-abc.scope")
@@ -88,6 +96,7 @@ struct CgroupTests {
         #expect(summary.memoryLimit == 67_108_864)
         #expect(summary.cpuQuota == 50000 && summary.cpuPeriod == 100_000)
         #expect(summary.cpuShares == 2 + (99 * 262_142) / 9999)
+        try expectUsageMatches(summary, CgroupMetrics.usage(path, in: hierarchy))
         guard case .v2(let message) = figures.message else {
             Issue.record("a unified host answers io.containerd.cgroups.v2.Metrics")
             return
@@ -106,6 +115,7 @@ struct CgroupTests {
         #expect(unlimited.memoryLimit == 0 && unlimited.cpuQuota == 0 && unlimited.cpuPeriod == 100_000)
         // A cgroup that is gone has no figures.
         #expect(CgroupMetrics.read("kubepods-pod1.slice:cri-containerd:gone", in: hierarchy) == nil)
+        #expect(CgroupMetrics.usage("kubepods-pod1.slice:cri-containerd:gone", in: hierarchy) == nil)
         #expect(hierarchy.oomKills("kubepods-pod1.slice:cri-containerd:gone") == nil)
     }
 
@@ -139,6 +149,7 @@ struct CgroupTests {
         #expect(summary.memoryLimit == 0, "the kernel's unlimited reads as no limit")
         #expect(summary.cpuShares == 1024 && summary.cpuQuota == 0 && summary.cpuPeriod == 100_000)
         #expect(summary.threads == 3 && summary.threadsLimit == 0)
+        try expectUsageMatches(summary, CgroupMetrics.usage("/k8s.io/abc", in: hierarchy))
         guard case .v1(let message) = figures.message else {
             Issue.record("a v1 host answers io.containerd.cgroups.v1.Metrics")
             return

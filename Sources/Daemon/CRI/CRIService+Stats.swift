@@ -69,7 +69,7 @@ extension CRIService {
 
     /// A cgroup's CPU and memory figures (either layout); zeros when the cgroup is gone.
     static func cgroupFigures(_ cgroup: String) -> CgroupFigures {
-        guard let summary = CgroupMetrics.read(cgroup)?.summary else { return CgroupFigures() }
+        guard let summary = CgroupMetrics.usage(cgroup) else { return CgroupFigures() }
         return CgroupFigures(cpu: summary.cpuTotal, memory: summary.memoryUsage, workingSet: summary.workingSet,
                              rss: summary.rss, pageFaults: summary.pageFaults, majorPageFaults: summary.majorPageFaults)
     }
