@@ -4,8 +4,11 @@ proto/cri/api.proto at run time) drives `ctr daemon` and containerd 1.6's CRI pl
 - pod start: RunPodSandbox + CreateContainer + StartContainer, bridge network through CNI;
 - daemon memory (PSS, RssAnon, VmRSS) with 20 running pods (one running container each);
 - ListContainers with 500 running containers in 50 pods;
-- node overhead with those 50 pods: daemon plus all of its shims, PSS and RssAnon summed.
+- node overhead with those 50 pods: daemon plus all of its shims, PSS and RssAnon summed;
+- 20 pods started at once by 20 client threads, wall time;
+- 200 pods of one container each: daemon memory and threads, node overhead.
 """
+import concurrent.futures
 import importlib
 import os
 import shutil
@@ -139,7 +142,7 @@ def tear_down(client, daemon, bridge, label):
 
 
 def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50, list_containers=10, binary=None,
-             exec_runs=20):
+             exec_runs=20, burst_pods=20, scale_pods=200):
     """`daemons` maps "ours"/"containerd" to Daemon objects (with `shims()` listing the pids of
     their shims); `write_daemon_config(daemon, cri_toml)` gives a daemon its CRI section before it
     starts.
@@ -148,7 +151,10 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
     without pods. Both daemons then get `list_pods` pods of `list_containers` running containers,
     and ListContainers is timed in alternating batches, so that the machine getting busier or
     quieter during the run weighs on both alike. After those calls, with both nodes still full,
-    the node overhead is read: the daemon plus all of its shims."""
+    the node overhead is read: the daemon plus all of its shims. Last, both nodes emptied, one
+    daemon at a time (the other idle and empty): `burst_pods` pods started at once by as many
+    client threads (wall time), then `scale_pods` pods of one container each, started four at a
+    time, and the daemon's memory and threads and the node overhead read with all of them running."""
     pb, rpc = load_stubs(workdir)
     registry = Registry(workdir, port)
     results = {}
@@ -227,6 +233,27 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
             results[key]["shims"] = len(shims)
             results[key]["node"] = total_kib([daemon.proc.pid] + shims)
             results[key]["threads"] = threads_of(daemon.proc.pid)
+        for _, client, _, _ in running:
+            client.remove_all()
+        for key, client, daemon, _ in running:
+            image = f"{registry.host}/busybox:1"
+            logs = os.path.join(workdir, f"cri-{key}", "logs")
+            with concurrent.futures.ThreadPoolExecutor(burst_pods) as pool:
+                t0 = time.perf_counter()
+                list(pool.map(lambda run: client.start_pod(f"burst-{run}", image, logs), range(burst_pods)))
+                results[key]["burst"] = (time.perf_counter() - t0) * 1000
+            client.remove_all()
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda run: client.start_pod(f"scale-{run}", image, logs), range(scale_pods)))
+            listed = client.runtime.ListContainers(pb.ListContainersRequest(), timeout=60)
+            assert len(listed.containers) == scale_pods, len(listed.containers)
+            time.sleep(3)
+            shims = daemon.shims()
+            results[key]["scale"] = memory_kib(daemon.proc.pid)
+            results[key]["scale_node"] = total_kib([daemon.proc.pid] + shims)
+            results[key]["scale_shims"] = len(shims)
+            results[key]["scale_threads"] = threads_of(daemon.proc.pid)
+            client.remove_all()
     finally:
         for key, client, daemon, bridge in running:
             tear_down(client, daemon, bridge, key)
@@ -256,6 +283,20 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
     ) + [
         (f"Daemon threads, {list_pods} pods × {list_containers} containers", ours["threads"], theirs["threads"],
          "/proc/PID/status Threads of the daemon process, read with the node-overhead rows", "≤ 0.5"),
+        (f"{burst_pods} pods started at once, wall time (ms)", ours["burst"], theirs["burst"],
+         f"same client, {burst_pods} threads each starting one pod (RunPodSandbox + CreateContainer + StartContainer), "
+         "one daemon at a time, the other idle and empty", "≤ 0.8"),
+    ] + memory_rows(
+        f"Daemon with {scale_pods} pods:", ours["scale"], theirs["scale"], "≤ 0.5",
+        f"the daemon process; {scale_pods} pods of one `sleep` container each, started four at a time, one daemon "
+        "at a time", what="the same process",
+    ) + memory_rows(
+        f"Node overhead, {scale_pods} pods:", ours["scale_node"], theirs["scale_node"], "≤ 0.5",
+        f"daemon plus all of its shims, summed: ours {ours['scale_shims']} shims, containerd {theirs['scale_shims']}",
+        what="the same processes, summed",
+    ) + [
+        (f"Daemon threads, {scale_pods} pods", ours["scale_threads"], theirs["scale_threads"],
+         "/proc/PID/status Threads of the daemon process, read with the rows above", "≤ 0.5"),
     ]
 
 

@@ -4,6 +4,19 @@ import Testing
 import TestSupport
 
 extension CRITests {
+    /// The state `inspect` or `inspectp` reports for `id` once it is `awaited`, or the last one
+    /// seen after 20 s.
+    func state(_ cri: CRICLI, _ verb: String, _ id: String, awaiting awaited: String) throws -> String {
+        var state = ""
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            state = try cri.json(verb, "-o", "json", id)["status"]?["state"]?.stringValue ?? ""
+            if state == awaited { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return state
+    }
+
     /// A shim SIGKILLed while its container runs: nothing supervises the container any more, so
     /// the task ends, as containerd ends it: the container is reported exited and its process is
     /// gone. The same client on both daemons.
@@ -26,14 +39,7 @@ extension CRITests {
             let shimPattern = label == "ours" ? "ctr shim .*--id \(id)" : "containerd-shim-runc-v2 .*-id \(pod)"
             let killed = try run("/usr/bin/pkill", ["-9", "-f", shimPattern])
             var seen = ["shim killed: \(killed.status == 0)"]
-            var state = ""
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                state = try cri.json("inspect", "-o", "json", id)["status"]?["state"]?.stringValue ?? ""
-                if state == "CONTAINER_EXITED" { break }
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-            seen.append("state \(state)")
+            seen.append("state " + (try state(cri, "inspect", id, awaiting: "CONTAINER_EXITED")))
             let alive = try run("/usr/bin/pgrep", ["-f", marker]).stdout.trimmed
             seen.append("process gone: \(alive.isEmpty)")
             _ = try cri.attempt("rmp", "-f", pod)
@@ -70,14 +76,7 @@ extension CRITests {
             let netns = status["info"]?["netNamespacePath"]?.stringValue
                 ?? namespaces.first { $0["type"]?.stringValue == "network" }?["path"]?.stringValue ?? ""
             var seen = ["pause killed: \(kill(Int32(pausePID), SIGKILL) == 0)", "netns pinned: \(!netns.isEmpty)"]
-            var state = ""
-            let deadline = ContinuousClock.now + .seconds(20)
-            while ContinuousClock.now < deadline {
-                state = try cri.json("inspectp", "-o", "json", pod)["status"]?["state"]?.stringValue ?? ""
-                if state == "SANDBOX_NOTREADY" { break }
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-            seen.append("pod \(state)")
+            seen.append("pod " + (try state(cri, "inspectp", pod, awaiting: "SANDBOX_NOTREADY")))
             seen.append("container " + (try cri.json("inspect", "-o", "json", id)["status"]?["state"]?.stringValue ?? ""))
             seen.append("container process alive: \(!(try run("/usr/bin/pgrep", ["-f", marker]).stdout.trimmed.isEmpty))")
             try cri("stopp", pod)
