@@ -4,9 +4,18 @@ import Glibc
 
 /// Unix stream sockets carrying one JSON line each way.
 public enum LineSocket {
+    /// Built here rather than through Core's `UnixSocket.address`: called from this module, that
+    /// function returned a zeroed address in the release build (AF_UNSPEC, empty path: every shim
+    /// failed to listen with EINVAL), while debug builds and calls inside Core were right.
     static func address(_ path: String) throws(CtrError) -> sockaddr_un {
-        guard !path.hasPrefix("@"), let (address, _) = UnixSocket.address(path) else {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             throw .invalidArgument("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
         }
         return address
     }
