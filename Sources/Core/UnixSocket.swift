@@ -4,7 +4,9 @@ import Glibc
 public enum UnixSocket {
     /// The address of `path`, and its length; a leading `@` names a socket in the abstract
     /// namespace (systemd's `NOTIFY_SOCKET` may be one). nil when the path is too long.
-    public static func address(_ path: String) -> (sockaddr_un, socklen_t)? {
+    /// Internal on purpose: used from another module (Runtime's shim sockets) it returned a zeroed
+    /// address in the release build only; callers elsewhere build their own.
+    static func notifyAddress(_ path: String) -> (sockaddr_un, socklen_t)? {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var bytes = Array(path.utf8)
@@ -26,9 +28,17 @@ public enum UnixSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return errno }
         defer { close(fd) }
-        guard var (address, length) = address(path) else { return ENAMETOOLONG }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         return result == 0 ? nil : errno
     }
@@ -40,7 +50,7 @@ public enum UnixSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        guard var (address, length) = address(path) else { return false }
+        guard var (address, length) = notifyAddress(path) else { return false }
         let bytes = Array(message.utf8)
         let sent = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { target in

@@ -4,9 +4,9 @@ import Glibc
 
 /// Unix stream sockets carrying one JSON line each way.
 public enum LineSocket {
-    /// Built here rather than through Core's `UnixSocket.address`: called from this module, that
-    /// function returned a zeroed address in the release build (AF_UNSPEC, empty path: every shim
-    /// failed to listen with EINVAL), while debug builds and calls inside Core were right.
+    /// Built here: Core's tuple-returning address builder, called from this module, returned a
+    /// zeroed address in the release build (AF_UNSPEC, empty path: every shim failed to listen
+    /// with EINVAL), while debug builds and calls inside Core were right.
     static func address(_ path: String) throws(CtrError) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
