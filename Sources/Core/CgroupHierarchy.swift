@@ -68,8 +68,13 @@ public struct CgroupHierarchy: Sendable, Equatable {
     /// How many processes of the cgroup the kernel's OOM killer killed: `oom_kill` of
     /// `memory.events` (unified) or `memory.oom_control` (v1). nil when the cgroup is gone.
     public func oomKills(_ cgroupsPath: String) -> UInt64? {
+        oomKills(inDirectory: directory(cgroupsPath, controller: "memory"))
+    }
+
+    /// The same for a memory cgroup's directory (a parent's counts its children's kills too).
+    public func oomKills(inDirectory directory: String) -> UInt64? {
         let file = layout == .unified ? "/memory.events" : "/memory.oom_control"
-        guard let text = readTextFile(directory(cgroupsPath, controller: "memory") + file) else { return nil }
+        guard let text = readTextFile(directory + file) else { return nil }
         return Self.keyedValues(text)["oom_kill"] ?? 0
     }
 
@@ -108,6 +113,4 @@ public struct SystemdCgroupPath: Sendable, Equatable {
         guard !path.hasPrefix("/"), fields.count == 3 else { return nil }
         self.init(slice: String(fields[0]), prefix: String(fields[1]), name: String(fields[2]))
     }
-
-    public var description: String { slice + ":" + prefix + ":" + name }
 }

@@ -90,15 +90,8 @@ func readFileBytes(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let got = read(fd, &chunk, chunk.count)
-        if got < 0 && errno == EINTR { continue }
-        guard got >= 0 else { return nil }
-        if got == 0 { return bytes }
-        bytes += chunk[0..<got]
-    }
+    let (bytes, error) = FileIO.readAll(fd)
+    return error == nil ? bytes : nil
 }
 
 @main

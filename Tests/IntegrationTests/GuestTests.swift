@@ -13,16 +13,7 @@ struct GuestTests {
 
     /// busybox (tag v1) and a pause image (busybox sleeping, tag pause) as OCI archives in `directory`.
     static func images(in directory: String) throws -> (busybox: String, pause: String) {
-        let layout = directory + "/layout"
-        for (tag, command) in [("v1", "/bin/sh"), ("pause", "/bin/sleep 2147483647")] {
-            let built = try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, tag],
-                                environment: ["IMAGE_CMD": command])
-            guard built.status == 0 else { throw TestFailure("building the \(tag) image failed: \(built)") }
-            let copied = try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):\(tag)",
-                                                      "oci-archive:\(directory)/\(tag).tar:\(tag)"])
-            guard copied.status == 0 else { throw TestFailure("skopeo failed: \(copied)") }
-        }
-        return (directory + "/v1.tar", directory + "/pause.tar")
+        (try busyboxArchive(in: directory), try busyboxArchive(in: directory, tag: "pause", command: "/bin/sleep 2147483647"))
     }
 
     @Test("the cgroup scenario on this machine's own layout, with the cgroupfs driver")

@@ -129,7 +129,9 @@ extension CRIService {
 
     /// A container's cgroup, under its pod's cgroup parent.
     func cgroupPath(_ container: CRIContainer) -> String {
-        guard let sandbox = try? sandbox(container.status.sandboxID) else { return "/\(namespace)/\(container.id)" }
+        guard let sandbox = try? sandbox(container.status.sandboxID) else {
+            return CRISpec.cgroupsPath(parent: "", id: container.id, namespace: namespace, systemd: false)
+        }
         return cgroupsPath(sandbox, id: container.id)
     }
 }

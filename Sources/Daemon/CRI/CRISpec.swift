@@ -19,10 +19,16 @@ enum CRISpec {
     /// (what a kubelet with the systemd driver gives: `kubepods-besteffort-pod<uid>.slice`). Without
     /// a parent: `/NAMESPACE/ID`, or `system.slice:cri-containerd:ID` under the systemd driver.
     static func cgroupsPath(parent: String, id: String, namespace: String, systemd: Bool) -> String {
-        let base = parent.split(separator: "/").last.map(String.init) ?? ""
-        if base.hasSuffix(".slice") { return base + ":cri-containerd:" + id }
+        if let slice = slice(parent) { return slice + ":cri-containerd:" + id }
         if parent.isEmpty { return systemd ? "system.slice:cri-containerd:" + id : "/\(namespace)/\(id)" }
         return parent.hasSuffix("/") ? parent + id : parent + "/" + id
+    }
+
+    /// The slice a cgroup parent names (its last component, when that is a `.slice`), as the
+    /// kubelet's systemd driver gives it; nil for a cgroupfs path.
+    static func slice(_ parent: String) -> String? {
+        guard let last = parent.split(separator: "/").last, last.hasSuffix(".slice") else { return nil }
+        return String(last)
     }
 
     /// The kubelet's cgroup driver shows in the parent it gives (a `.slice` under systemd, a path
@@ -30,21 +36,21 @@ enum CRISpec {
     /// accounting (or runc refuses the path). The systemd driver also needs systemd running.
     static func checkCgroupDriver(parent: String, systemd: Bool, pod: String,
                                   systemdRunning: Bool = access("/run/systemd/system", F_OK) == 0) throws(CtrError) {
-        let base = parent.split(separator: "/").last.map(String.init) ?? ""
+        let slice = slice(parent)
         if systemd && !systemdRunning {
             throw .failedPrecondition("""
                 pod sandbox "\(pod)": the runtime uses the systemd cgroup driver (SystemdCgroup = true) but systemd \
                 is not running on this host (no /run/systemd/system): set SystemdCgroup = false in the runtime's options
                 """)
         }
-        if systemd && !parent.isEmpty && !base.hasSuffix(".slice") {
+        if systemd && !parent.isEmpty && slice == nil {
             throw .failedPrecondition("""
                 pod sandbox "\(pod)": cgroup parent "\(parent)" is a cgroupfs path, so the kubelet uses the cgroupfs \
                 driver, but this runtime uses systemd (SystemdCgroup = true): set cgroupDriver: systemd in the \
                 kubelet's configuration, or SystemdCgroup = false in the runtime's options
                 """)
         }
-        if !systemd && base.hasSuffix(".slice") {
+        if !systemd && slice != nil {
             throw .failedPrecondition("""
                 pod sandbox "\(pod)": cgroup parent "\(parent)" is a systemd slice, so the kubelet uses the systemd \
                 driver, but this runtime uses cgroupfs (SystemdCgroup = false): set SystemdCgroup = true in the \

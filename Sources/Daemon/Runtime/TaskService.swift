@@ -382,10 +382,6 @@ public final class TaskService: Sendable {
 
     /// The OCI `cgroupsPath` of a task, from its spec: a path, or runc's systemd `slice:prefix:name`.
     public func cgroupPath(_ namespace: String, _ id: String) throws(CtrError) -> String {
-        let entry = try entry(namespace, id)
-        guard let text = readTextFile(entry.bundle + "/config.json"), let spec = try? JSONValue.parse(text),
-              let path = spec["linux"]?["cgroupsPath"]?.stringValue, !path.isEmpty
-        else { return "/\(namespace)/\(id)" }
-        return path
+        ShimOptions.cgroupsPath(bundle: try entry(namespace, id).bundle) ?? "/\(namespace)/\(id)"
     }
 }

@@ -1,3 +1,5 @@
+import Core
+
 /// Where a shim keeps what it serves.
 public struct ShimOptions: Sendable {
     public var namespace: String
@@ -29,4 +31,13 @@ public struct ShimOptions: Sendable {
     /// read once the container has exited: with the systemd cgroup driver the scope, and its
     /// `memory.events`, may be gone by the time the daemon looks, so the shim keeps the fact.
     public static func oomRecord(bundle: String) -> String { bundle + "/oom-killed" }
+
+    /// The OCI `cgroupsPath` in a bundle's spec (a path, or runc's systemd `slice:prefix:name`);
+    /// nil when the spec has none.
+    public static func cgroupsPath(bundle: String) -> String? {
+        guard let text = readTextFile(bundle + "/config.json"), let spec = try? JSONValue.parse(text),
+              let path = spec["linux"]?["cgroupsPath"]?.stringValue, !path.isEmpty
+        else { return nil }
+        return path
+    }
 }

@@ -2,18 +2,9 @@ import Core
 import Glibc
 
 extension ShimServer {
-    /// The container's cgroup, from the bundle's spec.
-    var cgroupsPath: String? {
-        guard let text = readTextFile(options.bundle + "/config.json"), let spec = try? JSONValue.parse(text),
-              let path = spec["linux"]?["cgroupsPath"]?.stringValue, !path.isEmpty
-        else { return nil }
-        return path
-    }
-
-    /// The parent of the container's cgroup (the pod's, under the systemd driver its slice), whose
-    /// `memory.events` counts the kills of its children too.
-    var parentCgroupDirectory: String? {
-        guard let cgroupsPath else { return nil }
+    /// The parent of the container's memory cgroup (the pod's, under the systemd driver its
+    /// slice), which counts the kills of its children too.
+    func parentCgroupDirectory(_ cgroupsPath: String) -> String? {
         let directory = cgroups.directory(cgroupsPath, controller: "memory")
         guard let slash = directory.lastIndex(of: "/") else { return nil }
         return String(directory[..<slash])
@@ -23,10 +14,8 @@ extension ShimServer {
     /// many kills its parent had counted so far; on v1 the cgroup outlives the container until
     /// it is deleted, so a look at the exit is enough.
     func watchOOM() {
-        guard oomWatch < 0, let cgroupsPath, let file = cgroups.oomEventsFile(cgroupsPath) else { return }
-        if let parent = parentCgroupDirectory {
-            parentOOMKills = CgroupHierarchy.keyedValues(readTextFile(parent + "/memory.events") ?? "")["oom_kill"]
-        }
+        guard oomWatch < 0, let cgroupsPath = containerCgroup, let file = cgroups.oomEventsFile(cgroupsPath) else { return }
+        parentOOMKills = parentCgroupDirectory(cgroupsPath).flatMap(cgroups.oomKills(inDirectory:))
         let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard watch >= 0 else { return }
         guard inotify_add_watch(watch, file, UInt32(IN_MODIFY)) >= 0 else {
@@ -46,10 +35,10 @@ extension ShimServer {
             while read(oomWatch, &buffer, buffer.count) > 0 {}
         }
         let record = ShimOptions.oomRecord(bundle: options.bundle)
-        guard access(record, F_OK) != 0, let cgroupsPath else { return }
+        guard access(record, F_OK) != 0, let cgroupsPath = containerCgroup else { return }
         var kills = cgroups.oomKills(cgroupsPath)
-        if kills == nil, let before = parentOOMKills, let parent = parentCgroupDirectory,
-           let now = CgroupHierarchy.keyedValues(readTextFile(parent + "/memory.events") ?? "")["oom_kill"] {
+        if kills == nil, let before = parentOOMKills,
+           let now = parentCgroupDirectory(cgroupsPath).flatMap(cgroups.oomKills(inDirectory:)) {
             kills = now > before ? now - before : 0
         }
         guard let kills, kills > 0 else { return }

@@ -64,10 +64,12 @@ final class ShimServer {
     let decoder = JSONDecoder()
     let encoder = JSONEncoder()
 
-    /// A shim for `options`, driving `runtime` (by default the binary `options.runtime` names).
     /// The host's cgroups (tests: a tree of their own).
     let cgroups: CgroupHierarchy
+    /// The container's cgroup, from the bundle's spec (written before the shim starts), read once.
+    lazy var containerCgroup: String? = ShimOptions.cgroupsPath(bundle: options.bundle)
 
+    /// A shim for `options`, driving `runtime` (by default the binary `options.runtime` names).
     init(options: ShimOptions, runtime: (any OCIRuntime)? = nil, cgroups: CgroupHierarchy = .host) {
         self.options = options
         self.runtime = runtime ?? Runc(options: options)

@@ -3,11 +3,16 @@ import Foundation
 import TestSupport
 
 /// A busybox OCI archive built from Debian's busybox-static, for tests that run containers.
-/// `user` becomes the image's User.
-func busyboxArchive(in directory: String, tag: String = "v1", user: String? = nil) throws -> String {
+/// `user` becomes the image's User, `command` its command (a pause image: busybox sleeping).
+func busyboxArchive(in directory: String, tag: String = "v1", user: String? = nil, command: String? = nil) throws
+    -> String
+{
     let layout = directory + "/layout"
+    var environment: [String: String] = [:]
+    environment["IMAGE_USER"] = user
+    environment["IMAGE_CMD"] = command
     let built = try run("/bin/bash", [repositoryRoot + "/Tests/Fixtures/scripts/busybox-image.sh", layout, tag],
-                        environment: user.map { ["IMAGE_USER": $0] } ?? [:])
+                        environment: environment)
     guard built.status == 0 else { throw TestFailure("building busybox failed: \(built)") }
     let archive = directory + (tag == "v1" ? "/busybox.tar" : "/busybox-\(tag).tar")
     let copied = try run("/usr/bin/skopeo", ["copy", "-q", "oci:\(layout):\(tag)", "oci-archive:\(archive):\(tag)"])
