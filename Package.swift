@@ -62,7 +62,10 @@ let package = Package(
         // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer; a normal build replays inputs).
         .executableTarget(
             name: "Fuzz",
-            dependencies: ["Core", "Snapshots", "TOML", "YAML"],
+            dependencies: ["Core", "Snapshots", "TOML", "YAML", "Transport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -142,13 +145,13 @@ let package = Package(
         ),
         .target(
             name: "Core",
-            dependencies: ["CLinux", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CLinux", "TOML", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
             name: "Registry",
             dependencies: [
-                "Core", "TOML",
+                "Core",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -186,8 +189,11 @@ let package = Package(
         ),
         .target(name: "CLinux"),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // zlib, zstd and SQLite without pkg-config: their headers are in /usr/include, and the
+        // `-L/usr/lib/x86_64-linux-gnu` pkg-config adds would put the shared libraries ahead of the
+        // archives scripts/build-release.sh links the release binary with (zlib's and zstd's).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .target(
             name: "YAML",
             dependencies: ["Core"],
@@ -205,7 +211,6 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CSQLite",
-            pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(

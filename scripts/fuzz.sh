@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of what others send us with libFuzzer, each target for a bounded time:
-#   fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]   (targets: toml yaml json layer)
+#   fuzz.sh [SECONDS_PER_TARGET (default 60)] [TARGET...]   (targets: toml yaml json layer hosts grpc)
 # Builds ctr-fuzz with -sanitize=fuzzer in its own scratch path (.build-fuzz), then runs each
 # target from its seed corpora (committed: Tests/Fixtures/fuzz/TARGET, and the TOML and YAML
 # fixtures). A crash, a trap or a timeout fails the run; the input is kept in
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(toml yaml json layer)
+[ ${#targets[@]} -gt 0 ] || targets=(toml yaml json layer hosts grpc)
 # lld: gold fails on this link (an internal error in its diagnostics), and lld is in the toolchain.
 swift build --scratch-path .build-fuzz --product ctr-fuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >&2

@@ -6,7 +6,8 @@ import Synchronization
 
 /// Connections kept open across commands, one per socket, for `ctr shell`: a command run there
 /// reuses the connection the previous one opened instead of paying a connect and an HTTP/2
-/// handshake. One-shot commands run without a pool (`Connection.pool` is nil).
+/// handshake. A one-shot containerd-API command runs with a pool whose connection was opened
+/// while its arguments were parsed (see `EarlyConnection`), and exits without closing it.
 public final class ConnectionPool: Sendable {
     private struct Entry {
         let client: GRPCClient<HTTP2ClientTransport.Posix>
@@ -26,6 +27,11 @@ public final class ConnectionPool: Sendable {
             entries[endpoint.path] = Entry(client: client, running: running)
             return client
         }
+    }
+
+    /// Starts opening a connection to `endpoint` (on the event loop, while the caller goes on).
+    public func open(_ endpoint: Endpoint) {
+        _ = try? client(for: endpoint)
     }
 
     /// Closes every connection, letting calls in flight finish.

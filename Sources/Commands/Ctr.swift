@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Client
 import Core
 import Daemon
 import Glibc
@@ -44,8 +45,13 @@ public struct Ctr: AsyncParsableCommand {
             await CompletionRequest.run(Array(CommandLine.arguments.dropFirst(2)))
             return
         }
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            try await parseAndRun(Array(CommandLine.arguments.dropFirst()))
+            if let pool = EarlyConnection.start(arguments) {
+                try await Connection.$pool.withValue(pool) { try await parseAndRun(arguments) }
+            } else {
+                try await parseAndRun(arguments)
+            }
         } catch let error as CtrError {
             printError("ctr: \(error)")
             Glibc.exit(1)

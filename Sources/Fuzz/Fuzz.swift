@@ -1,5 +1,5 @@
 // ctr-fuzz: the parsers that read what other people send us (daemon config, CRI YAML and JSON,
-// image manifests and configs, layer tarballs), as fuzz targets.
+// image manifests and configs, layer tarballs, a gRPC client's frames), as fuzz targets.
 //
 //   ctr-fuzz TARGET FILE...      (a normal build) runs each file through TARGET once: the
 //                                committed corpora and any crash input replay as tests
@@ -18,7 +18,7 @@ import YAML
 /// The targets by name: each takes the input's bytes.
 let targets: [String: @Sendable ([UInt8]) -> Void] = [
     "toml": { bytes in
-        // The daemon's config, and hosts.toml: parsed, then written out and read back.
+        // The daemon's config: parsed, then written out and read back.
         guard let table = try? TOML.parse(String(decoding: bytes, as: UTF8.self)) else { return }
         _ = try? TOML.parse(TOML.encode(table))
     },
@@ -43,6 +43,14 @@ let targets: [String: @Sendable ([UInt8]) -> Void] = [
     "layer": { bytes in
         // Image layers: gzip, zstd or plain tar, every header and all data.
         _ = try? LayerCheck.read(bytes)
+    },
+    "hosts": { bytes in
+        // A registry's hosts.toml, as pulls read it.
+        _ = try? RegistryHostsFile.endpoints(parsing: String(decoding: bytes, as: UTF8.self), file: "hosts.toml")
+    },
+    "grpc": { bytes in
+        // The daemon's gRPC server transport behind HTTP/2: message framing, trailers, resets.
+        GRPCConnectionTarget.run(bytes)
     },
 ]
 

@@ -23,6 +23,8 @@ struct FuzzInputsTests {
         ("yaml", ["fuzz/yaml", "yaml/valid", "yaml/malformed"]),
         ("json", ["fuzz/json"]),
         ("layer", ["fuzz/layer"]),
+        ("hosts", ["fuzz/hosts"]),
+        ("grpc", ["fuzz/grpc"]),
     ])
     func replay(target: String, directories: [String]) throws {
         let inputs = Self.files(directories)
