@@ -2,6 +2,7 @@ public import Core
 public import GRPCCore
 public import GRPCNIOTransportHTTP2Posix
 import API
+import NIOCore
 
 /// How a client reaches a daemon.
 public struct ConnectionOptions: Sendable {
@@ -82,5 +83,14 @@ public struct Connection: Sendable {
         var call = CallOptions.defaults
         call.timeout = options.timeout
         return call
+    }
+}
+
+extension Connection {
+    /// For a process that runs one client command: NIO's shared event loop group gets one
+    /// thread instead of one per core. A command's connections need no more, and each thread is
+    /// paid for at start. Must come before anything uses NIO (NIO traps otherwise).
+    public static func useOneEventLoop() {
+        NIOSingletons.groupLoopCountSuggestion = 1
     }
 }

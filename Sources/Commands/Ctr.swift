@@ -49,6 +49,8 @@ public struct Ctr: AsyncParsableCommand {
         do {
             if let pool = EarlyConnection.start(arguments) {
                 try await Connection.$pool.withValue(pool) { try await parseAndRun(arguments) }
+                // Here, not back on the main actor: its queue would start a thread only to exit.
+                Glibc.exit(0)
             } else {
                 try await parseAndRun(arguments)
             }

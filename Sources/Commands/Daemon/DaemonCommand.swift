@@ -19,6 +19,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
+        Daemon.sizeEventLoops()
         ResidentMemory.limitMallocArenas(2)
         ResidentMemory.raiseDescriptorLimit()
         let registrations = Builtins.registrations

@@ -18,10 +18,12 @@ enum EarlyConnection {
     ]
 
     /// A pool holding a connection being opened to the address `arguments` name, or nil when they
-    /// do not start a containerd-API or CRI command or nothing accepts connections there.
+    /// do not start a containerd-API or CRI command or nothing accepts connections there. Once per
+    /// process, first thing: it also sizes NIO's event loop group for a client.
     static func start(_ arguments: [String]) -> ConnectionPool? {
         guard let address = address(arguments), let endpoint = try? Endpoint(address),
               (try? endpoint.checkReachable(hint: "")) != nil else { return nil }
+        Connection.useOneEventLoop()
         let pool = ConnectionPool()
         pool.open(endpoint)
         return pool

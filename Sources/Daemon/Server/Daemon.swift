@@ -18,6 +18,14 @@ public struct Daemon: Sendable {
     /// How long in-flight calls may run after a stop signal before they are cancelled.
     public var drainTimeout: Duration = .seconds(10)
 
+    /// Sizes NIO's shared event loop group, before anything uses it: half the cores, at least
+    /// one. A connection is served by one loop however many there are, and the services run as
+    /// tasks on the global executor's threads; on this 2-core machine a second loop was only one
+    /// more thread (a node's daemon threads are a target: issue 17).
+    public static func sizeEventLoops() {
+        NIOSingletons.groupLoopCountSuggestion = max(1, System.coreCount / 2)
+    }
+
     public init(config: DaemonConfig, registrations: [PluginRegistration], logger: Logger) {
         self.config = config
         self.registrations = registrations
