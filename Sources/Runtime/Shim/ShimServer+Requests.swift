@@ -82,7 +82,8 @@ extension ShimServer {
         case .update:
             guard let document = request.document else { throw .invalidArgument("update: resources are required") }
             let path = options.bundle + "/resources.json"
-            try writeFileAtomically(path, Array(document.utf8))
+            // Input for the `runc update` below only: no fsync.
+            try writeFileAtomically(path, Array(document.utf8), durable: false)
             try runtime.run(["update", "--resources", path, options.id], stdio: nil)
             return ShimResponse()
         case .delete:
