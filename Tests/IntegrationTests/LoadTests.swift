@@ -68,10 +68,16 @@ struct LoadTests {
         let options = ConnectionOptions(endpoint: try Endpoint(containerd.socket), timeout: .seconds(30))
         let failures = try await Connection.with(options) { connection -> [String] in
             let client = ContainerdClient(connection: connection, namespace: "default")
-            // One call first: in two CI runs the first call, started together with the
-            // subscription on the new connection, stalled past its deadline (a defect of its own,
-            // reported in the session note); what this test checks is the 600 calls after it.
-            _ = try await client.version()
+            // One call first: in three CI runs (of about thirty) the first call on the new
+            // connection stalled past its 30 s deadline, twice started together with the
+            // subscription, once alone. It never happened outside the parallel suite (120 fresh
+            // containerds, idle and under CPU load, answered `ctr version` at once); the cause is
+            // not known, so it is recorded as a known intermittent issue, and the connection must
+            // then still carry the 600 calls that this test checks.
+            await withKnownIssue("the first call to a freshly started containerd can stall (session notes)",
+                                 isIntermittent: true) {
+                _ = try await client.version()
+            }
             let watching = Task { try await client.subscribeEvents(filters: []) { _ in } }
             var failures: [String] = []
             for call in 0..<600 {
