@@ -50,6 +50,14 @@ extension CRITests {
                 .filter { FileManager.default.fileExists(atPath: $0) }
             seen.append("cgroup left: \(!cgroups.isEmpty)")
             for directory in cgroups { rmdir(directory) }  // containerd's, see below
+            if label != "ours" {
+                // containerd 1.6 also leaves runc's record of the pause container, in runc's root
+                // for the namespace (/run/containerd/runc/k8s.io, whatever the test's state
+                // directory): removed here too, or every run would leave one on the machine.
+                for leftover in [pod, id] {
+                    _ = try? run("/usr/bin/env", ["runc", "--root", "/run/containerd/runc/k8s.io", "delete", "--force", leftover])
+                }
+            }
             return seen
         }
         #expect(ours == ["shim killed: true", "state CONTAINER_EXITED", "process gone: true", "cgroup left: false"])
