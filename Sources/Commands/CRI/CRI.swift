@@ -118,9 +118,12 @@ protocol CRIEndpointOptions {
 }
 
 extension CRIEndpointOptions {
-    var runtimeAddress: String {
-        runtimeEndpoint ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? address
-            ?? Environment.value("CONTAINERD_ADDRESS") ?? Endpoint.defaultDaemon
+    var runtimeAddress: String { Self.runtimeAddress(given: runtimeEndpoint, address: address) }
+
+    /// The runtime endpoint: `-r`, else CONTAINER_RUNTIME_ENDPOINT, else the daemon's address as
+    /// every ctr command resolves it (`-a`/`--address`, CONTAINERD_ADDRESS, the default).
+    static func runtimeAddress(given runtime: String?, address: String?) -> String {
+        runtime ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? GlobalOptions.address(given: address)
     }
 
     var imageAddress: String {

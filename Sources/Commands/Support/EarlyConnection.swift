@@ -71,7 +71,7 @@ enum EarlyConnection {
         }
         switch command {
         case nil: return nil
-        case "cri": return runtime ?? Environment.value("CONTAINER_RUNTIME_ENDPOINT") ?? GlobalOptions.address(given: given)
+        case "cri": return CRIOptions.runtimeAddress(given: runtime, address: given)
         default: return GlobalOptions.address(given: given)
         }
     }
