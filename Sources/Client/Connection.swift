@@ -39,7 +39,8 @@ public struct Connection: Sendable {
         _ options: ConnectionOptions, _ body: (Connection) async throws -> T
     ) async throws -> T {
         let deadline = ContinuousClock.now + options.connectTimeout
-        while true {
+        // A pool that opened this connection early has just probed the socket.
+        while pool?.takeProbed(options.endpoint) != true {
             do {
                 try options.endpoint.checkReachable(hint: options.unreachableHint)
                 break

@@ -11,29 +11,56 @@ import Synchronization
 public final class ConnectionPool: Sendable {
     private struct Entry {
         let client: GRPCClient<HTTP2ClientTransport.Posix>
+        let transport: HTTP2ClientTransport.Posix
         let running: Task<Void, Never>
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Sockets `open` found accepting connections, whose first `Connection.with` need not probe
+    /// again (consumed by `takeProbed`).
+    private let probed = Mutex<Set<String>>([])
 
     public init() {}
 
     /// The open client for `endpoint`, made and started on first use.
     func client(for endpoint: Endpoint) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
+        try entry(for: endpoint).client
+    }
+
+    private func entry(for endpoint: Endpoint) throws -> Entry {
         try entries.withLock { entries in
-            if let entry = entries[endpoint.path] { return entry.client }
-            let client = GRPCClient(transport: try Connection.transport(endpoint))
+            if let entry = entries[endpoint.path] { return entry }
+            let transport = try Connection.transport(endpoint)
+            let client = GRPCClient(transport: transport)
             let running = Task<Void, Never> { try? await client.runConnections() }
-            entries[endpoint.path] = Entry(client: client, running: running)
-            return client
+            let entry = Entry(client: client, transport: transport, running: running)
+            entries[endpoint.path] = entry
+            return entry
         }
     }
 
-    /// Starts opening a connection to `endpoint` on another thread while the caller goes on:
-    /// making the client (its first use costs the process about 2 ms), connecting, the HTTP/2
-    /// handshake. A `client(for:)` meanwhile waits for that client rather than making another.
+    /// Starts opening a connection to `endpoint`, which the caller found accepting connections,
+    /// on another thread while the caller goes on: making the client (its first use costs the
+    /// process about 1 ms), connecting, the HTTP/2 handshake. A `client(for:)` meanwhile waits
+    /// for that client rather than making another.
+    ///
+    /// gRPC channels connect lazily, on their first call; here a stream is made and dropped
+    /// unused, which connects the channel without sending anything to the daemon (HTTP/2 gives
+    /// a stream its identifier, and puts it on the wire, only with its first frame).
     public func open(_ endpoint: Endpoint) {
-        Task.detached { _ = try? self.client(for: endpoint) }
+        probed.withLock { _ = $0.insert(endpoint.path) }
+        Task.detached {
+            guard let entry = try? self.entry(for: endpoint) else { return }
+            _ = try? await entry.transport.withStream(descriptor: Self.connectProbe, options: .defaults) { _, _ in }
+        }
+    }
+
+    /// The method named by the stream `open` makes and drops: never called.
+    static let connectProbe = MethodDescriptor(fullyQualifiedService: "ctr.connect", method: "Open")
+
+    /// Whether `open` already found `endpoint`'s socket accepting connections; true once.
+    func takeProbed(_ endpoint: Endpoint) -> Bool {
+        probed.withLock { $0.remove(endpoint.path) != nil }
     }
 
     /// Closes every connection, letting calls in flight finish.

@@ -112,6 +112,22 @@ extension Subprocess {
         return pid
     }
 
+    /// `program` as `posix_spawnp` would find it: unchanged when it names a path, else the first
+    /// executable regular file of that name in PATH; unchanged when there is none (running it
+    /// then fails as before). A caller that runs the same program often (a shim runs runc for
+    /// every exec) resolves it once instead of failing through PATH on every start.
+    public static func resolve(_ program: String, path: String? = nil) -> String {
+        guard !program.contains("/"), !program.isEmpty else { return program }
+        let search = path ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in search.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
+            var info = stat()
+            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(candidate, X_OK) == 0 else { continue }
+            return candidate
+        }
+        return program
+    }
+
     /// Initializes spawn attributes under which the child starts with default signal handling and
     /// nothing blocked, whatever the parent ignores or blocks (a shim ignores SIGPIPE, for one; runc
     /// and the container must not inherit that), optionally in a new session.

@@ -73,3 +73,23 @@ private struct TemporaryFile {
         unlink(path)
     }
 }
+
+@Suite("Subprocess.resolve")
+struct SubprocessResolveTests {
+    @Test("a program name resolves to the first executable regular file in PATH; paths and misses stay as given")
+    func resolve() throws {
+        let directory = try TemporaryDirectory("resolve")
+        defer { directory.remove() }
+        let empty = directory.path + "/empty", notExecutable = directory.path + "/plain", good = directory.path + "/good"
+        for path in [empty, notExecutable, good] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        // A directory of the name, then a file without the execute bit, then the real one.
+        try FileManager.default.createDirectory(atPath: empty + "/tool", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: notExecutable + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644])
+        FileManager.default.createFile(atPath: good + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        let path = [directory.path + "/missing", empty, notExecutable, good].joined(separator: ":")
+        #expect(Subprocess.resolve("tool", path: path) == good + "/tool")
+        #expect(Subprocess.resolve("absent-tool", path: path) == "absent-tool")
+        #expect(Subprocess.resolve("./tool", path: path) == "./tool")
+        #expect(Subprocess.resolve("/usr/bin/env", path: path) == "/usr/bin/env")
+    }
+}

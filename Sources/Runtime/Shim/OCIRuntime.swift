@@ -17,7 +17,7 @@ struct Runc: OCIRuntime {
     let systemdCgroup: Bool
 
     init(options: ShimOptions) {
-        binary = options.runtime
+        binary = Subprocess.resolve(options.runtime)
         root = options.runtimeRoot
         log = options.bundle + "/log.json"
         systemdCgroup = options.systemdCgroup
