@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from memory import memory_kib, memory_rows, total_kib  # noqa: E402
-from stream_bench import stream_measure, stream_rows  # noqa: E402
+from stream_bench import exec_measure, stream_measure, stream_rows  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -142,7 +142,7 @@ def tear_down(client, daemon, bridge, label):
 
 
 def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50, list_containers=10, binary=None,
-             exec_runs=20, burst_pods=20, scale_pods=200):
+             exec_runs=40, burst_pods=20, scale_pods=200):
     """`daemons` maps "ours"/"containerd" to Daemon objects (with `shims()` listing the pids of
     their shims); `write_daemon_config(daemon, cri_toml)` gives a daemon its CRI section before it
     starts.
@@ -189,8 +189,15 @@ def cri_rows(daemons, workdir, port, pod_runs, write_daemon_config, list_pods=50
             # No pod left while the next daemon is measured: its runc would copy our mounts.
             client.remove_all()
             # After the memory row, so that what streaming leaves in the heap does not count there.
-            streams = stream_measure(client, daemon, binary, image, logs, exec_runs) if binary else None
+            streams = stream_measure(client, daemon, binary, image, logs) if binary else None
             results[key] = {"start": statistics.median(samples), "list": [], "pods": with_pods, "streams": streams}
+        if binary:
+            execs = exec_measure({key: (client, daemon) for key, client, daemon, _ in running}, binary,
+                                 f"{registry.host}/busybox:1",
+                                 {key: os.path.join(workdir, f"cri-{key}", "logs") for key, _, _, _ in running}, exec_runs)
+            for key in results:
+                results[key]["streams"]["exec"] = execs[key]
+                results[key]["streams"]["runc"] = execs["runc-" + key]
         for key, client, _, _ in running:
             image = f"{registry.host}/busybox:1"
             logs = os.path.join(workdir, f"cri-{key}", "logs")

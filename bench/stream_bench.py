@@ -1,8 +1,8 @@
 """CRI streaming rows of the benchmark, measured on one daemon at a time with the same client
 (`ctr cri`, the release binary under test) against both:
 
-- exec round trip: the Exec call, the connection to the stream server, `true` and its exit code,
-  process start of the client included;
+- exec round trip (`exec_measure`, both daemons at once, alternating): the Exec call, the
+  connection to the stream server, `true` and its exit code, process start of the client included;
 - port-forward: 256 MiB fetched with curl through one forwarded connection to a pod's HTTP server;
 - daemon memory growth while 20 attached clients read nothing and the container keeps writing.
 """
@@ -23,7 +23,7 @@ def wait_for(predicate, timeout, what):
     raise RuntimeError(f"timed out: {what}")
 
 
-def stream_measure(client, daemon, binary, image, logs, runs):
+def stream_measure(client, daemon, binary, image, logs):
     pb = client.pb
     env = dict(os.environ, CONTAINER_RUNTIME_ENDPOINT="unix://" + daemon.sock)
     config = client.pod_config("stream", logs)
@@ -37,16 +37,6 @@ def stream_measure(client, daemon, binary, image, logs, runs):
         return cid
 
     result = {}
-    sleeper = start("sleeper", ["/bin/sleep", "100000"])
-    exec_command = [binary, "cri", "exec", sleeper, "true"]
-    subprocess.run(exec_command, env=env, check=True)
-    samples = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(exec_command, env=env, check=True)
-        samples.append((time.perf_counter() - t0) * 1000)
-    result["exec"] = statistics.median(samples)
-
     start("server", ["/bin/sh", "-c", "mkdir -p /www && /bin/busybox dd if=/dev/zero of=/www/big bs=1048576 count=256 "
                                       "2>/dev/null && exec /bin/busybox httpd -f -p 8080 -h /www"])
     forward = subprocess.Popen([binary, "cri", "port-forward", pod, "0:8080"], env=env, stdout=subprocess.PIPE,
@@ -91,12 +81,55 @@ def stream_measure(client, daemon, binary, image, logs, runs):
     return result
 
 
+def exec_measure(sessions, binary, image, logs, runs):
+    """`ctr cri exec ID true` against each daemon in turn, `runs` rounds: one run of each daemon per
+    round, so that the machine getting busier or quieter during the run weighs on both alike.
+    `sessions` maps a key to (client, daemon); each gets one pod with a sleeping container, removed
+    afterwards. Each round also times `runc exec` of the same container without any daemon: the
+    floor both daemons share. Returns the median per key (and per "runc-" + key), in ms."""
+    commands = {}
+    pods = {}
+    try:
+        for key, (client, daemon) in sessions.items():
+            pb = client.pb
+            config = client.pod_config("exec", logs[key])
+            pods[key] = client.runtime.RunPodSandbox(pb.RunPodSandboxRequest(config=config), timeout=120).pod_sandbox_id
+            cid = client.runtime.CreateContainer(pb.CreateContainerRequest(
+                pod_sandbox_id=pods[key], config=client.container_config("sleeper", image, ["/bin/sleep", "100000"]),
+                sandbox_config=config), timeout=60).container_id
+            client.runtime.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+            env = dict(os.environ, CONTAINER_RUNTIME_ENDPOINT="unix://" + daemon.sock)
+            commands[key] = ([binary, "cri", "exec", cid, "true"], env)
+            subprocess.run(commands[key][0], env=env, check=True)
+            # The same exec by runc alone, in the foreground, on the runc root the daemon's shim
+            # uses (containerd 1.6's shim keeps /run/containerd/runc whatever its state dir is).
+            roots = [os.path.join(os.path.dirname(daemon.sock), "state/io.containerd.runtime.v2.task/runc/k8s.io"),
+                     "/run/containerd/runc/k8s.io"]
+            root = next(r for r in roots if os.path.isdir(os.path.join(r, cid)))
+            commands["runc-" + key] = (["runc", "--root", root, "exec", cid, "true"], None)
+        samples = {key: [] for key in commands}
+        for _ in range(runs):
+            for key, (argv, env) in commands.items():
+                t0 = time.perf_counter()
+                subprocess.run(argv, env=env, check=True)
+                samples[key].append((time.perf_counter() - t0) * 1000)
+        return {key: statistics.median(values) for key, values in samples.items()}
+    finally:
+        for key, pod in pods.items():
+            client = sessions[key][0]
+            client.runtime.StopPodSandbox(client.pb.StopPodSandboxRequest(pod_sandbox_id=pod), timeout=120)
+            client.runtime.RemovePodSandbox(client.pb.RemovePodSandboxRequest(pod_sandbox_id=pod), timeout=120)
+
+
 def stream_rows(results, runs):
     ours, theirs = results["ours"], results["containerd"]
     return [
         ("Exec round trip: Exec + connect + `true` + exit code, median (ms)", ours["exec"], theirs["exec"],
          f"`ctr cri exec ID true` (the same client, SPDY) against each daemon, client process start included, "
-         f"{runs} runs", "≤ 0.8"),
+         f"{runs} runs each, alternating between the daemons", "≤ 0.8"),
+        ("Exec floor: `runc exec ID true` alone in the same container, median (ms)", ours["runc"], theirs["runc"],
+         "runc in the foreground on the runc root of each daemon's shim, no daemon, shim or client: the share of "
+         "the row above that both daemons pay alike", "—"),
         ("Port-forward, 256 MiB through one forwarded connection, median (s)", ours["forward"], theirs["forward"],
          "curl through `ctr cri port-forward` (the same client) to busybox httpd in a CNI pod, 3 fetches; "
          "time, so ≤ 1.0 means throughput ≥ containerd's", "≤ 1.0"),
