@@ -110,6 +110,11 @@ def exec_measure(sessions, binary, image, logs, runs):
         samples = {key: [] for key in commands}
         for _ in range(runs):
             for key, (argv, env) in commands.items():
+                # Every run starts from a quiet machine: on cgroup v1, moving a process into a
+                # cgroup (runc exec does, for the new process) waits for an RCU grace period
+                # (about 10 ms here) unless another move happened a moment before, so runs made
+                # back to back would time each other's leftovers.
+                time.sleep(0.1)
                 t0 = time.perf_counter()
                 subprocess.run(argv, env=env, check=True)
                 samples[key].append((time.perf_counter() - t0) * 1000)

@@ -19,30 +19,51 @@ public struct ShimClient: Sendable {
     /// long the answer takes (a `wait` lasts as long as its process), so a node with many
     /// containers does not hold a thread per container. Cancelling the task closes the connection.
     public func send(_ request: ShimRequest) async throws -> ShimResponse {
+        try await exchange(request, answers: 1).first
+    }
+
+    /// Sends an exec with `start` and `wait` set: returns the answer that it started, and its
+    /// exit still to come on the same connection.
+    public func sendAndWait(_ request: ShimRequest) async throws -> (started: ShimResponse, exit: ShimExit) {
+        let (first, exit) = try await exchange(request, answers: 2)
+        guard let exit else { throw CtrError.internalError("shim: no exit to wait for") }
+        return (first, exit)
+    }
+
+    /// Connects, writes the request and reads `answers` lines, all on one event loop; the
+    /// caller's task resumes once, with the first answer (and the rest still to come).
+    private func exchange(_ request: ShimRequest, answers: Int) async throws -> (first: ShimResponse, exit: ShimExit?) {
         guard var bytes = try? JSONEncoder().encode(request) else { throw CtrError.internalError("shim: cannot encode request") }
         bytes.append(UInt8(ascii: "\n"))
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let reply = loop.makePromise(of: [UInt8].self)
+        let replies = (0..<answers).map { _ in loop.makePromise(of: [UInt8].self) }
         let socket = self.socket
-        let channel: any Channel
-        do {
-            channel = try await ClientBootstrap(group: loop)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ShimReplyHandler(reply: reply))
-                    }
+        let connected = ClientBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ShimReplyHandler(replies: replies))
                 }
-                .connect(unixDomainSocketPath: socket).get()
-        } catch {
-            reply.fail(error)
-            throw CtrError.unavailable("connect to \(socket): \(Self.describe(error))")
+            }
+            .connect(unixDomainSocketPath: socket)
+            .flatMapErrorThrowing { error -> any Channel in
+                let failure = CtrError.unavailable("connect to \(socket): \(Self.describe(error))")
+                for reply in replies { reply.fail(failure) }
+                throw failure
+            }
+        let first = connected.flatMap { channel in
+            channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+            return replies[0].futureResult
         }
-        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
         let line = try await withTaskCancellationHandler {
-            try await reply.futureResult.get()
+            try await first.get()
         } onCancel: {
-            channel.close(promise: nil)
+            connected.whenSuccess { $0.close(promise: nil) }
         }
+        let exit = answers > 1 ? ShimExit(socket: socket, answer: replies[1].futureResult, connection: connected) : nil
+        return (try Self.decode(line, socket: socket), exit)
+    }
+
+    static func decode(_ line: [UInt8], socket: String) throws -> ShimResponse {
         guard let response = try? JSONDecoder().decode(ShimResponse.self, from: Data(line)) else {
             throw CtrError.internalError("shim \(socket): malformed response")
         }
@@ -57,48 +78,81 @@ public struct ShimClient: Sendable {
     }
 }
 
-/// Collects one answer line from the shim, then closes the connection.
+/// A process's exit, answered later on the connection that started it (`sendAndWait`).
+public struct ShimExit: Sendable {
+    let socket: String
+    let answer: EventLoopFuture<[UInt8]>
+    let connection: EventLoopFuture<any Channel>
+
+    /// Waits for the exit; cancelling the task closes the connection.
+    public func wait() async throws -> ShimResponse {
+        let connection = self.connection
+        let line = try await withTaskCancellationHandler {
+            try await answer.get()
+        } onCancel: {
+            connection.whenSuccess { $0.close(promise: nil) }
+        }
+        return try ShimClient.decode(line, socket: socket)
+    }
+}
+
+/// Collects the answer lines the shim sends (one per promise, in order), then closes the
+/// connection. A connection that ends early fails the answers still missing.
 final class ShimReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     static let limit = 16 << 20
 
-    let reply: EventLoopPromise<[UInt8]>
+    let replies: [EventLoopPromise<[UInt8]>]
+    var answered = 0
     var line: [UInt8] = []
-    var done = false
 
-    init(reply: EventLoopPromise<[UInt8]>) { self.reply = reply }
+    init(replies: [EventLoopPromise<[UInt8]>]) { self.replies = replies }
+
+    var done: Bool { answered >= replies.count }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !done else { return }
         var buffer = unwrapInboundIn(data)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
-            line += bytes[..<newline]
-            finish(context, .success(line))
-        } else {
-            line += bytes
-            if line.count > Self.limit {
-                finish(context, .failure(CtrError.internalError("shim: answer larger than \(Self.limit) bytes")))
+        var bytes = (buffer.readBytes(length: buffer.readableBytes) ?? [])[...]
+        while !done, !bytes.isEmpty {
+            if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+                line += bytes[..<newline]
+                bytes = bytes[(newline + 1)...]
+                answer(context, .success(line))
+                line = []
+            } else {
+                line += bytes
+                bytes = []
+                if line.count > Self.limit {
+                    fail(context, CtrError.internalError("shim: answer larger than \(Self.limit) bytes"))
+                }
             }
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // A shim that ends the connection with a last line and no newline still answered.
-        finish(context, line.isEmpty ? .failure(CtrError.unavailable("the shim closed the connection without answering"))
-            : .success(line))
+        if !done, !line.isEmpty {
+            answer(context, .success(line))
+            line = []
+        }
+        fail(context, CtrError.unavailable("the shim closed the connection without answering"))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(context, .failure(CtrError.unavailable("shim connection: \(ShimClient.describe(error))")))
+        fail(context, CtrError.unavailable("shim connection: \(ShimClient.describe(error))"))
     }
 
-    private func finish(_ context: ChannelHandlerContext, _ result: Result<[UInt8], any Error>) {
+    private func answer(_ context: ChannelHandlerContext, _ result: Result<[UInt8], any Error>) {
         guard !done else { return }
-        done = true
-        reply.completeWith(result)
-        context.close(promise: nil)
+        replies[answered].completeWith(result)
+        answered += 1
+        if done { context.close(promise: nil) }
+    }
+
+    /// Fails every answer still missing.
+    private func fail(_ context: ChannelHandlerContext, _ error: any Error) {
+        while !done { answer(context, .failure(error)) }
     }
 }
 

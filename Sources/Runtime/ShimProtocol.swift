@@ -2,7 +2,8 @@ import Core
 
 /// The control protocol between the daemon and a `ctr shim`: one JSON request and one JSON
 /// response per connection on the shim's Unix socket, each a single line. `wait` holds its
-/// connection open until the process exits.
+/// connection open until the process exits; so does an exec started with `wait`, which is
+/// answered twice: once started, and again with its exit.
 public struct ShimRequest: Codable, Sendable {
     public enum Operation: String, Codable, Sendable {
         case create, start, state, kill, wait, exec, resize, closeIO, pause, resume, pids, update, delete, shutdown
@@ -31,6 +32,10 @@ public struct ShimRequest: Codable, Sendable {
     /// of two (`create`, then `start`). Exec: start it in the same request. For callers that start
     /// at once: the CRI plugin.
     public var start: Bool?
+    /// Exec with `start`: after the answer that it started, the connection stays open and a
+    /// second answer comes when the process exits, as to a `wait` sent at once (the CRI plugin's
+    /// streaming exec, which waits anyway; one connection and one round trip fewer).
+    public var wait: Bool?
 
     public init(op: Operation, execID: String? = nil) {
         self.op = op

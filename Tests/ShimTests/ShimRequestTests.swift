@@ -130,6 +130,32 @@ struct ShimRequestTests {
         #expect(failure(.state, exec: "e2")?.code == .notFound)
     }
 
+    @Test("exec with start and wait answers twice on its connection: started now, the exit when it comes")
+    func execStartAndWait() throws {
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try request(.create) { $0.start = true }
+        var pair: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[1]) }
+        var exec = ShimRequest(op: .exec, execID: "e1")
+        exec.document = #"{"args":["true"]}"#
+        exec.start = true
+        exec.wait = true
+        #expect(try server.perform(exec, connection: pair[0]) == nil, "the exit is answered later")
+        let started = try JSONDecoder().decode(ShimResponse.self, from: Data(try #require(LineSocket.readLine(pair[1]))))
+        #expect(started.state?.status == .running && started.state?.execID == "e1")
+        #expect(server.waiters.map(\.key) == ["e1"])
+
+        let process = try #require(server.processes["e1"])
+        process.status = .stopped
+        process.exitStatus = 7
+        server.notifyWaiters(process)
+        let exited = try JSONDecoder().decode(ShimResponse.self, from: Data(try #require(LineSocket.readLine(pair[1]))))
+        #expect(exited.state?.status == .stopped && exited.state?.exitStatus == 7)
+        #expect(LineSocket.readLine(pair[1]) == nil, "the connection is closed after the exit")
+
+    }
+
     @Test("a failing runc fails the request with its error and records no process")
     func runtimeFailure() {
         defer { try? FileManager.default.removeItem(atPath: bundle) }
@@ -227,5 +253,66 @@ struct ShimOOMTests {
         try events(root + slice, kills: 3)
         shim.recordOOM()
         #expect(recorded == "1")
+    }
+}
+
+@Suite("Shim client answers")
+struct ShimClientTests {
+    /// A one-connection shim stand-in on `path` that reads the request line, then writes `reply`
+    /// (maybe several lines) in one write and closes.
+    static func serve(_ path: String, reply: String) throws -> Thread {
+        let listener = try LineSocket.listen(path)
+        let thread = Thread {
+            let connection = accept(listener, nil, nil)
+            close(listener)
+            guard connection >= 0 else { return }
+            _ = LineSocket.readLine(connection)
+            _ = FileIO.writeAll(connection, Array(reply.utf8)[...])
+            close(connection)
+        }
+        thread.start()
+        return thread
+    }
+
+    static let started = #"{"state":{"execID":"e1","pid":9,"status":"running","exitStatus":0,"exitedAt":0,"stdin":"","stdout":"","stderr":"","terminal":false}}"#
+    static let exited = #"{"state":{"execID":"e1","pid":9,"status":"stopped","exitStatus":3,"exitedAt":5,"stdin":"","stdout":"","stderr":"","terminal":false}}"#
+
+    @Test("two answers arriving in one read are both delivered, in order")
+    func twoAnswersInOneRead() async throws {
+        let directory = try TemporaryDirectory("shimclient")
+        defer { directory.remove() }
+        let path = directory.path + "/s.sock"
+        _ = try Self.serve(path, reply: Self.started + "\n" + Self.exited + "\n")
+        let (first, exit) = try await ShimClient(socket: path).sendAndWait(ShimRequest(op: .exec, execID: "e1"))
+        #expect(first.state?.status == .running)
+        let last = try await exit.wait()
+        #expect(last.state?.status == .stopped && last.state?.exitStatus == 3)
+    }
+
+    @Test("a shim that closes after the first answer fails the wait as unavailable")
+    func closedBeforeTheExit() async throws {
+        let directory = try TemporaryDirectory("shimclient")
+        defer { directory.remove() }
+        let path = directory.path + "/s.sock"
+        _ = try Self.serve(path, reply: Self.started + "\n")
+        let (first, exit) = try await ShimClient(socket: path).sendAndWait(ShimRequest(op: .exec, execID: "e1"))
+        #expect(first.state?.pid == 9)
+        await #expect(throws: CtrError.self) { _ = try await exit.wait() }
+        do {
+            _ = try await exit.wait()
+        } catch let error as CtrError {
+            #expect(error.code == .unavailable)
+        }
+    }
+
+    @Test("nothing listening fails the request as unavailable, naming the socket")
+    func nothingListens() async throws {
+        let path = temporaryPath("shimclient", suffix: ".sock")
+        do {
+            _ = try await ShimClient(socket: path).send(ShimRequest(op: .state))
+            Issue.record("a request to nothing succeeded")
+        } catch let error as CtrError {
+            #expect(error.code == .unavailable && error.message.contains(path))
+        }
     }
 }

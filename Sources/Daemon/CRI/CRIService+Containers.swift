@@ -226,6 +226,7 @@ extension CRIService {
         _ = try? await tasks.delete(namespace, container.id, execID: nil)
         removeRecord(container.id)
         closeContainerStdin(container.id)
+        execProcesses.withLock { $0[container.id] = nil }
         try? FileTree.remove(state + "/io/" + container.id)
         store.withLock { store in
             store.remove(container: container.id)

@@ -45,10 +45,17 @@ extension CRIService {
 
     /// The OCI process of an exec in container `id`: the container's own, running `command`.
     func execProcess(_ id: String, command: [String], tty: Bool) throws -> [UInt8] {
-        guard let record = try metadata.container(namespace, id).spec,
-              var process = (try? JSONDecoder().decode(OCISpec.self, from: Data(record.value)))?.process
-        else {
-            throw CtrError.internalError("container \"\(id)\": no runtime spec")
+        var process: OCISpec.Process
+        if let known = execProcesses.withLock({ $0[id] }) {
+            process = known
+        } else {
+            guard let record = try metadata.container(namespace, id).spec,
+                  let decoded = (try? JSONDecoder().decode(OCISpec.self, from: Data(record.value)))?.process
+            else {
+                throw CtrError.internalError("container \"\(id)\": no runtime spec")
+            }
+            execProcesses.withLock { $0[id] = decoded }
+            process = decoded
         }
         process.args = command
         process.terminal = tty
@@ -61,6 +68,7 @@ extension CRIService {
     struct StreamingExec: Sendable {
         var execID: String
         var directory: String
+        var exit: TaskService.ExecExit
         var stdin: Int32?
         var stdout: Int32?
         var stderr: Int32?
@@ -77,6 +85,7 @@ extension CRIService {
         let directory = state + "/exec/" + execID
         try makeDirectories(directory, mode: 0o700)
         var held: [String: Int32] = [:]
+        let exit: TaskService.ExecExit
         func cleanUp() {
             for fd in held.values { close(fd) }
             try? FileTree.remove(directory)
@@ -92,12 +101,12 @@ extension CRIService {
             let io = TaskService.IO(stdin: held["stdin"] == nil ? "" : directory + "/stdin",
                                     stdout: held["stdout"] == nil ? "" : directory + "/stdout",
                                     stderr: held["stderr"] == nil ? "" : directory + "/stderr", terminal: tty)
-            try await tasks.exec(namespace, id, execID: execID, spec: processJSON, io: io, start: true)
+            exit = try await tasks.execAndWait(namespace, id, execID: execID, spec: processJSON, io: io).exit
         } catch {
             cleanUp()
             throw error
         }
-        var result = StreamingExec(execID: execID, directory: directory, stdin: held["stdin"])
+        var result = StreamingExec(execID: execID, directory: directory, exit: exit, stdin: held["stdin"])
         for name in ["stdout", "stderr"] {
             guard let placeholder = held[name] else { continue }
             let reader = open(directory + "/" + name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

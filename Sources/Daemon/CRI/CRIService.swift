@@ -107,6 +107,9 @@ final class CRIService: Sendable {
     /// For containers created with `stdin: true`: our write end of the stdin FIFO the shim reads,
     /// held so the container's stdin stays open between attachers (closed by `stdin_once`).
     let stdinHolders = Mutex<[String: Int32]>([:])
+    /// The OCI process of each container that has had an exec, decoded from its spec once (a
+    /// container's process does not change after creation): the template of its execs.
+    let execProcesses = Mutex<[String: OCISpec.Process]>([:])
 
     init(config: CRIConfig, daemon: DaemonConfig, metadata: MetadataStore, content: ContentService,
          snapshotter: LocalSnapshotter, differ: LocalDiffService, tasks: TaskService, events: EventExchange,

@@ -306,8 +306,42 @@ public final class TaskService: Sendable {
     public func exec(_ namespace: String, _ id: String, execID: String, spec: [UInt8], io: IO,
                      start: Bool = false) async throws -> ShimProcessState? {
         let entry = try entry(namespace, id)
+        let request = Self.execRequest(execID: execID, spec: spec, io: io, start: start, wait: false)
+        let response = try await entry.shim.send(request)
+        execAdded(namespace, id, execID: execID)
+        guard start else { return nil }
+        guard let state = response.state else { throw CtrError.internalError("shim: no state") }
+        started(entry, execID: execID, pid: state.pid)
+        return state
+    }
+
+    /// Adds and starts an exec process, and waits for its exit on the same shim connection:
+    /// returns its state once started, and its exit to come (what `wait` would answer).
+    public func execAndWait(_ namespace: String, _ id: String, execID: String, spec: [UInt8],
+                            io: IO) async throws -> (started: ShimProcessState, exit: ExecExit) {
+        let entry = try entry(namespace, id)
+        let request = Self.execRequest(execID: execID, spec: spec, io: io, start: true, wait: true)
+        let (response, exit) = try await entry.shim.sendAndWait(request)
+        execAdded(namespace, id, execID: execID)
+        guard let state = response.state else { throw CtrError.internalError("shim: no state") }
+        started(entry, execID: execID, pid: state.pid)
+        return (state, ExecExit(exit: exit))
+    }
+
+    /// The exit of an exec started by `execAndWait`.
+    public struct ExecExit: Sendable {
+        let exit: ShimExit
+
+        public func wait() async throws -> ShimProcessState {
+            guard let state = try await exit.wait().state else { throw CtrError.internalError("shim: no state") }
+            return state
+        }
+    }
+
+    static func execRequest(execID: String, spec: [UInt8], io: IO, start: Bool, wait: Bool) -> ShimRequest {
         var request = ShimRequest(op: .exec, execID: execID)
         request.start = start ? true : nil
+        request.wait = wait ? true : nil
         request.document = String(decoding: spec, as: UTF8.self)
         request.stdin = io.stdin
         request.stdout = io.stdout
@@ -315,15 +349,14 @@ public final class TaskService: Sendable {
         request.terminal = io.terminal
         request.logFormat = io.logFormat
         request.maxLogLine = io.maxLogLine
-        let response = try await entry.shim.send(request)
+        return request
+    }
+
+    func execAdded(_ namespace: String, _ id: String, execID: String) {
         events.publish(namespace: namespace, topic: EventTopic.taskExecAdded, event: Containerd_Events_TaskExecAdded.with {
             $0.containerID = id
             $0.execID = execID
         })
-        guard start else { return nil }
-        guard let state = response.state else { throw CtrError.internalError("shim: no state") }
-        started(entry, execID: execID, pid: state.pid)
-        return state
     }
 
 

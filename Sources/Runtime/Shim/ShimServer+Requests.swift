@@ -42,12 +42,17 @@ extension ShimServer {
             let process = try addExec(request)
             guard request.start == true else { return stateResponse(process) }
             // Exec and start in one request, for callers that start at once (the CRI plugin).
+            let started: Process
             do throws(CtrError) {
-                return stateResponse(try start(request.execID))
+                started = try start(request.execID)
             } catch {
                 processes[process.key] = nil
                 throw error
             }
+            guard request.wait == true else { return stateResponse(started) }
+            // And wait on the same connection: the first answer now, the exit as for `wait`.
+            send(stateResponse(started), to: connection)
+            return waitResponse(started, connection: connection)
         case .start:
             return stateResponse(try start(request.execID))
         case .state:
@@ -56,10 +61,7 @@ extension ShimServer {
             try kill(request.execID, signal: request.signal ?? SIGTERM, all: request.all ?? false)
             return ShimResponse()
         case .wait:
-            let process = try process(request.execID)
-            if process.status == .stopped && process.exitPendingSince == nil { return stateResponse(process) }
-            waiters.append((connection, process.key))
-            return nil
+            return waitResponse(try process(request.execID), connection: connection)
         case .resize:
             let process = try process(request.execID)
             guard process.console >= 0 else { throw .failedPrecondition("process \"\(process.execID ?? options.id)\" has no terminal") }
@@ -104,6 +106,14 @@ extension ShimServer {
             throw .notFound("task \"\(options.id)\": not created")
         }
         return process
+    }
+
+    /// The final state of `process` when it has exited and its output is copied out; else nil,
+    /// and `connection` is answered when that happens.
+    func waitResponse(_ process: Process, connection: Int32) -> ShimResponse? {
+        if process.status == .stopped && process.exitPendingSince == nil { return stateResponse(process) }
+        waiters.append((connection, process.key))
+        return nil
     }
 
     func stateResponse(_ process: Process) -> ShimResponse {

@@ -67,7 +67,7 @@ final class RemoteCommandSession: StreamSession {
                     let exec = try await service.startStreamingExec(id, command: command, tty: tty, stdin: stdin,
                                                                     stdout: stdout, stderr: stderr)
                     bound.eventLoop.execute { bound.value.started(exec) }
-                    let state = try await service.tasks.wait(service.namespace, id, execID: exec.execID)
+                    let state = try await exec.exit.wait()
                     bound.eventLoop.execute { bound.value.exited(Int32(bitPattern: state.exitStatus)) }
                 } catch {
                     let message = CtrError.message(of: error)
