@@ -94,6 +94,15 @@ public struct ShimExit: Sendable {
         }
         return try ShimClient.decode(line, socket: socket)
     }
+
+    /// Calls `body` with the exit on the event loop that reads it, without a task waiting: for
+    /// callers that live on an event loop themselves and would only hop back to it.
+    public func whenComplete(_ body: @escaping @Sendable (Result<ShimResponse, any Error>) -> Void) {
+        let socket = self.socket
+        answer.whenComplete { result in
+            body(result.flatMap { line in Result { try ShimClient.decode(line, socket: socket) } })
+        }
+    }
 }
 
 /// Collects the answer lines the shim sends (one per promise, in order), then closes the

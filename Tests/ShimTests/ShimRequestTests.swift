@@ -287,6 +287,11 @@ struct ShimClientTests {
         #expect(first.state?.status == .running)
         let last = try await exit.wait()
         #expect(last.state?.status == .stopped && last.state?.exitStatus == 3)
+        // The same exit delivered as a callback, for callers on an event loop.
+        let called = try await withCheckedThrowingContinuation { continuation in
+            exit.whenComplete { continuation.resume(with: $0) }
+        }
+        #expect(called.state?.exitStatus == 3)
     }
 
     @Test("a shim that closes after the first answer fails the wait as unavailable")

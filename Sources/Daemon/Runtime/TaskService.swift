@@ -336,6 +336,15 @@ public final class TaskService: Sendable {
             guard let state = try await exit.wait().state else { throw CtrError.internalError("shim: no state") }
             return state
         }
+
+        /// Calls `body` with the exit, on the event loop that reads it.
+        public func whenComplete(_ body: @escaping @Sendable (Result<ShimProcessState, any Error>) -> Void) {
+            exit.whenComplete { result in
+                body(result.flatMap { response in
+                    response.state.map { .success($0) } ?? .failure(CtrError.internalError("shim: no state"))
+                })
+            }
+        }
     }
 
     static func execRequest(execID: String, spec: [UInt8], io: IO, start: Bool, wait: Bool) -> ShimRequest {

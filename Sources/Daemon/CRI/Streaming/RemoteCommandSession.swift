@@ -67,8 +67,15 @@ final class RemoteCommandSession: StreamSession {
                     let exec = try await service.startStreamingExec(id, command: command, tty: tty, stdin: stdin,
                                                                     stdout: stdout, stderr: stderr)
                     bound.eventLoop.execute { bound.value.started(exec) }
-                    let state = try await exec.exit.wait()
-                    bound.eventLoop.execute { bound.value.exited(Int32(bitPattern: state.exitStatus)) }
+                    // The exit goes straight to the session's loop, after `started`.
+                    exec.exit.whenComplete { result in
+                        bound.eventLoop.execute {
+                            switch result {
+                            case .success(let state): bound.value.exited(Int32(bitPattern: state.exitStatus))
+                            case .failure(let error): bound.value.failed(CtrError.message(of: error))
+                            }
+                        }
+                    }
                 } catch {
                     let message = CtrError.message(of: error)
                     bound.eventLoop.execute { bound.value.failed(message) }
