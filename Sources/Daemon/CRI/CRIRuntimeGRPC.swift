@@ -45,11 +45,26 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
 
     /// The list calls a kubelet polls: answered from the store's encoded entries, under its lock
     /// and without waiting, so the daemon's transport runs them inline (`InlineUnaryMethod`).
+    /// So are Version and the streaming calls, which check in-memory state and issue a token.
     var inlineMethods: [String: InlineUnaryMethod] {
         typealias Method = Runtime_V1_RuntimeService.Method
+        let service = self.service
         return [
             "/" + Method.ListPodSandbox.descriptor.fullyQualifiedMethod: .encoded(listPodSandbox),
             "/" + Method.ListContainers.descriptor.fullyQualifiedMethod: .encoded(listContainers),
+            "/" + Method.Version.descriptor.fullyQualifiedMethod: .message(version),
+            "/" + Method.Exec.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_ExecRequest) in
+                let url = try service.exec(request)
+                return Runtime_V1_ExecResponse.with { $0.url = url }
+            },
+            "/" + Method.Attach.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_AttachRequest) in
+                let url = try service.attach(request)
+                return Runtime_V1_AttachResponse.with { $0.url = url }
+            },
+            "/" + Method.PortForward.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_PortForwardRequest) in
+                let url = try service.portForward(request)
+                return Runtime_V1_PortForwardResponse.with { $0.url = url }
+            },
         ]
     }
 

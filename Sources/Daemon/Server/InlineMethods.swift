@@ -28,6 +28,15 @@ extension InlineUnaryMethod {
     }
 }
 
+extension InlineUnaryMethod {
+    /// A method answered with one message, encoded here.
+    static func message<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>(
+        _ handler: @escaping @Sendable (Input) throws -> Output
+    ) -> InlineUnaryMethod {
+        encoded { (input: Input) in [try handler(input).serializedBytes()] }
+    }
+}
+
 /// A plugin with methods its handlers can answer inline (see `InlineUnaryMethod`), by path
 /// (`/runtime.v1.RuntimeService/ListContainers`).
 protocol InlineMethodProvider {
