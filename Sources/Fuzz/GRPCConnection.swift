@@ -23,7 +23,10 @@ enum GRPCConnectionTarget {
         var settings = UnixGRPCTransport.Settings(maxRequestSize: 1 << 16, windowSize: 65_535, maxFrameSize: 16_384,
                                                   maxConcurrentStreams: 100)
         settings.prefaceTimeout = .seconds(5)
-        let inline = InlineUnaryMethod { request in .success(WireBytes(received: request)) }
+        // Requests of odd length are declined and go to the handler below, as a task.
+        let inline = InlineUnaryMethod { request in
+            request.readableBytes % 2 == 1 ? nil : .success(WireBytes(received: request))
+        }
         let transport = UnixGRPCTransport(path: path, settings: settings, inlineMethods: ["/fuzz.Echo/Inline": inline])
         Task {
             try? await transport.listen { stream, _ in

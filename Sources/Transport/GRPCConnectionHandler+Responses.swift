@@ -73,9 +73,11 @@ extension GRPCConnectionHandler {
         rpc.reset(RPCError(code: .deadlineExceeded, message: status.message))
     }
 
-    func respondInline(_ stream: inout Stream, _ method: InlineUnaryMethod, request: WireBytes) {
+    /// Answers an inline call; false when the method declined it (it goes to the router).
+    func respondInline(_ stream: inout Stream, _ method: InlineUnaryMethod, request: WireBytes) -> Bool {
         let id = stream.rpc.id
-        switch method.respond(request.buffer) {
+        guard let result = method.respond(request.buffer) else { return false }
+        switch result {
         case .success(let response):
             stream.response = .headersSent
             queue(.headers(.init(headers: GRPCHeaders.responseHeaders([:]))), on: id)
@@ -85,6 +87,7 @@ extension GRPCConnectionHandler {
             let status = Status(code: Status.Code(error.code), message: error.message)
             endResponse(&stream, GRPCHeaders.trailers(status, error.metadata, trailersOnly: true))
         }
+        return true
     }
 
     // MARK: Graceful shutdown

@@ -296,12 +296,13 @@ final class GRPCConnectionHandler: ChannelInboundHandler {
     }
 
     /// No more request messages are taken: the client ended its side (`clientDone`) or the
-    /// request failed. An inline call with its one message is answered now.
+    /// request failed. An inline call with its one message is answered now, unless its method
+    /// declines it.
     func endRequest(_ stream: inout Stream, _ end: Result<Void, any Error>, clientDone: Bool) {
         let inline = stream.request.inline
         stream.request = clientDone ? .ended : .discarding
-        if let inline, case .success = end, inline.held.count == 1 {
-            respondInline(&stream, inline.method, request: inline.held[0])
+        if let inline, case .success = end, inline.held.count == 1,
+           respondInline(&stream, inline.method, request: inline.held[0]) {
             return
         }
         if let inline { runAsTask(stream.rpc, inline) }

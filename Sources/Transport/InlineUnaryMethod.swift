@@ -6,11 +6,12 @@ import NIOCore
 ///
 /// Only for handlers that read in-memory state under a lock and return at once, such as the CRI
 /// list calls a kubelet makes every second. The same method stays registered with the router,
-/// which serves it over any other transport and when a request is not a single message.
+/// which serves it over any other transport, when a request is not a single message, and when
+/// `respond` declines the request (returns nil: one that needs more than memory, say).
 public struct InlineUnaryMethod: Sendable {
-    public let respond: @Sendable (_ request: ByteBuffer) -> Result<WireBytes, RPCError>
+    public let respond: @Sendable (_ request: ByteBuffer) -> Result<WireBytes, RPCError>?
 
-    public init(respond: @escaping @Sendable (_ request: ByteBuffer) -> Result<WireBytes, RPCError>) {
+    public init(respond: @escaping @Sendable (_ request: ByteBuffer) -> Result<WireBytes, RPCError>?) {
         self.respond = respond
     }
 }

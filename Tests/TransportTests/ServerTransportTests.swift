@@ -35,10 +35,12 @@ struct ServerTransportTests {
     static let early = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Early")
     static let await = MethodDescriptor(fullyQualifiedService: "test.Transport", method: "Await")
 
-    /// Answers on the event loop: `inline:` and the request, or NOT_FOUND for `absent`.
+    /// Answers on the event loop: `inline:` and the request, or NOT_FOUND for `absent`; declines
+    /// `slow`, which the router answers.
     static let inlineMethods = ["/test.Transport/Inline": InlineUnaryMethod { request in
         let text = String(buffer: request)
         if text == "absent" { return .failure(RPCError(code: .notFound, message: "thing \"absent\" not found")) }
+        if text == "slow" { return nil }
         return .success(WireBytes(Array("inline:\(text)".utf8)))
     }]
 
@@ -69,7 +71,7 @@ struct ServerTransportTests {
         }
     }
 
-    @Test("an inline method answers a single-message request on the event loop; other requests go to the router")
+    @Test("an inline method answers a single-message request on the event loop; other requests, and those it declines, go to the router")
     func inlineMethods() async throws {
         try await withServer(.ours) { client, _, _ in
             let answer = try await client.call(Self.inline, Array("a".utf8))
@@ -80,6 +82,10 @@ struct ServerTransportTests {
             }
             #expect(error?.code == .notFound)
             #expect(error?.message == "thing \"absent\" not found")
+
+            // A request the method declines is served by the router, with the same message.
+            let declined = try await client.call(Self.inline, Array("slow".utf8))
+            #expect(String(decoding: declined, as: UTF8.self) == "routed:slow")
 
             let routed = try await client.clientStreaming(
                 request: StreamingClientRequest(of: [UInt8].self) { writer in

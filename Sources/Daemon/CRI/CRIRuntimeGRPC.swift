@@ -53,6 +53,22 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
             "/" + Method.ListPodSandbox.descriptor.fullyQualifiedMethod: .encoded(listPodSandbox),
             "/" + Method.ListContainers.descriptor.fullyQualifiedMethod: .encoded(listContainers),
             "/" + Method.Version.descriptor.fullyQualifiedMethod: .message(version),
+            "/" + Method.ContainerStatus.descriptor.fullyQualifiedMethod: .messageIfInMemory {
+                (request: Runtime_V1_ContainerStatusRequest) -> Runtime_V1_ContainerStatusResponse? in
+                // Verbose reads the OCI spec from the metadata store: not on the event loop.
+                guard !request.verbose else { return nil }
+                let container = try service.container(request.containerID)
+                return .with { $0.status = service.containerStatus(container) }
+            },
+            "/" + Method.PodSandboxStatus.descriptor.fullyQualifiedMethod: .message {
+                (request: Runtime_V1_PodSandboxStatusRequest) in
+                let sandbox = try service.sandbox(request.podSandboxID)
+                return Runtime_V1_PodSandboxStatusResponse.with {
+                    $0.status = service.podSandboxStatus(sandbox)
+                    $0.timestamp = Timestamp.now.unixNanos
+                    if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
+                }
+            },
             "/" + Method.Exec.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_ExecRequest) in
                 let url = try service.exec(request)
                 return Runtime_V1_ExecResponse.with { $0.url = url }

@@ -17,12 +17,8 @@ extension InlineUnaryMethod {
             }
             do {
                 return .success(WireBytes(concatenating: try handler(input)))
-            } catch let error as RPCError {
-                return .failure(error)
-            } catch let error as any RPCErrorConvertible {
-                return .failure(RPCError(error))
             } catch {
-                return .failure(RPCError(code: .unknown, message: "\(error)"))
+                return .failure(rpcError(error))
             }
         }
     }
@@ -35,6 +31,32 @@ extension InlineUnaryMethod {
     ) -> InlineUnaryMethod {
         encoded { (input: Input) in [try handler(input).serializedBytes()] }
     }
+
+    /// A method answered inline with one message when `handler` can; when it returns nil (a
+    /// request that needs more than memory), the request goes to the router as a task.
+    static func messageIfInMemory<Input: SwiftProtobuf.Message, Output: SwiftProtobuf.Message>(
+        _ handler: @escaping @Sendable (Input) throws -> Output?
+    ) -> InlineUnaryMethod {
+        InlineUnaryMethod { request in
+            // A request that does not decode is the router's to report.
+            guard let input = try? Input(serializedBytes: Array(request.readableBytesView)) else { return nil }
+            do {
+                guard let output = try handler(input) else { return nil }
+                return .success(WireBytes(concatenating: [try output.serializedBytes()]))
+            } catch {
+                return .failure(rpcError(error))
+            }
+        }
+    }
+
+    static func rpcError(_ error: any Error) -> RPCError {
+        if let error = error as? RPCError { return error }
+        if let error = error as? any RPCErrorConvertible { return RPCError(error) }
+        return RPCError(code: .unknown, message: "\(error)")
+    }
+}
+
+extension InlineUnaryMethod {
 }
 
 /// A plugin with methods its handlers can answer inline (see `InlineUnaryMethod`), by path
