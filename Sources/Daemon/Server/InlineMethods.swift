@@ -56,9 +56,6 @@ extension InlineUnaryMethod {
     }
 }
 
-extension InlineUnaryMethod {
-}
-
 /// A plugin with methods its handlers can answer inline (see `InlineUnaryMethod`), by path
 /// (`/runtime.v1.RuntimeService/ListContainers`).
 protocol InlineMethodProvider {
