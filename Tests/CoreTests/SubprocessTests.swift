@@ -84,8 +84,8 @@ struct SubprocessResolveTests {
         for path in [empty, notExecutable, good] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         // A directory of the name, then a file without the execute bit, then the real one.
         try FileManager.default.createDirectory(atPath: empty + "/tool", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: notExecutable + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644])
-        FileManager.default.createFile(atPath: good + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        try #require(FileManager.default.createFile(atPath: notExecutable + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644]))
+        try #require(FileManager.default.createFile(atPath: good + "/tool", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755]))
         let path = [directory.path + "/missing", empty, notExecutable, good].joined(separator: ":")
         #expect(Subprocess.resolve("tool", path: path) == good + "/tool")
         #expect(Subprocess.resolve("absent-tool", path: path) == "absent-tool")
