@@ -158,3 +158,21 @@ struct CRIPluginTests {
         #expect(throws: CtrError.self) { try UserDatabase.resolve("app:nogroup", passwd: passwd, group: group) }
     }
 }
+
+@Suite("ImageFsInfo's answer")
+struct ImageFilesystemUsageTests {
+    @Test("computed when there is none or it is over a minute old; given as it is under 10 s; given and refreshed once between")
+    func plan() {
+        var usage = ImageFilesystemUsage()
+        let start = ContinuousClock.now
+        #expect(usage.plan(at: start) == .compute, "nothing known yet")
+        usage.record(bytes: 100, inodes: 5, at: start)
+        #expect(usage.plan(at: start + .seconds(9)) == .answer(bytes: 100, inodes: 5))
+        #expect(usage.plan(at: start + .seconds(11)) == .answerAndRefresh(bytes: 100, inodes: 5))
+        #expect(usage.plan(at: start + .seconds(12)) == .answer(bytes: 100, inodes: 5), "one refresh at a time")
+        usage.record(bytes: 200, inodes: 6, at: start + .seconds(12))
+        #expect(usage.plan(at: start + .seconds(13)) == .answer(bytes: 200, inodes: 6))
+        #expect(usage.plan(at: start + .seconds(23)) == .answerAndRefresh(bytes: 200, inodes: 6))
+        #expect(usage.plan(at: start + .seconds(73)) == .compute, "too old to give, even with a refresh running")
+    }
+}

@@ -54,7 +54,7 @@ struct CRIImagesGRPC: RegistrableRPCService {
             return Runtime_V1_RemoveImageResponse()
         }
         router.unary(Method.ImageFsInfo.descriptor) { (_: Runtime_V1_ImageFsInfoRequest, _) in
-            let usage = service.imageFilesystemUsage()
+            let usage = service.recentImageFilesystemUsage()
             return Runtime_V1_ImageFsInfoResponse.with {
                 $0.imageFilesystems = [.with {
                     $0.timestamp = Timestamp.now.unixNanos
@@ -96,7 +96,64 @@ struct CRIImagesGRPC: RegistrableRPCService {
     }
 }
 
+/// ImageFsInfo's last answer. Summing it walks every container's writable layer: 35 ms with 300
+/// containers here, and a kubelet asks every 10 s. containerd 1.6 answers from a sum its snapshot
+/// syncer refreshes every 10 s; ours is refreshed on demand instead, so that an idle node does
+/// no work: an answer under `fresh` old is given as it is; one under `stale` old is given while a
+/// refresh runs in the background (a kubelet polling every 10 s gets it at once, at most one
+/// period older than containerd's); an older one, or none, is computed first.
+struct ImageFilesystemUsage: Sendable {
+    static let fresh = Duration.seconds(10)
+    static let stale = Duration.seconds(60)
+
+    var bytes: UInt64 = 0
+    var inodes: UInt64 = 0
+    var computedAt: ContinuousClock.Instant?
+    var refreshing = false
+
+    enum Plan: Equatable {
+        case answer(bytes: UInt64, inodes: UInt64)
+        case answerAndRefresh(bytes: UInt64, inodes: UInt64)
+        case compute
+    }
+
+    /// What a call at `now` does; marks the refresh it starts.
+    mutating func plan(at now: ContinuousClock.Instant) -> Plan {
+        guard let computedAt, now - computedAt < Self.stale else { return .compute }
+        if now - computedAt < Self.fresh || refreshing { return .answer(bytes: bytes, inodes: inodes) }
+        refreshing = true
+        return .answerAndRefresh(bytes: bytes, inodes: inodes)
+    }
+
+    mutating func record(bytes: UInt64, inodes: UInt64, at now: ContinuousClock.Instant) {
+        self.bytes = bytes
+        self.inodes = inodes
+        computedAt = now
+        refreshing = false
+    }
+}
+
 extension CRIService {
+    /// `imageFilesystemUsage`, at most `ImageFilesystemUsage.stale` old (see there).
+    func recentImageFilesystemUsage() -> (bytes: UInt64, inodes: UInt64) {
+        switch imageFilesystem.withLock({ $0.plan(at: .now) }) {
+        case .answer(let bytes, let inodes):
+            return (bytes, inodes)
+        case .answerAndRefresh(let bytes, let inodes):
+            Task.detached {
+                let started = ContinuousClock.now
+                let usage = self.imageFilesystemUsage()
+                self.imageFilesystem.withLock { $0.record(bytes: usage.bytes, inodes: usage.inodes, at: started) }
+            }
+            return (bytes, inodes)
+        case .compute:
+            let started = ContinuousClock.now
+            let usage = imageFilesystemUsage()
+            imageFilesystem.withLock { $0.record(bytes: usage.bytes, inodes: usage.inodes, at: started) }
+            return usage
+        }
+    }
+
     /// Bytes and inodes of every snapshot the snapshotter holds in the namespace.
     func imageFilesystemUsage() -> (bytes: UInt64, inodes: UInt64) {
         var bytes: Int64 = 0

@@ -110,6 +110,8 @@ final class CRIService: Sendable {
     /// The OCI process of each container that has had an exec, decoded from its spec once (a
     /// container's process does not change after creation): the template of its execs.
     let execProcesses = Mutex<[String: OCISpec.Process]>([:])
+    /// ImageFsInfo's last answer (see `ImageFilesystemUsage`).
+    let imageFilesystem = Mutex(ImageFilesystemUsage())
 
     init(config: CRIConfig, daemon: DaemonConfig, metadata: MetadataStore, content: ContentService,
          snapshotter: LocalSnapshotter, differ: LocalDiffService, tasks: TaskService, events: EventExchange,
