@@ -48,40 +48,54 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
     /// So are Version and the streaming calls, which check in-memory state and issue a token.
     var inlineMethods: [String: InlineUnaryMethod] {
         typealias Method = Runtime_V1_RuntimeService.Method
-        let service = self.service
         return [
             "/" + Method.ListPodSandbox.descriptor.fullyQualifiedMethod: .encoded(listPodSandbox),
             "/" + Method.ListContainers.descriptor.fullyQualifiedMethod: .encoded(listContainers),
             "/" + Method.Version.descriptor.fullyQualifiedMethod: .message(version),
             "/" + Method.ContainerStatus.descriptor.fullyQualifiedMethod: .messageIfInMemory {
-                (request: Runtime_V1_ContainerStatusRequest) -> Runtime_V1_ContainerStatusResponse? in
+                (request: Runtime_V1_ContainerStatusRequest) in
                 // Verbose reads the OCI spec from the metadata store: not on the event loop.
-                guard !request.verbose else { return nil }
-                let container = try service.container(request.containerID)
-                return .with { $0.status = service.containerStatus(container) }
+                request.verbose ? nil : try containerStatus(request)
             },
-            "/" + Method.PodSandboxStatus.descriptor.fullyQualifiedMethod: .message {
-                (request: Runtime_V1_PodSandboxStatusRequest) in
-                let sandbox = try service.sandbox(request.podSandboxID)
-                return Runtime_V1_PodSandboxStatusResponse.with {
-                    $0.status = service.podSandboxStatus(sandbox)
-                    $0.timestamp = Timestamp.now.unixNanos
-                    if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
-                }
-            },
-            "/" + Method.Exec.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_ExecRequest) in
-                let url = try service.exec(request)
-                return Runtime_V1_ExecResponse.with { $0.url = url }
-            },
-            "/" + Method.Attach.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_AttachRequest) in
-                let url = try service.attach(request)
-                return Runtime_V1_AttachResponse.with { $0.url = url }
-            },
-            "/" + Method.PortForward.descriptor.fullyQualifiedMethod: .message { (request: Runtime_V1_PortForwardRequest) in
-                let url = try service.portForward(request)
-                return Runtime_V1_PortForwardResponse.with { $0.url = url }
-            },
+            "/" + Method.PodSandboxStatus.descriptor.fullyQualifiedMethod: .message(podSandboxStatus),
+            "/" + Method.Exec.descriptor.fullyQualifiedMethod: .message(exec),
+            "/" + Method.Attach.descriptor.fullyQualifiedMethod: .message(attach),
+            "/" + Method.PortForward.descriptor.fullyQualifiedMethod: .message(portForward),
         ]
+    }
+
+    // The calls answered both inline and by the router (a request of another shape, a declined one).
+
+    @Sendable func containerStatus(_ request: Runtime_V1_ContainerStatusRequest) throws -> Runtime_V1_ContainerStatusResponse {
+        let container = try service.container(request.containerID)
+        return .with {
+            $0.status = service.containerStatus(container)
+            if request.verbose { $0.info["info"] = service.containerInfo(container) }
+        }
+    }
+
+    @Sendable func podSandboxStatus(_ request: Runtime_V1_PodSandboxStatusRequest) throws -> Runtime_V1_PodSandboxStatusResponse {
+        let sandbox = try service.sandbox(request.podSandboxID)
+        return .with {
+            $0.status = service.podSandboxStatus(sandbox)
+            $0.timestamp = Timestamp.now.unixNanos
+            if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
+        }
+    }
+
+    @Sendable func exec(_ request: Runtime_V1_ExecRequest) throws -> Runtime_V1_ExecResponse {
+        let url = try service.exec(request)
+        return .with { $0.url = url }
+    }
+
+    @Sendable func attach(_ request: Runtime_V1_AttachRequest) throws -> Runtime_V1_AttachResponse {
+        let url = try service.attach(request)
+        return .with { $0.url = url }
+    }
+
+    @Sendable func portForward(_ request: Runtime_V1_PortForwardRequest) throws -> Runtime_V1_PortForwardResponse {
+        let url = try service.portForward(request)
+        return .with { $0.url = url }
     }
 
     @Sendable func listPodSandbox(_ request: Runtime_V1_ListPodSandboxRequest) -> [[UInt8]] {
@@ -122,12 +136,7 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
             return Runtime_V1_RemovePodSandboxResponse()
         }
         router.unary(Method.PodSandboxStatus.descriptor) { (request: Runtime_V1_PodSandboxStatusRequest, _) in
-            let sandbox = try service.sandbox(request.podSandboxID)
-            return Runtime_V1_PodSandboxStatusResponse.with {
-                $0.status = service.podSandboxStatus(sandbox)
-                $0.timestamp = Timestamp.now.unixNanos
-                if request.verbose { $0.info["info"] = service.podSandboxInfo(sandbox) }
-            }
+            try podSandboxStatus(request)
         }
         router.encoded(Method.ListPodSandbox.descriptor, listPodSandbox)
         router.unary(Method.PodSandboxStats.descriptor) { (request: Runtime_V1_PodSandboxStatsRequest, _) in
@@ -161,11 +170,7 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
         }
         router.encoded(Method.ListContainers.descriptor, listContainers)
         router.unary(Method.ContainerStatus.descriptor) { (request: Runtime_V1_ContainerStatusRequest, _) in
-            let container = try service.container(request.containerID)
-            return Runtime_V1_ContainerStatusResponse.with {
-                $0.status = service.containerStatus(container)
-                if request.verbose { $0.info["info"] = service.containerInfo(container) }
-            }
+            try containerStatus(request)
         }
         router.unary(Method.UpdateContainerResources.descriptor) { (request: Runtime_V1_UpdateContainerResourcesRequest, _) in
             try await service.updateResources(try service.container(request.containerID).id, request.linux)
@@ -175,17 +180,10 @@ struct CRIRuntimeGRPC: RegistrableRPCService {
             try await service.reopenLog(try service.container(request.containerID).id)
             return Runtime_V1_ReopenContainerLogResponse()
         }
-        router.unary(Method.Exec.descriptor) { (request: Runtime_V1_ExecRequest, _) in
-            let url = try service.exec(request)
-            return Runtime_V1_ExecResponse.with { $0.url = url }
-        }
-        router.unary(Method.Attach.descriptor) { (request: Runtime_V1_AttachRequest, _) in
-            let url = try service.attach(request)
-            return Runtime_V1_AttachResponse.with { $0.url = url }
-        }
+        router.unary(Method.Exec.descriptor) { (request: Runtime_V1_ExecRequest, _) in try exec(request) }
+        router.unary(Method.Attach.descriptor) { (request: Runtime_V1_AttachRequest, _) in try attach(request) }
         router.unary(Method.PortForward.descriptor) { (request: Runtime_V1_PortForwardRequest, _) in
-            let url = try service.portForward(request)
-            return Runtime_V1_PortForwardResponse.with { $0.url = url }
+            try portForward(request)
         }
         router.unary(Method.ExecSync.descriptor) { (request: Runtime_V1_ExecSyncRequest, _) in
             try await service.execSync(request.containerID, command: request.cmd, timeout: request.timeout)
