@@ -59,7 +59,7 @@ public struct ShimClient: Sendable {
         } onCancel: {
             connected.whenSuccess { $0.close(promise: nil) }
         }
-        let exit = answers > 1 ? ShimExit(socket: socket, answer: replies[1].futureResult, connection: connected) : nil
+        let exit = answers > 1 ? ShimExit(socket: socket, answer: replies[1].futureResult) : nil
         return (try Self.decode(line, socket: socket), exit)
     }
 
@@ -82,18 +82,6 @@ public struct ShimClient: Sendable {
 public struct ShimExit: Sendable {
     let socket: String
     let answer: EventLoopFuture<[UInt8]>
-    let connection: EventLoopFuture<any Channel>
-
-    /// Waits for the exit; cancelling the task closes the connection.
-    public func wait() async throws -> ShimResponse {
-        let connection = self.connection
-        let line = try await withTaskCancellationHandler {
-            try await answer.get()
-        } onCancel: {
-            connection.whenSuccess { $0.close(promise: nil) }
-        }
-        return try ShimClient.decode(line, socket: socket)
-    }
 
     /// Calls `body` with the exit on the event loop that reads it, without a task waiting: for
     /// callers that live on an event loop themselves and would only hop back to it.

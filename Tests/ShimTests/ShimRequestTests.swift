@@ -274,6 +274,11 @@ struct ShimClientTests {
         return thread
     }
 
+    /// The exit `whenComplete` delivers.
+    static func outcome(_ exit: ShimExit) async -> Result<ShimResponse, any Error> {
+        await withCheckedContinuation { continuation in exit.whenComplete { continuation.resume(returning: $0) } }
+    }
+
     static let started = #"{"state":{"execID":"e1","pid":9,"status":"running","exitStatus":0,"exitedAt":0,"stdin":"","stdout":"","stderr":"","terminal":false}}"#
     static let exited = #"{"state":{"execID":"e1","pid":9,"status":"stopped","exitStatus":3,"exitedAt":5,"stdin":"","stdout":"","stderr":"","terminal":false}}"#
 
@@ -285,13 +290,8 @@ struct ShimClientTests {
         _ = try Self.serve(path, reply: Self.started + "\n" + Self.exited + "\n")
         let (first, exit) = try await ShimClient(socket: path).sendAndWait(ShimRequest(op: .exec, execID: "e1"))
         #expect(first.state?.status == .running)
-        let last = try await exit.wait()
+        let last = try await Self.outcome(exit).get()
         #expect(last.state?.status == .stopped && last.state?.exitStatus == 3)
-        // The same exit delivered as a callback, for callers on an event loop.
-        let called = try await withCheckedThrowingContinuation { continuation in
-            exit.whenComplete { continuation.resume(with: $0) }
-        }
-        #expect(called.state?.exitStatus == 3)
     }
 
     @Test("a shim that closes after the first answer fails the wait as unavailable")
@@ -302,12 +302,11 @@ struct ShimClientTests {
         _ = try Self.serve(path, reply: Self.started + "\n")
         let (first, exit) = try await ShimClient(socket: path).sendAndWait(ShimRequest(op: .exec, execID: "e1"))
         #expect(first.state?.pid == 9)
-        await #expect(throws: CtrError.self) { _ = try await exit.wait() }
-        do {
-            _ = try await exit.wait()
-        } catch let error as CtrError {
-            #expect(error.code == .unavailable)
+        guard case .failure(let error as CtrError) = await Self.outcome(exit) else {
+            Issue.record("the exit did not fail with a CtrError")
+            return
         }
+        #expect(error.code == .unavailable)
     }
 
     @Test("nothing listening fails the request as unavailable, naming the socket")

@@ -332,11 +332,6 @@ public final class TaskService: Sendable {
     public struct ExecExit: Sendable {
         let exit: ShimExit
 
-        public func wait() async throws -> ShimProcessState {
-            guard let state = try await exit.wait().state else { throw CtrError.internalError("shim: no state") }
-            return state
-        }
-
         /// Calls `body` with the exit, on the event loop that reads it.
         public func whenComplete(_ body: @escaping @Sendable (Result<ShimProcessState, any Error>) -> Void) {
             exit.whenComplete { result in
