@@ -140,18 +140,19 @@ extension CRIService {
         case .answer(let bytes, let inodes):
             return (bytes, inodes)
         case .answerAndRefresh(let bytes, let inodes):
-            Task.detached {
-                let started = ContinuousClock.now
-                let usage = self.imageFilesystemUsage()
-                self.imageFilesystem.withLock { $0.record(bytes: usage.bytes, inodes: usage.inodes, at: started) }
-            }
+            Task.detached { _ = self.refreshImageFilesystemUsage() }
             return (bytes, inodes)
         case .compute:
-            let started = ContinuousClock.now
-            let usage = imageFilesystemUsage()
-            imageFilesystem.withLock { $0.record(bytes: usage.bytes, inodes: usage.inodes, at: started) }
-            return usage
+            return refreshImageFilesystemUsage()
         }
+    }
+
+    /// Sums the usage and keeps it, dated from when the sum began.
+    private func refreshImageFilesystemUsage() -> (bytes: UInt64, inodes: UInt64) {
+        let started = ContinuousClock.now
+        let usage = imageFilesystemUsage()
+        imageFilesystem.withLock { $0.record(bytes: usage.bytes, inodes: usage.inodes, at: started) }
+        return usage
     }
 
     /// Bytes and inodes of every snapshot the snapshotter holds in the namespace.
