@@ -84,20 +84,13 @@ def stream_measure(client, daemon, binary, image, logs):
 def exec_measure(sessions, binary, image, logs, runs):
     """`ctr cri exec ID true` against each daemon in turn, `runs` rounds: one run of each daemon per
     round, so that the machine getting busier or quieter during the run weighs on both alike.
-    `sessions` maps a key to (client, daemon); each gets one pod with a sleeping container, removed
-    afterwards. Each round also times `runc exec` of the same container without any daemon: the
+    `sessions` maps a key to (client, daemon), each daemon without pods; each gets one pod with a
+    sleeping container, removed afterwards. Each round also times `runc exec` of the same container without any daemon: the
     floor both daemons share. Returns the median per key (and per "runc-" + key), in ms."""
     commands = {}
-    pods = {}
     try:
         for key, (client, daemon) in sessions.items():
-            pb = client.pb
-            config = client.pod_config("exec", logs[key])
-            pods[key] = client.runtime.RunPodSandbox(pb.RunPodSandboxRequest(config=config), timeout=120).pod_sandbox_id
-            cid = client.runtime.CreateContainer(pb.CreateContainerRequest(
-                pod_sandbox_id=pods[key], config=client.container_config("sleeper", image, ["/bin/sleep", "100000"]),
-                sandbox_config=config), timeout=60).container_id
-            client.runtime.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+            _, (cid,) = client.start_pod("exec", image, logs[key])
             env = dict(os.environ, CONTAINER_RUNTIME_ENDPOINT="unix://" + daemon.sock)
             commands[key] = ([binary, "cri", "exec", cid, "true"], env)
             subprocess.run(commands[key][0], env=env, check=True)
@@ -120,10 +113,8 @@ def exec_measure(sessions, binary, image, logs, runs):
                 samples[key].append((time.perf_counter() - t0) * 1000)
         return {key: statistics.median(values) for key, values in samples.items()}
     finally:
-        for key, pod in pods.items():
-            client = sessions[key][0]
-            client.runtime.StopPodSandbox(client.pb.StopPodSandboxRequest(pod_sandbox_id=pod), timeout=120)
-            client.runtime.RemovePodSandbox(client.pb.RemovePodSandboxRequest(pod_sandbox_id=pod), timeout=120)
+        for client, _ in sessions.values():
+            client.remove_all()
 
 
 def stream_rows(results, runs):
